@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * libduixian: exact, explained, repeatable policy fulfilment (政策兑现).
+ * The one header to include: #include <duixian/duixian.h>
+ * (pkg-config --cflags --libs duixian).
+ */
+#pragma once
+
+#define DX_INSIDE
+#include <duixian/dx-types.h>
+#include <duixian/dx-version.h>
+#include <duixian/dx-error.h>
+#include <duixian/dx-money.h>
+#include <duixian/dx-ruleset.h>
+#include <duixian/dx-application.h>
+#include <duixian/dx-decision.h>
+#include <duixian/dx-batch.h>
+#undef DX_INSIDE

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A streaming CSV record reader (RFC 4180 with minimal quoting), the only
+ * code that reads CSV bytes. It hands out one record at a time as UTF-8
+ * cells, borrowed until the next call, so memory stays bounded by the
+ * longest record, never by the file. It decodes GB18030 (as Excel in China
+ * writes it) to UTF-8 when told to, or when it detects it.
+ *
+ * It knows nothing of fields or applications: turning cells into values is
+ * dx-cell.c's job, and deciding what a short row means is the batch's.
+ */
+#pragma once
+
+#include <glib.h>
+#include "duixian/dx-types.h"
+
+typedef struct _DxCsvReader DxCsvReader;
+
+typedef struct {
+    gsize max_record_bytes;   /* one record, after decoding (default 1 MiB) */
+    guint max_columns;        /* cells in one record (default 4096) */
+} DxCsvLimits;
+
+#define DX_CSV_DEFAULT_MAX_RECORD_BYTES (1u << 20)
+#define DX_CSV_DEFAULT_MAX_COLUMNS 4096u
+
+/* Opens @path for streaming. @limits may be NULL for the defaults.
+ * Returns NULL with DX_ERROR_IO when the file cannot be opened. */
+G_GNUC_INTERNAL DxCsvReader *
+dx_csv_reader_new_file(const char *path, DxEncoding encoding, const DxCsvLimits *limits,
+                       GError **error);
+
+/* Reads from memory; @data is borrowed and must outlive the reader.
+ * @name is used in messages ("<name>:line:col: ..."). */
+G_GNUC_INTERNAL DxCsvReader *
+dx_csv_reader_new_data(const char *name, const char *data, gsize len, DxEncoding encoding,
+                       const DxCsvLimits *limits, GError **error);
+
+/* Reads the next record, skipping blank lines (a line with no characters at
+ * all). On success returns TRUE and sets *cells / *n_cells: NUL-terminated
+ * UTF-8 strings borrowed until the next call or free. Returns FALSE at the
+ * end of input with @error unset, or on a fatal problem with @error set
+ * (DX_ERROR_INPUT_INVALID: unterminated quote, undecodable bytes when the
+ * encoding cannot be recovered; DX_ERROR_LIMIT: record too long or too wide;
+ * DX_ERROR_IO). Fatal messages start "<name>:<line>:<col>: ". */
+G_GNUC_INTERNAL gboolean
+dx_csv_reader_next(DxCsvReader *self, char ***cells, guint *n_cells, GError **error);
+
+/* A problem confined to the record just read that does not stop the file:
+ * invalid UTF-8 in a cell, a NUL byte, a BOM not at the start of the file,
+ * characters after a closing quote. Returns NULL when the record is clean,
+ * else a message (borrowed, valid until the next call) and the 1-based cell
+ * index in *column. The caller turns such a record into an invalid row. */
+G_GNUC_INTERNAL const char *
+dx_csv_reader_get_record_problem(DxCsvReader *self, guint *column);
+
+/* 1-based physical line on which the record just read starts. */
+G_GNUC_INTERNAL guint64 dx_csv_reader_get_line(const DxCsvReader *self);
+/* 1-based record number (the header is record 1; blank lines not counted). */
+G_GNUC_INTERNAL guint64 dx_csv_reader_get_record_number(const DxCsvReader *self);
+/* The encoding in use: UTF-8 or GB18030 after detection, never AUTO. */
+G_GNUC_INTERNAL DxEncoding dx_csv_reader_get_encoding(const DxCsvReader *self);
+/* Bytes of input consumed so far, and the total if known (0 if not): for progress. */
+G_GNUC_INTERNAL guint64 dx_csv_reader_get_bytes_read(const DxCsvReader *self);
+G_GNUC_INTERNAL guint64 dx_csv_reader_get_bytes_total(const DxCsvReader *self);
+G_GNUC_INTERNAL const char *dx_csv_reader_get_name(const DxCsvReader *self);
+
+G_GNUC_INTERNAL void dx_csv_reader_free(DxCsvReader *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxCsvReader, dx_csv_reader_free)
