@@ -11,6 +11,7 @@
 #include <duixian/dx-version.h>
 #include <duixian/dx-error.h>
 #include <duixian/dx-money.h>
+#include <duixian/dx-options.h>
 #include <duixian/dx-ruleset.h>
 #include <duixian/dx-application.h>
 #include <duixian/dx-decision.h>

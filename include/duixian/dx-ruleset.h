@@ -1,5 +1,114 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * DxRuleset: a policy ruleset (spec §1-§5) loaded from YAML, validated and
+ * compiled once. A ruleset is immutable after loading and reference
+ * counted; it is safe to use from many threads at once.
+ */
 #pragma once
 #if !defined(DX_INSIDE) && !defined(DX_COMPILATION)
 #error "Include <duixian/duixian.h>, not individual headers."
 #endif
+
 #include <duixian/dx-types.h>
+
+G_BEGIN_DECLS
+
+/**
+ * dx_ruleset_load_file:
+ * @path: (type filename): a ruleset YAML file
+ * @options: (nullable): limits, or %NULL for the defaults
+ * @error: return location for a #GError, or %NULL
+ *
+ * Reads, validates and compiles every policy in @path. Expressions are
+ * parsed and type-checked here, so evaluation never meets a syntax error.
+ * Every error message is one line: "path:line:col: key.path: message".
+ *
+ * Returns: (transfer full): the ruleset, or %NULL with @error set
+ *   (%DX_ERROR_IO, %DX_ERROR_YAML_SYNTAX, %DX_ERROR_RULES_INVALID,
+ *   %DX_ERROR_EXPR_SYNTAX, %DX_ERROR_EXPR_TYPE, %DX_ERROR_EXPR_UNKNOWN_FIELD,
+ *   %DX_ERROR_LIMIT). Release with dx_ruleset_unref().
+ * Since: 0.1
+ */
+DX_EXPORT DxRuleset *dx_ruleset_load_file(const char *path, const DxLoadOptions *options,
+                                          GError **error);
+
+/**
+ * dx_ruleset_load_data:
+ * @data: the YAML text (borrowed for the call only)
+ * @len: length of @data in bytes, or -1 if it is NUL-terminated
+ * @name: (nullable): the name used in error messages (default "<rules>")
+ * @options: (nullable): limits, or %NULL for the defaults
+ * @error: return location for a #GError, or %NULL
+ *
+ * As dx_ruleset_load_file(), from memory.
+ *
+ * Returns: (transfer full): the ruleset, or %NULL with @error set
+ * Since: 0.1
+ */
+DX_EXPORT DxRuleset *dx_ruleset_load_data(const char *data, gssize len, const char *name,
+                                          const DxLoadOptions *options, GError **error);
+
+/** dx_ruleset_ref: Returns: (transfer full): @self, with one more reference. Since: 0.1 */
+DX_EXPORT DxRuleset *dx_ruleset_ref(DxRuleset *self);
+/** dx_ruleset_unref: @self: (nullable): drops a reference; frees on the last. Since: 0.1 */
+DX_EXPORT void dx_ruleset_unref(DxRuleset *self);
+
+/* All getters below return (transfer none) strings valid as long as @self. */
+
+/** dx_ruleset_get_sha256: Returns: the SHA-256 of the ruleset text, lowercase hex. */
+DX_EXPORT const char *dx_ruleset_get_sha256(const DxRuleset *self);
+/** dx_ruleset_get_fund_id: Returns: fund.id, e.g. "GZXX/344001/004". */
+DX_EXPORT const char *dx_ruleset_get_fund_id(const DxRuleset *self);
+/** dx_ruleset_get_fund_name: Returns: fund.name. */
+DX_EXPORT const char *dx_ruleset_get_fund_name(const DxRuleset *self);
+/** dx_ruleset_get_fund_total_fen: Returns: fund.total in fen. */
+DX_EXPORT int64_t dx_ruleset_get_fund_total_fen(const DxRuleset *self);
+/** dx_ruleset_get_fund_enterprise_cap_fen: Returns: fund.per_enterprise_cap in fen, or -1 if none. */
+DX_EXPORT int64_t dx_ruleset_get_fund_enterprise_cap_fen(const DxRuleset *self);
+/**
+ * dx_ruleset_dup_fund_period:
+ * @self: a ruleset
+ * @from: (out) (transfer full): fund.period.from as "YYYY-MM-DD"; g_free()
+ * @to: (out) (transfer full): fund.period.to as "YYYY-MM-DD"; g_free()
+ */
+DX_EXPORT void dx_ruleset_dup_fund_period(const DxRuleset *self, char **from, char **to);
+/** dx_ruleset_get_shortfall: Returns: "pro_rata", "priority" or "fcfs". */
+DX_EXPORT const char *dx_ruleset_get_shortfall(const DxRuleset *self);
+
+/** dx_ruleset_get_n_envelopes: Returns: the number of envelopes (1 when fund.envelopes is absent). */
+DX_EXPORT size_t dx_ruleset_get_n_envelopes(const DxRuleset *self);
+/** dx_ruleset_get_envelope_key: Returns: a bureau key, or "*" for the single envelope. */
+DX_EXPORT const char *dx_ruleset_get_envelope_key(const DxRuleset *self, size_t index);
+/** dx_ruleset_get_envelope_total_fen: Returns: the envelope's total in fen. */
+DX_EXPORT int64_t dx_ruleset_get_envelope_total_fen(const DxRuleset *self, size_t index);
+
+/** dx_ruleset_get_n_bureaus: Returns: the number of declared bureaus. */
+DX_EXPORT size_t dx_ruleset_get_n_bureaus(const DxRuleset *self);
+/** dx_ruleset_get_bureau_key: Returns: the bureau key, e.g. "commerce". */
+DX_EXPORT const char *dx_ruleset_get_bureau_key(const DxRuleset *self, size_t index);
+/** dx_ruleset_get_bureau_name: Returns: the display name, e.g. "区商务局". */
+DX_EXPORT const char *dx_ruleset_get_bureau_name(const DxRuleset *self, size_t index);
+
+/** dx_ruleset_get_n_policies: Returns: the number of policies. */
+DX_EXPORT size_t dx_ruleset_get_n_policies(const DxRuleset *self);
+/** dx_ruleset_get_policy_id: Returns: the policy id at @index (file order). */
+DX_EXPORT const char *dx_ruleset_get_policy_id(const DxRuleset *self, size_t index);
+/** dx_ruleset_get_policy_name: Returns: the policy's name. */
+DX_EXPORT const char *dx_ruleset_get_policy_name(const DxRuleset *self, size_t index);
+/** dx_ruleset_get_policy_bureau: Returns: the policy's bureau key. */
+DX_EXPORT const char *dx_ruleset_get_policy_bureau(const DxRuleset *self, size_t index);
+/** dx_ruleset_get_policy_basis: Returns: the policy's basis (citation). */
+DX_EXPORT const char *dx_ruleset_get_policy_basis(const DxRuleset *self, size_t index);
+
+/** dx_ruleset_get_n_fields: Returns: the number of fields, built-ins included. */
+DX_EXPORT size_t dx_ruleset_get_n_fields(const DxRuleset *self);
+/** dx_ruleset_get_field_name: Returns: the field name at @index (built-ins first). */
+DX_EXPORT const char *dx_ruleset_get_field_name(const DxRuleset *self, size_t index);
+/** dx_ruleset_get_field_label: Returns: the field's label. */
+DX_EXPORT const char *dx_ruleset_get_field_label(const DxRuleset *self, size_t index);
+/** dx_ruleset_get_field_type: Returns: the field's type. */
+DX_EXPORT DxFieldType dx_ruleset_get_field_type(const DxRuleset *self, size_t index);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxRuleset, dx_ruleset_unref)
+
+G_END_DECLS

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * DxLoadOptions: the limits and choices used when reading rules and
+ * application files. Every limit has a documented default (README,
+ * "Limits"); a value of 0 passed to a setter restores the default.
+ * Not thread-safe to modify; safe to share read-only once set up.
+ */
+#pragma once
+#if !defined(DX_INSIDE) && !defined(DX_COMPILATION)
+#error "Include <duixian/duixian.h>, not individual headers."
+#endif
+
+#include <duixian/dx-types.h>
+
+G_BEGIN_DECLS
+
+/**
+ * dx_load_options_new:
+ * Returns: (transfer full): options with every default; free with dx_load_options_free()
+ * Since: 0.1
+ */
+DX_EXPORT DxLoadOptions *dx_load_options_new(void);
+
+/**
+ * dx_load_options_free:
+ * @self: (nullable): options to free
+ * Since: 0.1
+ */
+DX_EXPORT void dx_load_options_free(DxLoadOptions *self);
+
+/**
+ * dx_load_options_set_encoding:
+ * @self: options
+ * @encoding: the encoding of CSV application files (default %DX_ENCODING_AUTO)
+ * Since: 0.1
+ */
+DX_EXPORT void dx_load_options_set_encoding(DxLoadOptions *self, DxEncoding encoding);
+
+/**
+ * dx_load_options_set_max_yaml_depth:
+ * @self: options
+ * @depth: nested YAML collections allowed (default 64)
+ * Since: 0.1
+ */
+DX_EXPORT void dx_load_options_set_max_yaml_depth(DxLoadOptions *self, guint depth);
+
+/**
+ * dx_load_options_set_max_expr_depth:
+ * @self: options
+ * @depth: nesting of one expression (default 64)
+ * Since: 0.1
+ */
+DX_EXPORT void dx_load_options_set_max_expr_depth(DxLoadOptions *self, guint depth);
+
+/**
+ * dx_load_options_set_max_file_bytes:
+ * @self: options
+ * @bytes: the largest rules file (default 16 MiB) and YAML/JSON
+ *   application file (default 256 MiB) accepted; CSV files are streamed
+ *   and have no size limit
+ * Since: 0.1
+ */
+DX_EXPORT void dx_load_options_set_max_file_bytes(DxLoadOptions *self, uint64_t bytes);
+
+/**
+ * dx_load_options_set_max_csv_columns:
+ * @self: options
+ * @columns: cells in one CSV record (default 4096)
+ * Since: 0.1
+ */
+DX_EXPORT void dx_load_options_set_max_csv_columns(DxLoadOptions *self, guint columns);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxLoadOptions, dx_load_options_free)
+
+G_END_DECLS
