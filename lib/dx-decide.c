@@ -1,2 +1,611 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later — placeholder, being written */
-typedef int dx_placeholder_dx_decide;
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Spec §6 steps 1-6: what one application is owed under one policy, and
+ * the batch-wide parts of those steps (duplicates, `once`, the policy
+ * per-enterprise cap). Per application this file allocates nothing on
+ * the success path: values go into a reusable scratch copy of the slots
+ * (where field defaults are applied), decisions and reasons into the
+ * list's growing arrays. Only failures format text (the actual values a
+ * rejected applicant is told about).
+ *
+ * Batch-wide steps are per enterprise, so they run over decisions sorted
+ * by (enterprise, canonical order) with a small per-policy state reset at
+ * each enterprise: no global hash of (enterprise, policy) pairs.
+ */
+#include "duixian/duixian.h"
+#include "dx-application-private.h"
+#include "dx-decision-private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+dx_decide_scratch_init(DxDecideScratch *s, const DxRuleset *rs)
+{
+    s->slots = g_new0(DxValue, rs->n_fields);
+    s->present = g_new0(guint8, rs->n_fields);
+    s->missing = g_new0(guint, rs->n_fields);
+    s->buf = g_string_sized_new(256);
+    s->n_missing = 0;
+}
+
+void
+dx_decide_scratch_clear(DxDecideScratch *s)
+{
+    g_free(s->slots);
+    g_free(s->present);
+    g_free(s->missing);
+    if (s->buf != NULL)
+        g_string_free(s->buf, TRUE);
+    memset(s, 0, sizeof *s);
+}
+
+int64_t
+dx_apply_share(int64_t fen, DxRat share)
+{
+    DxRat r;
+
+    if (share.num == share.den)
+        return fen;
+    /* fen <= 10^15 and share's terms are small: cannot overflow int128 */
+    dx_rat_mul(dx_rat_int(fen), share, &r);
+    return (int64_t)dx_rat_round_half_up(r);
+}
+
+static void
+scratch_add_missing(DxDecideScratch *s, const guint *slots, guint n_slots)
+{
+    for (guint i = 0; i < n_slots; i++) {
+        gboolean seen = FALSE;
+
+        if (s->present[slots[i]])
+            continue;
+        for (guint j = 0; j < s->n_missing && !seen; j++)
+            seen = s->missing[j] == slots[i];
+        if (!seen)
+            s->missing[s->n_missing++] = slots[i];
+    }
+}
+
+static const char *
+text_slot(const DxDecideScratch *s, DxDecisionList *list, guint slot)
+{
+    if (!s->present[slot])
+        return "";
+    return dx_decision_list_intern(list, s->slots[slot].u.t.s, s->slots[slot].u.t.len);
+}
+
+/* ---- explanation details of a failed clause (formatted at decision time,
+ * while the application's values exist) ---- */
+
+static const char *
+op_symbol(DxNodeKind k)
+{
+    switch (k) {
+    case DX_NODE_EQ: return "为";
+    case DX_NODE_NE: return "不为";
+    case DX_NODE_LT: return "<";
+    case DX_NODE_LE: return "≤";
+    case DX_NODE_GT: return ">";
+    case DX_NODE_GE: return "≥";
+    case DX_NODE_IN: return "属于";
+    case DX_NODE_NOT_IN: return "不属于";
+    default: return "";
+    }
+}
+
+/* Describes an operand: a field's label or the expression kind. */
+static const char *
+operand_label(const DxRuleset *rs, const DxExprNode *n)
+{
+    if (n->kind == DX_NODE_FIELD)
+        return rs->fields[n->slot].label;
+    return NULL;
+}
+
+static void
+append_value(GString *buf, const DxValue *v, gboolean percent)
+{
+    g_autofree char *s = dx_value_to_display(v, percent);
+
+    g_string_append(buf, s);
+}
+
+static gboolean
+node_is_percent(const DxExprNode *n)
+{
+    return n->kind == DX_NODE_CONST && n->value.type == DX_TYPE_NUMBER && n->value.elem != 0;
+}
+
+/* "实缴资本为 8,000万元，要求 ≥ 1亿元" for a comparison with a field side;
+ * otherwise the values of the fields the clause reads. */
+static void
+format_clause_detail(const DxRuleset *rs, const DxClause *c, DxEvalCtx *ctx, GString *buf)
+{
+    const DxExprNode *root = c->expr;
+    DxValue lv, rv;
+
+    g_string_truncate(buf, 0);
+    if (root->kind >= DX_NODE_EQ && root->kind <= DX_NODE_NOT_IN) {
+        const DxExprNode *l = root->children[0], *r = root->children[1];
+        const char *label = operand_label(rs, l);
+        gboolean pct = node_is_percent(r) || node_is_percent(l);
+
+        if (label != NULL && dx_expr_eval(l, ctx, &lv) == DX_EVAL_OK) {
+            g_string_append_printf(buf, "%s为 ", label);
+            append_value(buf, &lv, pct);
+            g_string_append_printf(buf, "，要求%s%s", root->kind == DX_NODE_EQ || root->kind == DX_NODE_NE ||
+                                                          root->kind == DX_NODE_IN || root->kind == DX_NODE_NOT_IN ? "" : " ",
+                                   op_symbol(root->kind));
+            g_string_append_c(buf, ' ');
+            if (r->kind == DX_NODE_LIST) {
+                g_string_append(buf, "[");
+                for (guint i = 0; i < r->n_children; i++) {
+                    if (i > 0)
+                        g_string_append(buf, ", ");
+                    append_value(buf, &r->children[i]->value, FALSE);
+                }
+                g_string_append(buf, "]");
+            } else if (dx_expr_eval(r, ctx, &rv) == DX_EVAL_OK) {
+                append_value(buf, &rv, pct);
+            }
+            return;
+        }
+    }
+    if (root->kind == DX_NODE_FIELD || (root->kind == DX_NODE_NOT && root->children[0]->kind == DX_NODE_FIELD)) {
+        const DxExprNode *f = root->kind == DX_NODE_FIELD ? root : root->children[0];
+
+        g_string_append_printf(buf, "%s为 %s，要求为 %s", rs->fields[f->slot].label,
+                               ctx->slots[f->slot].u.b ? "是" : "否", root->kind == DX_NODE_FIELD ? "是" : "否");
+        return;
+    }
+    for (guint i = 0; i < c->n_slots; i++) {
+        if (!ctx->present[c->slots[i]])
+            continue;
+        if (buf->len > 0)
+            g_string_append(buf, "，");
+        g_string_append_printf(buf, "%s为 ", rs->fields[c->slots[i]].label);
+        append_value(buf, &ctx->slots[c->slots[i]], FALSE);
+    }
+}
+
+/* ---- one decision ---- */
+
+static DxDecision *
+decision_start(DxDecisionList *list, const DxDecision *base, gint policy)
+{
+    DxDecision *d = dx_decision_list_append(list);
+
+    *d = *base;
+    d->policy = policy;
+    d->n_reasons = 0;
+    d->reason_first = list->reasons->len;
+    return d;
+}
+
+static void
+decision_missing(DxDecisionList *list, DxDecision *d, DxDecideScratch *s)
+{
+    d->status = DX_STATUS_INCOMPLETE;
+    for (guint i = 0; i < s->n_missing; i++)
+        dx_decision_add_reason(list, d, DX_REASON_MISSING_FIELD)->index = (gint32)s->missing[i];
+}
+
+static void
+decision_eval_error(DxDecisionList *list, DxDecision *d, gint32 index, const DxEvalCtx *ctx)
+{
+    DxReason *r = dx_decision_add_reason(list, d, DX_REASON_EVAL_ERROR);
+
+    d->status = DX_STATUS_ERROR;
+    r->index = index;
+    r->a = ctx->err;
+    r->b = ctx->err_col;
+}
+
+static const DxReasonCode award_codes[] = {
+    /* ORDER DxAwardForm */
+    DX_REASON_AWARD_FIXED, DX_REASON_AWARD_TABLE, DX_REASON_AWARD_RATE,
+    DX_REASON_AWARD_PER, DX_REASON_AWARD_MARGINAL, DX_REASON_AWARD_FORMULA,
+};
+
+/* Steps 2-5 for one policy. Returns the decision, or NULL when in
+ * matching mode the policy does not match (window or clauses). */
+static DxDecision *
+decide_policy(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideScratch *s, gboolean matching)
+{
+    const DxRuleset *rs = list->rs;
+    const DxPolicy *pol = &rs->policies[pi];
+    DxEvalCtx ctx = { s->slots, s->present, DX_EVAL_ERR_NONE, 0 };
+    DxDecision *d;
+    gboolean any_error = FALSE, any_false = FALSE;
+    DxValue v;
+    gint32 sub = base->submitted_on;
+
+    /* step 2: window */
+    if ((pol->has_from && sub < pol->window_from) || (pol->has_to && sub > pol->window_to)) {
+        if (matching)
+            return NULL;
+        d = decision_start(list, base, (gint)pi);
+        d->status = DX_STATUS_REJECTED;
+        dx_decision_add_reason(list, d, DX_REASON_OUTSIDE_WINDOW);
+        return d;
+    }
+    /* step 3: every clause (一次告知) — first find the verdict without
+     * touching the list, so a non-matching policy costs nothing */
+    s->n_missing = 0;
+    for (guint i = 0; i < pol->n_clauses; i++) {
+        DxEvalState st;
+
+        ctx.err = DX_EVAL_ERR_NONE;
+        st = dx_expr_eval(pol->clauses[i].expr, &ctx, &v);
+        if (st == DX_EVAL_ERROR)
+            any_error = TRUE;
+        else if (st == DX_EVAL_OK && !v.u.b)
+            any_false = TRUE;
+        else if (st == DX_EVAL_MISSING)
+            scratch_add_missing(s, pol->clauses[i].slots, pol->clauses[i].n_slots);
+    }
+    if (any_false && !any_error && matching)
+        return NULL;
+    d = decision_start(list, base, (gint)pi);
+    d->matching = matching;
+    if (any_error || any_false) {
+        for (guint i = 0; i < pol->n_clauses; i++) {
+            DxEvalState st;
+
+            ctx.err = DX_EVAL_ERR_NONE;
+            st = dx_expr_eval(pol->clauses[i].expr, &ctx, &v);
+            if (any_error && st == DX_EVAL_ERROR) {
+                decision_eval_error(list, d, (gint32)i, &ctx);
+            } else if (!any_error && st == DX_EVAL_OK && !v.u.b) {
+                DxReason *r = dx_decision_add_reason(list, d, DX_REASON_CLAUSE_FAILED);
+
+                r->index = (gint32)i;
+                format_clause_detail(rs, &pol->clauses[i], &ctx, s->buf);
+                r->text = dx_decision_list_intern(list, s->buf->str, (gssize)s->buf->len);
+            }
+        }
+        d->status = any_error ? DX_STATUS_ERROR : DX_STATUS_REJECTED;
+        return d;
+    }
+    d->clauses_ok = TRUE;   /* `once` (batch-wide) is checked before incomplete is final */
+    if (s->n_missing > 0) {
+        decision_missing(list, d, s);
+        return d;
+    }
+    /* step 4: award, rounded half up to the fen */
+    ctx.err = DX_EVAL_ERR_NONE;
+    switch (dx_expr_eval(pol->award, &ctx, &v)) {
+    case DX_EVAL_MISSING:
+        scratch_add_missing(s, pol->award_slots, pol->n_award_slots);
+        decision_missing(list, d, s);
+        return d;
+    case DX_EVAL_ERROR:
+        decision_eval_error(list, d, -1, &ctx);
+        return d;
+    case DX_EVAL_OK:
+        break;
+    }
+    d->award_fen = (int64_t)dx_rat_round_half_up(v.u.r);
+    if (d->award_fen <= 0) {
+        DxReason *r = dx_decision_add_reason(list, d, DX_REASON_AWARD_ZERO);
+
+        r->a = d->award_fen;
+        d->award_fen = 0;
+        d->status = DX_STATUS_REJECTED;
+        return d;
+    }
+    dx_decision_add_reason(list, d, award_codes[pol->form])->a = d->award_fen;
+    d->amount_fen = d->award_fen;
+    /* step 5: cap, rounded the same way */
+    if (pol->cap != NULL) {
+        int64_t cap;
+
+        ctx.err = DX_EVAL_ERR_NONE;
+        switch (dx_expr_eval(pol->cap, &ctx, &v)) {
+        case DX_EVAL_MISSING:
+            d->n_reasons = 0;
+            d->award_fen = d->amount_fen = 0;
+            scratch_add_missing(s, pol->cap_slots, pol->n_cap_slots);
+            decision_missing(list, d, s);
+            return d;
+        case DX_EVAL_ERROR:
+            d->n_reasons = 0;
+            d->award_fen = d->amount_fen = 0;
+            decision_eval_error(list, d, -2, &ctx);
+            return d;
+        case DX_EVAL_OK:
+            break;
+        }
+        cap = (int64_t)dx_rat_round_half_up(v.u.r);
+        if (cap < d->amount_fen) {
+            DxReason *r = dx_decision_add_reason(list, d, DX_REASON_CAPPED);
+
+            r->a = d->amount_fen;
+            r->b = cap;
+            d->amount_fen = MAX(cap, 0);
+        }
+    }
+    d->status = DX_STATUS_PENDING;
+    return d;
+}
+
+void
+dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 seq, DxDecideScratch *s)
+{
+    const DxRuleset *rs = list->rs;
+    DxDecision base = { 0 };
+    DxDecision *d;
+    gint pi = -1;
+
+    memcpy(s->slots, app->slots, rs->n_fields * sizeof(DxValue));
+    memcpy(s->present, app->present, rs->n_fields);
+    for (guint i = DX_N_BUILTIN_SLOTS; i < rs->n_fields; i++) {
+        if (!s->present[i] && rs->fields[i].has_default) {
+            s->slots[i] = rs->fields[i].default_value;
+            s->present[i] = 1;
+        }
+    }
+    base.app_id = text_slot(s, list, DX_SLOT_APP_ID);
+    base.enterprise_id = text_slot(s, list, DX_SLOT_ENTERPRISE_ID);
+    base.policy_text = text_slot(s, list, DX_SLOT_POLICY);
+    base.submitted_on = s->present[DX_SLOT_SUBMITTED_ON] ? s->slots[DX_SLOT_SUBMITTED_ON].u.date : 0;
+    base.row = app->row;
+    base.seq = seq;
+    base.policy = -1;
+    if (*base.policy_text != '\0')
+        pi = dx_ruleset_find_policy(rs, base.policy_text);
+
+    /* step 1: bad cells, then required built-ins, then an unknown policy */
+    if (app->problems->len > 0 || !s->present[DX_SLOT_APP_ID] || !s->present[DX_SLOT_ENTERPRISE_ID] ||
+        !s->present[DX_SLOT_SUBMITTED_ON]) {
+        static const guint required[] = { DX_SLOT_APP_ID, DX_SLOT_ENTERPRISE_ID, DX_SLOT_SUBMITTED_ON };
+
+        d = decision_start(list, &base, pi);
+        d->status = DX_STATUS_INVALID;
+        for (guint i = 0; i < app->problems->len; i++) {
+            const DxCellProblem *p = &g_array_index(app->problems, DxCellProblem, i);
+            DxReason *r = dx_decision_add_reason(list, d, DX_REASON_INVALID_FIELD);
+
+            r->index = p->slot == G_MAXUINT ? -1 : (gint32)p->slot;
+            r->a = p->column;
+            r->text = dx_decision_list_intern(list, p->message, -1);
+        }
+        for (guint i = 0; i < G_N_ELEMENTS(required); i++) {
+            gboolean bad_cell = FALSE;
+
+            for (guint j = 0; j < app->problems->len; j++)
+                bad_cell |= g_array_index(app->problems, DxCellProblem, j).slot == required[i];
+            if (!s->present[required[i]] && !bad_cell) {
+                DxReason *r = dx_decision_add_reason(list, d, DX_REASON_INVALID_FIELD);
+
+                r->index = (gint32)required[i];
+                r->text = "required: the cell is empty";
+            }
+        }
+        return;
+    }
+    if (*base.policy_text != '\0' && pi < 0) {
+        d = decision_start(list, &base, -1);
+        d->status = DX_STATUS_INVALID;
+        dx_decision_add_reason(list, d, DX_REASON_UNKNOWN_POLICY);
+        return;
+    }
+    if (pi >= 0) {
+        decide_policy(list, &base, (guint)pi, s, FALSE);
+        return;
+    }
+    for (guint p = 0; p < rs->n_policies; p++)   /* 免申即享: every policy */
+        decide_policy(list, &base, p, s, TRUE);
+}
+
+/* ---- batch-wide steps ---- */
+
+int
+dx_decision_cmp_canonical(const DxRuleset *rs, const DxDecision *a, const DxDecision *b)
+{
+    gint64 pa = a->policy >= 0 ? rs->policies[a->policy].priority : 0;
+    gint64 pb = b->policy >= 0 ? rs->policies[b->policy].priority : 0;
+    int c;
+
+    if (pa != pb)
+        return pa > pb ? -1 : 1;
+    if (a->submitted_on != b->submitted_on)
+        return a->submitted_on < b->submitted_on ? -1 : 1;
+    c = strcmp(a->app_id, b->app_id);
+    if (c != 0)
+        return c;
+    if (a->policy != b->policy) {
+        c = strcmp(a->policy >= 0 ? rs->policies[a->policy].id : "", b->policy >= 0 ? rs->policies[b->policy].id : "");
+        if (c != 0)
+            return c;
+    }
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+typedef struct {
+    const DxRuleset *rs;
+    const DxDecision *base;
+} DxSortCtx;
+
+static int
+cmp_app_seq(const void *pa, const void *pb, void *user)
+{
+    const DxDecision *base = user;
+    const DxDecision *a = &base[*(const guint *)pa], *b = &base[*(const guint *)pb];
+    int c = strcmp(a->app_id, b->app_id);
+
+    if (c != 0)
+        return c;
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static int
+cmp_enterprise_canonical(const void *pa, const void *pb, void *user)
+{
+    const DxSortCtx *sc = user;
+    const DxDecision *a = &sc->base[*(const guint *)pa], *b = &sc->base[*(const guint *)pb];
+
+    if (a->enterprise != b->enterprise)
+        return a->enterprise < b->enterprise ? -1 : 1;
+    return dx_decision_cmp_canonical(sc->rs, a, b);
+}
+
+/* Step 1 within the batch: a row whose app_id an earlier row used becomes
+ * one `duplicate` decision, whatever else it had (spec §6 step 1). */
+static void
+batch_mark_duplicates(DxDecisionList *list)
+{
+    DxDecision *ds = (DxDecision *)(void *)list->decisions->data;
+    guint n = list->decisions->len, *idx = g_new(guint, n);
+    guint i = 0;
+
+    for (guint k = 0; k < n; k++)
+        idx[k] = k;
+    qsort_r(idx, n, sizeof(guint), cmp_app_seq, ds);
+    while (i < n) {
+        guint j = i + 1;
+        guint64 first_seq = ds[idx[i]].seq;
+
+        while (j < n && strcmp(ds[idx[j]].app_id, ds[idx[i]].app_id) == 0)
+            j++;
+        if (*ds[idx[i]].app_id != '\0') {
+            guint64 last_seq = first_seq;
+
+            for (guint k = i + 1; k < j; k++) {
+                DxDecision *d = &ds[idx[k]];
+
+                if (d->seq == first_seq)
+                    continue;
+                if (d->seq == last_seq) {
+                    d->dropped = TRUE;   /* one decision per duplicate row */
+                    continue;
+                }
+                last_seq = d->seq;
+                d->status = DX_STATUS_DUPLICATE;
+                d->clauses_ok = FALSE;
+                d->matching = FALSE;
+                d->award_fen = d->amount_fen = 0;
+                if (d->policy < 0 && *d->policy_text != '\0')
+                    d->policy = dx_ruleset_find_policy(list->rs, d->policy_text);
+                if (*d->policy_text == '\0')
+                    d->policy = -1;
+                dx_decision_clear_reasons(d);
+                dx_decision_add_reason(list, d, DX_REASON_DUPLICATE_APP_ID);
+                ds = (DxDecision *)(void *)list->decisions->data;
+            }
+        }
+        i = j;
+    }
+    g_free(idx);
+}
+
+void
+dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, gpointer user_data)
+{
+    const DxRuleset *rs = list->rs;
+    DxDecision *ds;
+    g_autoptr(GHashTable) ents = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autofree guint *idx = NULL;
+    g_autofree int64_t *received = g_new0(int64_t, rs->n_policies);
+    g_autofree guint8 *taken = g_new0(guint8, rs->n_policies);
+    g_autofree guint8 *asked = g_new0(guint8, rs->n_policies);
+    g_autofree DxPrior *priors = g_new0(DxPrior, rs->n_policies);
+    guint n, m = 0;
+    DxSortCtx sc;
+
+    batch_mark_duplicates(list);
+    ds = (DxDecision *)(void *)list->decisions->data;
+    n = list->decisions->len;
+    idx = g_new(guint, n);
+    for (guint k = 0; k < n; k++) {
+        DxDecision *d = &ds[k];
+        gpointer v;
+
+        if (d->dropped || !d->clauses_ok)
+            continue;
+        if (!g_hash_table_lookup_extended(ents, d->enterprise_id, NULL, &v)) {
+            v = GUINT_TO_POINTER(g_hash_table_size(ents));
+            g_hash_table_insert(ents, (gpointer)d->enterprise_id, v);
+        }
+        d->enterprise = GPOINTER_TO_UINT(v);
+        idx[m++] = k;
+    }
+    sc.rs = rs;
+    sc.base = ds;
+    qsort_r(idx, m, sizeof(guint), cmp_enterprise_canonical, &sc);
+    for (guint i = 0; i < m;) {
+        guint j = i;
+
+        memset(received, 0, rs->n_policies * sizeof *received);
+        memset(taken, 0, rs->n_policies);
+        memset(asked, 0, rs->n_policies);
+        for (; j < m && ds[idx[j]].enterprise == ds[idx[i]].enterprise; j++) {
+            DxDecision *d = &ds[idx[j]];
+            const DxPolicy *pol = &rs->policies[d->policy];
+            guint p = (guint)d->policy;
+
+            if (!asked[p]) {
+                memset(&priors[p], 0, sizeof priors[p]);
+                if (prior != NULL)
+                    prior(d->enterprise_id, p, &priors[p], user_data);
+                asked[p] = 1;
+            }
+            /* step 3: once — earlier rounds, history, or earlier in canonical order */
+            if (pol->once && (taken[p] || priors[p].taken)) {
+                d->status = DX_STATUS_REJECTED;
+                d->award_fen = d->amount_fen = 0;
+                d->dropped = d->matching;   /* 免申即享: a policy already had is no match */
+                dx_decision_clear_reasons(d);
+                dx_decision_add_reason(list, d, DX_REASON_ONCE_ONLY);
+                ds = (DxDecision *)(void *)list->decisions->data;
+                continue;
+            }
+            if (d->status != DX_STATUS_PENDING)
+                continue;
+            /* step 6: the policy's per-enterprise cap */
+            if (pol->has_enterprise_cap) {
+                int64_t had = received[p] + priors[p].received_fen;
+                int64_t room = MAX(pol->enterprise_cap_fen - had, 0);
+
+                if (d->amount_fen > room) {
+                    DxReason *r = dx_decision_add_reason(list, d, DX_REASON_POLICY_ENTERPRISE_CAP);
+
+                    r->a = pol->enterprise_cap_fen;
+                    r->b = had;
+                    r->c = room;
+                    d->amount_fen = room;
+                    ds = (DxDecision *)(void *)list->decisions->data;
+                }
+            }
+            if (d->amount_fen > 0) {
+                received[p] += d->amount_fen;
+                taken[p] = 1;
+            }
+        }
+        i = j;
+    }
+}
+
+void
+dx_decide_settle(DxDecisionList *list)
+{
+    const DxRuleset *rs = list->rs;
+
+    for (guint k = 0; k < list->decisions->len; k++) {
+        DxDecision *d = &g_array_index(list->decisions, DxDecision, k);
+        DxRat share;
+
+        if (d->status != DX_STATUS_PENDING)
+            continue;
+        share = rs->policies[d->policy].fund_share;
+        d->computed_fen = dx_apply_share(d->award_fen, share);
+        d->granted_fen = d->amount_fen > 0 ? dx_apply_share(d->amount_fen, share) : 0;
+        if (d->granted_fen == 0)
+            d->status = DX_STATUS_REJECTED;
+        else if (d->granted_fen == d->computed_fen)
+            d->status = DX_STATUS_APPROVED;
+        else
+            d->status = DX_STATUS_REDUCED;
+    }
+}

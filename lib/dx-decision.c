@@ -1,2 +1,310 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later — placeholder, being written */
-typedef int dx_placeholder_dx_decision;
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * DxDecisionList: storage, output order and decisions.csv (spec §8).
+ * Output order is app_id, then policy id, then input order, all compared
+ * byte-wise (UTF-8 byte order is code point order), so the file is the
+ * same whatever order the applications arrived in, except which of two
+ * rows with one app_id came first.
+ */
+#include "duixian/duixian.h"
+#include "dx-decision-private.h"
+
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <string.h>
+
+DxDecisionList *
+dx_decision_list_new(DxRuleset *rs)
+{
+    DxDecisionList *list = g_new0(DxDecisionList, 1);
+
+    list->ref_count = 1;
+    list->rs = dx_ruleset_ref(rs);
+    list->decisions = g_array_sized_new(FALSE, TRUE, sizeof(DxDecision), 1024);
+    list->reasons = g_array_sized_new(FALSE, TRUE, sizeof(DxReason), 1024);
+    list->strings = g_string_chunk_new(64 * 1024);
+    return list;
+}
+
+DxDecisionList *
+dx_decision_list_ref(DxDecisionList *self)
+{
+    g_return_val_if_fail(self != NULL, NULL);
+    g_atomic_int_inc(&self->ref_count);
+    return self;
+}
+
+void
+dx_decision_list_unref(DxDecisionList *self)
+{
+    if (self == NULL || !g_atomic_int_dec_and_test(&self->ref_count))
+        return;
+    g_array_unref(self->decisions);
+    g_array_unref(self->reasons);
+    g_string_chunk_free(self->strings);
+    dx_ruleset_unref(self->rs);
+    g_free(self);
+}
+
+DxDecision *
+dx_decision_list_append(DxDecisionList *list)
+{
+    g_array_set_size(list->decisions, list->decisions->len + 1);
+    return &g_array_index(list->decisions, DxDecision, list->decisions->len - 1);
+}
+
+DxReason *
+dx_decision_add_reason(DxDecisionList *list, DxDecision *d, DxReasonCode code)
+{
+    DxReason *r;
+
+    if (d->reason_first + d->n_reasons != list->reasons->len) {
+        /* others were appended since: move this decision's reasons to the end */
+        guint first = list->reasons->len;
+
+        for (guint i = 0; i < d->n_reasons; i++) {
+            DxReason copy = g_array_index(list->reasons, DxReason, d->reason_first + i);
+
+            g_array_append_val(list->reasons, copy);
+        }
+        d->reason_first = first;
+    }
+    g_array_set_size(list->reasons, list->reasons->len + 1);
+    r = &g_array_index(list->reasons, DxReason, list->reasons->len - 1);
+    memset(r, 0, sizeof *r);
+    r->code = (guint16)code;
+    d->n_reasons++;
+    return r;
+}
+
+void
+dx_decision_clear_reasons(DxDecision *d)
+{
+    d->n_reasons = 0;
+}
+
+const char *
+dx_decision_list_intern(DxDecisionList *list, const char *s, gssize len)
+{
+    if (len == 0 || (len < 0 && *s == '\0'))
+        return "";
+    return len < 0 ? g_string_chunk_insert(list->strings, s) : g_string_chunk_insert_len(list->strings, s, len);
+}
+
+static const char *
+decision_policy_id(const DxDecision *d, const DxRuleset *rs)
+{
+    if (d->policy >= 0)
+        return rs->policies[d->policy].id;
+    return d->policy_text;
+}
+
+static int
+cmp_output(const void *pa, const void *pb, void *user)
+{
+    const DxRuleset *rs = user;
+    const DxDecision *a = pa, *b = pb;
+    int c = strcmp(a->app_id, b->app_id);
+
+    if (c != 0)
+        return c;
+    c = strcmp(decision_policy_id(a, rs), decision_policy_id(b, rs));
+    if (c != 0)
+        return c;
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+void
+dx_decision_list_seal(DxDecisionList *list)
+{
+    guint kept = 0;
+    DxDecision *ds = (DxDecision *)(void *)list->decisions->data;
+
+    for (guint k = 0; k < list->decisions->len; k++) {
+        if (!ds[k].dropped)
+            ds[kept++] = ds[k];
+    }
+    g_array_set_size(list->decisions, kept);
+    ds = (DxDecision *)(void *)list->decisions->data;
+    qsort_r(ds, kept, sizeof(DxDecision), cmp_output, list->rs);
+    for (guint k = 0; k < kept; k++)
+        ds[k].list = list;
+    list->sealed = TRUE;
+}
+
+size_t
+dx_decision_list_get_n_items(const DxDecisionList *self)
+{
+    g_return_val_if_fail(self != NULL, 0);
+    return self->decisions->len;
+}
+
+const DxDecision *
+dx_decision_list_get_item(const DxDecisionList *self, size_t index)
+{
+    g_return_val_if_fail(self != NULL && index < self->decisions->len, NULL);
+    return &g_array_index(self->decisions, DxDecision, index);
+}
+
+/* Minimal quoting (spec §8): only cells with a comma, quote or line break. */
+static void
+csv_append_cell(GString *out, const char *s)
+{
+    if (strpbrk(s, ",\"\n\r") == NULL) {
+        g_string_append(out, s);
+        return;
+    }
+    g_string_append_c(out, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            g_string_append_c(out, '"');
+        g_string_append_c(out, *s);
+    }
+    g_string_append_c(out, '"');
+}
+
+static void
+decision_append_csv_row(GString *out, const DxDecision *d)
+{
+    csv_append_cell(out, d->app_id);
+    g_string_append_c(out, ',');
+    csv_append_cell(out, d->enterprise_id);
+    g_string_append_c(out, ',');
+    csv_append_cell(out, dx_decision_get_policy_id(d));
+    g_string_append_c(out, ',');
+    csv_append_cell(out, dx_decision_get_bureau(d));
+    g_string_append_printf(out, ",%s,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",",
+                           dx_status_to_string(d->status), d->computed_fen, d->granted_fen);
+    for (guint32 i = 0; i < d->n_reasons; i++) {
+        if (i > 0)
+            g_string_append_c(out, ';');
+        g_string_append(out, dx_reason_code_to_string(dx_decision_get_reason_code(d, i)));
+    }
+    g_string_append_c(out, '\n');
+}
+
+#define DX_DECISIONS_CSV_HEADER "app_id,enterprise_id,policy_id,bureau,status,computed_fen,granted_fen,reasons\n"
+
+char *
+dx_decision_list_dup_csv(const DxDecisionList *self)
+{
+    GString *out;
+
+    g_return_val_if_fail(self != NULL, NULL);
+    out = g_string_new(DX_DECISIONS_CSV_HEADER);
+    for (guint k = 0; k < self->decisions->len; k++)
+        decision_append_csv_row(out, &g_array_index(self->decisions, DxDecision, k));
+    return g_string_free(out, FALSE);
+}
+
+gboolean
+dx_decision_list_write_csv(const DxDecisionList *self, const char *path, GError **error)
+{
+    g_autofree char *tmp = NULL;
+    FILE *f;
+    GString *buf;
+    gboolean ok = TRUE;
+
+    g_return_val_if_fail(self != NULL, FALSE);
+    g_return_val_if_fail(path != NULL, FALSE);
+
+    /* stream through a temporary file and rename it, so a reader never sees
+     * half a file and a failure leaves the old one in place */
+    tmp = g_strdup_printf("%s.tmp-%d", path, (int)getpid());
+    f = g_fopen(tmp, "wb");
+    if (f == NULL) {
+        g_set_error(error, DX_ERROR, DX_ERROR_IO, "%s: %s", path, g_strerror(errno));
+        return FALSE;
+    }
+    buf = g_string_sized_new(1 << 16);
+    g_string_append(buf, DX_DECISIONS_CSV_HEADER);
+    for (guint k = 0; k < self->decisions->len && ok; k++) {
+        decision_append_csv_row(buf, &g_array_index(self->decisions, DxDecision, k));
+        if (buf->len >= (1 << 16) || k + 1 == self->decisions->len) {
+            ok = fwrite(buf->str, 1, buf->len, f) == buf->len;
+            g_string_truncate(buf, 0);
+        }
+    }
+    if (ok && buf->len > 0)
+        ok = fwrite(buf->str, 1, buf->len, f) == buf->len;
+    g_string_free(buf, TRUE);
+    ok = (fflush(f) == 0) && ok;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || g_rename(tmp, path) != 0) {
+        int saved = errno;
+
+        g_unlink(tmp);
+        g_set_error(error, DX_ERROR, DX_ERROR_IO, "%s: %s", path, g_strerror(saved));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+const char *dx_decision_get_app_id(const DxDecision *self) { g_return_val_if_fail(self, NULL); return self->app_id; }
+const char *dx_decision_get_enterprise_id(const DxDecision *self) { g_return_val_if_fail(self, NULL); return self->enterprise_id; }
+DxStatus dx_decision_get_status(const DxDecision *self) { g_return_val_if_fail(self, DX_STATUS_ERROR); return self->status; }
+int64_t dx_decision_get_computed_fen(const DxDecision *self) { g_return_val_if_fail(self, 0); return self->computed_fen; }
+int64_t dx_decision_get_granted_fen(const DxDecision *self) { g_return_val_if_fail(self, 0); return self->granted_fen; }
+uint64_t dx_decision_get_row(const DxDecision *self) { g_return_val_if_fail(self, 0); return self->row; }
+size_t dx_decision_get_n_reasons(const DxDecision *self) { g_return_val_if_fail(self, 0); return self->n_reasons; }
+
+const char *
+dx_decision_get_policy_id(const DxDecision *self)
+{
+    g_return_val_if_fail(self != NULL && self->list != NULL, NULL);
+    return decision_policy_id(self, self->list->rs);
+}
+
+const char *
+dx_decision_get_bureau(const DxDecision *self)
+{
+    const DxRuleset *rs;
+
+    g_return_val_if_fail(self != NULL && self->list != NULL, NULL);
+    rs = self->list->rs;
+    return self->policy >= 0 ? rs->bureaus[rs->policies[self->policy].bureau].key : "";
+}
+
+const char *
+dx_decision_get_basis(const DxDecision *self)
+{
+    g_return_val_if_fail(self != NULL && self->list != NULL, NULL);
+    return self->policy >= 0 ? self->list->rs->policies[self->policy].basis : "";
+}
+
+DxReasonCode
+dx_decision_get_reason_code(const DxDecision *self, size_t index)
+{
+    g_return_val_if_fail(self != NULL && self->list != NULL && index < self->n_reasons, DX_REASON_INVALID_FIELD);
+    return (DxReasonCode)g_array_index(self->list->reasons, DxReason, self->reason_first + index).code;
+}
+
+const char *
+dx_status_to_string(DxStatus status)
+{
+    static const char *const names[] = {
+        /* ORDER DxStatus */
+        "approved", "reduced", "rejected", "incomplete", "invalid", "duplicate", "unfunded", "error",
+    };
+
+    g_return_val_if_fail((guint)status < G_N_ELEMENTS(names), "error");
+    return names[status];
+}
+
+const char *
+dx_reason_code_to_string(DxReasonCode code)
+{
+    static const char *const names[] = {
+        /* ORDER DxReasonCode */
+        "invalid_field", "duplicate_app_id", "unknown_policy", "outside_window", "clause_failed",
+        "missing_field", "eval_error", "once_only", "award_zero", "capped", "policy_enterprise_cap",
+        "group_highest", "group_topup", "group_stack_cap", "fund_enterprise_cap", "rationed",
+        "unfunded", "award_fixed", "award_table", "award_rate", "award_per", "award_marginal",
+        "award_formula",
+    };
+
+    g_return_val_if_fail((guint)code < G_N_ELEMENTS(names), "unknown");
+    return names[code];
+}

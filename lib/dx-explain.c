@@ -1,2 +1,191 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later — placeholder, being written */
-typedef int dx_placeholder_dx_explain;
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Explanations (spec §7): the Chinese sentence of each reason, with its
+ * numbers formatted as people read them (元/万元/亿元 with separators), and
+ * the JSON form of a decision for callers in other languages. Sentences
+ * are made on demand from the compact reason records, so deciding a
+ * million applications formats nothing that nobody reads.
+ */
+#include "duixian/duixian.h"
+#include "dx-decision-private.h"
+
+#include <string.h>
+
+static const DxReason *
+explain_reason(const DxDecision *d, size_t index)
+{
+    return &g_array_index(d->list->reasons, DxReason, d->reason_first + index);
+}
+
+/* R / S as a percentage with at most two decimals, rounded half up (display). */
+static char *
+explain_ratio(int64_t r, int64_t s)
+{
+    DxRat q;
+    dx_i128 hundredths;
+
+    if (s <= 0)
+        return g_strdup("0%");
+    dx_rat_make((dx_i128)r * 10000, s, &q);
+    hundredths = dx_rat_round_half_up(q);
+    if (hundredths % 100 == 0)
+        return g_strdup_printf("%d%%", (int)(hundredths / 100));
+    if (hundredths % 10 == 0)
+        return g_strdup_printf("%d.%d%%", (int)(hundredths / 100), (int)(hundredths % 100 / 10));
+    return g_strdup_printf("%d.%02d%%", (int)(hundredths / 100), (int)(hundredths % 100));
+}
+
+static const char *
+explain_field_label(const DxRuleset *rs, gint32 slot)
+{
+    return slot >= 0 && (guint)slot < rs->n_fields ? rs->fields[slot].label : "";
+}
+
+char *
+dx_decision_dup_reason_message(const DxDecision *self, size_t index)
+{
+    const DxRuleset *rs;
+    const DxReason *r;
+    const DxPolicy *pol;
+    g_autofree char *a = NULL, *b = NULL, *c = NULL;
+
+    g_return_val_if_fail(self != NULL && self->list != NULL && index < self->n_reasons, NULL);
+    rs = self->list->rs;
+    r = explain_reason(self, index);
+    pol = self->policy >= 0 ? &rs->policies[self->policy] : NULL;
+    a = dx_money_format(r->a);
+    b = dx_money_format(r->b);
+    c = dx_money_format(r->c);
+
+    switch ((DxReasonCode)r->code) {
+    case DX_REASON_INVALID_FIELD:
+        if (r->index < 0)
+            return g_strdup_printf("第 %" G_GUINT64_FORMAT " 行格式有误：%s", self->row, r->text);
+        if (r->a > 0)
+            return g_strdup_printf("「%s」填写有误（第 %" G_GUINT64_FORMAT " 行第 %" G_GINT64_FORMAT " 列）：%s",
+                                   explain_field_label(rs, r->index), self->row, r->a, r->text);
+        return g_strdup_printf("「%s」填写有误：%s", explain_field_label(rs, r->index), r->text);
+    case DX_REASON_DUPLICATE_APP_ID:
+        return g_strdup_printf("申报编号 %s 已使用，不重复受理", self->app_id);
+    case DX_REASON_UNKNOWN_POLICY:
+        return g_strdup_printf("未找到申报事项「%s」对应的政策", self->policy_text);
+    case DX_REASON_OUTSIDE_WINDOW: {
+        char sub[16], from[16] = "不限", to[16] = "不限";
+
+        dx_date_format(self->submitted_on, sub);
+        if (pol->has_from)
+            dx_date_format(pol->window_from, from);
+        if (pol->has_to)
+            dx_date_format(pol->window_to, to);
+        return g_strdup_printf("申报日期 %s 不在受理期（%s 至 %s）内", sub, from, to);
+    }
+    case DX_REASON_CLAUSE_FAILED:
+        return g_strdup_printf("不满足「%s」：%s", pol->clauses[r->index].name, r->text);
+    case DX_REASON_MISSING_FIELD:
+        return g_strdup_printf("缺少「%s」，请补正后重新申报", explain_field_label(rs, r->index));
+    case DX_REASON_EVAL_ERROR: {
+        const char *what = r->index >= 0 ? pol->clauses[r->index].name : r->index == -1 ? "奖励金额" : "奖励上限";
+
+        return g_strdup_printf("「%s」无法计算：%s（表达式第 %" G_GINT64_FORMAT " 列）", what,
+                               dx_eval_error_to_string((DxEvalError)r->a), r->b);
+    }
+    case DX_REASON_ONCE_ONLY:
+        return g_strdup_printf("「%s」每户限享受一次，该企业已享受", pol->name);
+    case DX_REASON_AWARD_ZERO:
+        return g_strdup_printf("测算奖励为 %s，不予奖励", a);
+    case DX_REASON_CAPPED:
+        return g_strdup_printf("测算 %s，按单项上限 %s 核定", a, b);
+    case DX_REASON_POLICY_ENTERPRISE_CAP:
+        return g_strdup_printf("「%s」单户累计上限 %s，已享受 %s，本次核定 %s", pol->name, a, b, c);
+    case DX_REASON_GROUP_HIGHEST:
+        return g_strdup_printf("与 %s 同属「%s」，按就高原则不重复享受", r->text != NULL ? r->text : "",
+                               rs->groups[r->index].name);
+    case DX_REASON_GROUP_TOPUP:
+        return g_strdup_printf("同属「%s」已享受 %s，按就高原则补差 %s", rs->groups[r->index].name, b, c);
+    case DX_REASON_GROUP_STACK_CAP:
+        return g_strdup_printf("「%s」合计上限 %s，已享受 %s，本次核定 %s", rs->groups[r->index].name, a, b, c);
+    case DX_REASON_FUND_ENTERPRISE_CAP:
+        return g_strdup_printf("本资金单户上限 %s，已安排 %s，本次核定 %s", a, b, c);
+    case DX_REASON_RATIONED: {
+        const char *bureau = r->text != NULL ? r->text : "";
+        g_autofree char *ratio = explain_ratio(r->b, r->a);
+
+        if (rs->shortfall == DX_SHORTFALL_PRO_RATA)
+            return g_strdup_printf("%s额度不足：本轮申请合计 %s，可用 %s，按比例核减为 %s", bureau, a, b, ratio);
+        return g_strdup_printf("%s额度不足：本轮申请合计 %s，可用 %s，按%s顺序安排，本次安排 %s", bureau, a, b,
+                               rs->shortfall == DX_SHORTFALL_FCFS ? "申报先后" : "优先级", c);
+    }
+    case DX_REASON_UNFUNDED:
+        return g_strdup_printf("%s额度已安排完毕，列入排队", r->text != NULL ? r->text : "");
+    case DX_REASON_AWARD_FIXED:
+        return g_strdup_printf("按定额核定奖励 %s", a);
+    case DX_REASON_AWARD_TABLE:
+        return g_strdup_printf("按档位表核定奖励 %s", a);
+    case DX_REASON_AWARD_RATE:
+        return g_strdup_printf("按比例测算奖励 %s", a);
+    case DX_REASON_AWARD_PER:
+        return g_strdup_printf("按基数加递增测算奖励 %s", a);
+    case DX_REASON_AWARD_MARGINAL:
+        return g_strdup_printf("按分段累进测算奖励 %s", a);
+    case DX_REASON_AWARD_FORMULA:
+        return g_strdup_printf("按公式测算奖励 %s", a);
+    }
+    return g_strdup("");
+}
+
+static void
+json_append_string(GString *out, const char *s)
+{
+    g_string_append_c(out, '"');
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+
+        switch (ch) {
+        case '"': g_string_append(out, "\\\""); break;
+        case '\\': g_string_append(out, "\\\\"); break;
+        case '\n': g_string_append(out, "\\n"); break;
+        case '\r': g_string_append(out, "\\r"); break;
+        case '\t': g_string_append(out, "\\t"); break;
+        default:
+            if (ch < 0x20)
+                g_string_append_printf(out, "\\u%04x", ch);
+            else
+                g_string_append_c(out, (char)ch);
+        }
+    }
+    g_string_append_c(out, '"');
+}
+
+char *
+dx_decision_dup_json(const DxDecision *self)
+{
+    GString *out;
+
+    g_return_val_if_fail(self != NULL && self->list != NULL, NULL);
+    out = g_string_new("{\"app_id\":");
+    json_append_string(out, self->app_id);
+    g_string_append(out, ",\"basis\":");
+    json_append_string(out, dx_decision_get_basis(self));
+    g_string_append(out, ",\"bureau\":");
+    json_append_string(out, dx_decision_get_bureau(self));
+    g_string_append_printf(out, ",\"computed_fen\":%" G_GINT64_FORMAT ",\"enterprise_id\":", self->computed_fen);
+    json_append_string(out, self->enterprise_id);
+    g_string_append_printf(out, ",\"granted_fen\":%" G_GINT64_FORMAT ",\"policy_id\":", self->granted_fen);
+    json_append_string(out, dx_decision_get_policy_id(self));
+    g_string_append(out, ",\"reasons\":[");
+    for (guint32 i = 0; i < self->n_reasons; i++) {
+        g_autofree char *msg = dx_decision_dup_reason_message(self, i);
+
+        if (i > 0)
+            g_string_append_c(out, ',');
+        g_string_append(out, "{\"code\":");
+        json_append_string(out, dx_reason_code_to_string(dx_decision_get_reason_code(self, i)));
+        g_string_append(out, ",\"message\":");
+        json_append_string(out, msg);
+        g_string_append_c(out, '}');
+    }
+    g_string_append_printf(out, "],\"row\":%" G_GUINT64_FORMAT ",\"status\":", self->row);
+    json_append_string(out, dx_status_to_string(self->status));
+    g_string_append_c(out, '}');
+    return g_string_free(out, FALSE);
+}

@@ -1,5 +1,99 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Decisions (spec §6, §7, §8). A DxDecisionList owns its decisions and is
+ * immutable once returned, so it may be read from several threads. A
+ * DxDecision is borrowed from its list and valid while the list is.
+ * Amounts are fen: `computed` = the step-4 award times fund_share, rounded
+ * half up; `granted` = what this fund pays.
+ */
 #pragma once
 #if !defined(DX_INSIDE) && !defined(DX_COMPILATION)
 #error "Include <duixian/duixian.h>, not individual headers."
 #endif
+
 #include <duixian/dx-types.h>
+
+G_BEGIN_DECLS
+
+/** dx_decision_list_ref: Returns: (transfer full): @self with one more reference. Since: 0.1 */
+DX_EXPORT DxDecisionList *dx_decision_list_ref(DxDecisionList *self);
+/** dx_decision_list_unref: @self: (nullable): drops a reference. Since: 0.1 */
+DX_EXPORT void dx_decision_list_unref(DxDecisionList *self);
+/** dx_decision_list_get_n_items: Returns: the number of decisions. Since: 0.1 */
+DX_EXPORT size_t dx_decision_list_get_n_items(const DxDecisionList *self);
+/**
+ * dx_decision_list_get_item:
+ * @self: a list
+ * @index: below dx_decision_list_get_n_items()
+ * Returns: (transfer none): the decision, valid as long as @self
+ * Since: 0.1
+ */
+DX_EXPORT const DxDecision *dx_decision_list_get_item(const DxDecisionList *self, size_t index);
+
+/**
+ * dx_decision_list_write_csv:
+ * @self: a list
+ * @path: (type filename): where to write decisions.csv (spec §8), replaced atomically
+ * @error: return location for a #GError, or %NULL
+ * Returns: %TRUE, or %FALSE with %DX_ERROR_IO
+ * Since: 0.1
+ */
+DX_EXPORT gboolean dx_decision_list_write_csv(const DxDecisionList *self, const char *path,
+                                              GError **error);
+
+/**
+ * dx_decision_list_dup_csv:
+ * @self: a list
+ * Returns: (transfer full): decisions.csv as text (spec §8); g_free()
+ * Since: 0.1
+ */
+DX_EXPORT char *dx_decision_list_dup_csv(const DxDecisionList *self);
+
+/** dx_decision_get_app_id: Returns: (transfer none): the app_id ("" if the row had none). */
+DX_EXPORT const char *dx_decision_get_app_id(const DxDecision *self);
+/** dx_decision_get_enterprise_id: Returns: (transfer none): the enterprise_id, possibly "". */
+DX_EXPORT const char *dx_decision_get_enterprise_id(const DxDecision *self);
+/** dx_decision_get_policy_id: Returns: (transfer none): the policy id, or "" when the row names none. */
+DX_EXPORT const char *dx_decision_get_policy_id(const DxDecision *self);
+/** dx_decision_get_bureau: Returns: (transfer none): the bureau key, or "" for no known policy. */
+DX_EXPORT const char *dx_decision_get_bureau(const DxDecision *self);
+/** dx_decision_get_status: Returns: the status. */
+DX_EXPORT DxStatus dx_decision_get_status(const DxDecision *self);
+/** dx_decision_get_computed_fen: Returns: computed_fen (spec §6). */
+DX_EXPORT int64_t dx_decision_get_computed_fen(const DxDecision *self);
+/** dx_decision_get_granted_fen: Returns: granted_fen (spec §6). */
+DX_EXPORT int64_t dx_decision_get_granted_fen(const DxDecision *self);
+/** dx_decision_get_row: Returns: the 1-based line (CSV) or line of the map (YAML) it came from; 0 from the API. */
+DX_EXPORT uint64_t dx_decision_get_row(const DxDecision *self);
+/** dx_decision_get_n_reasons: Returns: the number of reasons, in step order. */
+DX_EXPORT size_t dx_decision_get_n_reasons(const DxDecision *self);
+/** dx_decision_get_reason_code: Returns: the code of reason @index. */
+DX_EXPORT DxReasonCode dx_decision_get_reason_code(const DxDecision *self, size_t index);
+/**
+ * dx_decision_dup_reason_message:
+ * @self: a decision
+ * @index: below dx_decision_get_n_reasons()
+ * Returns: (transfer full): the Chinese sentence of §7 with its numbers; g_free()
+ * Since: 0.1
+ */
+DX_EXPORT char *dx_decision_dup_reason_message(const DxDecision *self, size_t index);
+/** dx_decision_get_basis: Returns: (transfer none): the policy's basis, or "" for no known policy. */
+DX_EXPORT const char *dx_decision_get_basis(const DxDecision *self);
+/**
+ * dx_decision_dup_json:
+ * @self: a decision
+ * Returns: (transfer full): the decision as one JSON object (UTF-8, keys
+ *   sorted: app_id, basis, bureau, computed_fen, enterprise_id, granted_fen,
+ *   policy_id, reasons [{code, message}], row, status); g_free()
+ * Since: 0.1
+ */
+DX_EXPORT char *dx_decision_dup_json(const DxDecision *self);
+
+/** dx_status_to_string: Returns: (transfer none): "approved", "reduced", ... */
+DX_EXPORT const char *dx_status_to_string(DxStatus status);
+/** dx_reason_code_to_string: Returns: (transfer none): "clause_failed", "award_fixed", ... */
+DX_EXPORT const char *dx_reason_code_to_string(DxReasonCode code);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxDecisionList, dx_decision_list_unref)
+
+G_END_DECLS

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Decision records. A DxDecisionList owns flat arrays of decisions and
+ * reasons and one string chunk for the texts they keep (app and
+ * enterprise ids, the few formatted details of failures), so a batch of a
+ * million applications costs a few allocations that grow geometrically,
+ * not a million small ones. A decision's reasons are contiguous in the
+ * reasons array, in step order.
+ *
+ * Lifecycle: the batch appends while reading (status may be the internal
+ * DX_STATUS_PENDING: an award was computed, batch-wide steps still to
+ * come); dx_batch_decide() (or a round) applies the batch-wide steps,
+ * settles every status, sorts into output order and seals the list.
+ */
+#pragma once
+
+#include "duixian/dx-types.h"
+#include "dx-ruleset-private.h"
+
+/* Internal: award computed, batch-wide steps not yet applied. Never
+ * visible outside the library. */
+#define DX_STATUS_PENDING ((DxStatus)100)
+
+typedef struct {
+    guint16 code;           /* DxReasonCode */
+    gint32 index;           /* clause index, field slot, group index; -1 award, -2 cap */
+    int64_t a, b, c;        /* amounts in fen (see dx-explain.c for each code) */
+    const char *text;       /* (nullable) detail, in the list's string chunk */
+} DxReason;
+
+struct _DxDecision {
+    const DxDecisionList *list;   /* set when the list is sealed */
+    const char *app_id;           /* in the list's chunk; "" if none */
+    const char *enterprise_id;    /* "" if none */
+    const char *policy_text;      /* the policy named by the row, "" if none */
+    gint32 policy;                /* index, or -1 */
+    gint32 submitted_on;          /* days; valid when the row had one */
+    guint32 enterprise;           /* interned index, set by the batch-wide steps */
+    DxStatus status;
+    guint8 matching;              /* from an application without `policy` */
+    guint8 clauses_ok;            /* passed window and clauses (true or unknown) */
+    guint8 dropped;               /* removed before output (matching + once_only, duplicates' extras) */
+    guint64 row;                  /* source line */
+    guint64 seq;                  /* input order of the row */
+    int64_t award_fen;            /* step 4, rounded, before fund_share; 0 if none */
+    int64_t amount_fen;           /* after steps 5-8 so far, before fund_share */
+    int64_t computed_fen;
+    int64_t granted_fen;
+    int64_t charged_fen;          /* step 8: amount × fund_share (a round's request) */
+    guint32 reason_first;
+    guint32 n_reasons;
+};
+
+struct _DxDecisionList {
+    gint ref_count;
+    DxRuleset *rs;                /* (owned ref) */
+    GArray *decisions;            /* DxDecision */
+    GArray *reasons;              /* DxReason */
+    GStringChunk *strings;
+    gboolean sealed;
+};
+
+G_GNUC_INTERNAL DxDecisionList *dx_decision_list_new(DxRuleset *rs);
+/* Appends an empty decision and returns it (valid until the next append). */
+G_GNUC_INTERNAL DxDecision *dx_decision_list_append(DxDecisionList *list);
+/* Appends a reason to @d; moves @d's reasons to the end first if others
+ * were appended since, so a decision's reasons stay contiguous. */
+G_GNUC_INTERNAL DxReason *dx_decision_add_reason(DxDecisionList *list, DxDecision *d, DxReasonCode code);
+/* Replaces @d's reasons by nothing. */
+G_GNUC_INTERNAL void dx_decision_clear_reasons(DxDecision *d);
+G_GNUC_INTERNAL const char *dx_decision_list_intern(DxDecisionList *list, const char *s, gssize len);
+/* Sorts into output order (app_id, policy id, input order), drops dropped
+ * decisions, sets back pointers and seals. */
+G_GNUC_INTERNAL void dx_decision_list_seal(DxDecisionList *list);
+
+/* ---- steps (dx-decide.c) ---- */
+
+/* Scratch space for deciding one application without allocating. */
+typedef struct {
+    DxValue *slots;
+    guint8 *present;
+    GString *buf;                 /* formatting details of failures */
+    guint *missing;               /* missing slots of one decision, deduplicated */
+    guint n_missing;
+} DxDecideScratch;
+
+G_GNUC_INTERNAL void dx_decide_scratch_init(DxDecideScratch *s, const DxRuleset *rs);
+G_GNUC_INTERNAL void dx_decide_scratch_clear(DxDecideScratch *s);
+
+/* Steps 1 (cell problems, unknown policy), 2-5 for one application;
+ * appends its decisions to @list. @seq is its input order. */
+G_GNUC_INTERNAL void dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 seq,
+                                           DxDecideScratch *scratch);
+
+/* What earlier rounds and the history file hold for one enterprise and
+ * policy (award units, before fund_share). */
+typedef struct {
+    int64_t received_fen;         /* under this policy */
+    gboolean taken;               /* granted under this policy before (for once) */
+} DxPrior;
+
+/* Asks the history/ledger about (enterprise, policy); NULL = nothing prior. */
+typedef void (*DxPriorFunc)(const char *enterprise_id, guint policy, DxPrior *out, gpointer user_data);
+
+/* Step 1 duplicates within the batch (first row wins), then, per
+ * enterprise in canonical order, `once` (step 3) and the policy
+ * per-enterprise cap (step 6). Sets d->enterprise. */
+G_GNUC_INTERNAL void dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, gpointer user_data);
+
+/* Settles statuses after step 6 for `decide` (no round): computed and
+ * granted from the amounts, approved/reduced/rejected. */
+G_GNUC_INTERNAL void dx_decide_settle(DxDecisionList *list);
+
+/* Canonical order (spec §6): priority desc, submitted_on asc, app_id asc,
+ * policy id asc, then input order. */
+G_GNUC_INTERNAL int dx_decision_cmp_canonical(const DxRuleset *rs, const DxDecision *a, const DxDecision *b);
+
+/* round_half_up(fen × share) */
+G_GNUC_INTERNAL int64_t dx_apply_share(int64_t fen, DxRat share);
