@@ -1,0 +1,21 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Installs the build into a scratch prefix, then compiles examples/decide-one.c
+# the way a district system would: only through pkg-config. Run by meson test.
+set -eu
+build=$1 src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+meson install -C "$build" --destdir "$tmp/root" --quiet >/dev/null
+pc=$(find "$tmp/root" -name duixian.pc | head -n 1)
+[ -n "$pc" ] || { echo "duixian.pc was not installed"; exit 1; }
+# the .pc names the real prefix; point a copy of it into the scratch root
+mkdir "$tmp/pc"
+sed "s|^prefix=|prefix=$tmp/root|" "$pc" > "$tmp/pc/duixian.pc"
+export PKG_CONFIG_PATH="$tmp/pc"
+flags=$(pkg-config --cflags --libs duixian)
+cc -std=c11 -Wall -Wextra -Werror "$src/examples/decide-one.c" $flags -o "$tmp/decide-one"
+libdir=$(pkg-config --variable=libdir duixian)
+LD_LIBRARY_PATH=$libdir "$tmp/decide-one" "$src/rules/wuchang-2022.yaml" > "$tmp/out.txt"
+cat "$tmp/out.txt"
+grep -q "DEMO-0001 FIN-HQ: reduced, 500万元" "$tmp/out.txt"
