@@ -18,7 +18,9 @@ typedef struct {
 
 struct _DxApplication {
     DxRuleset *rs;          /* (owned ref) */
-    DxValue *slots;         /* n_fields */
+    DxValue *slots;         /* n_fields; a text value is always NUL-terminated at
+                             * its length (reader cells, YAML scalars and chunk
+                             * copies all are), so it can be used as a C string */
     guint8 *present;        /* n_fields */
     GStringChunk *texts;    /* copies made by API setters */
     GArray *problems;       /* DxCellProblem */

@@ -22,8 +22,8 @@
 void
 dx_decide_scratch_init(DxDecideScratch *s, const DxRuleset *rs)
 {
-    s->slots = g_new0(DxValue, rs->n_fields);
-    s->present = g_new0(guint8, rs->n_fields);
+    s->slots = NULL;
+    s->present = NULL;
     s->missing = g_new0(guint, rs->n_fields);
     s->buf = g_string_sized_new(256);
     s->n_missing = 0;
@@ -32,8 +32,6 @@ dx_decide_scratch_init(DxDecideScratch *s, const DxRuleset *rs)
 void
 dx_decide_scratch_clear(DxDecideScratch *s)
 {
-    g_free(s->slots);
-    g_free(s->present);
     g_free(s->missing);
     if (s->buf != NULL)
         g_string_free(s->buf, TRUE);
@@ -53,12 +51,12 @@ dx_apply_share(int64_t fen, DxRat share)
 }
 
 static void
-scratch_add_missing(DxDecideScratch *s, const guint *slots, guint n_slots)
+scratch_add_missing(DxDecideScratch *s, const DxRuleset *rs, const guint *slots, guint n_slots)
 {
     for (guint i = 0; i < n_slots; i++) {
         gboolean seen = FALSE;
 
-        if (s->present[slots[i]])
+        if (s->present[slots[i]] || rs->has_default[slots[i]])
             continue;
         for (guint j = 0; j < s->n_missing && !seen; j++)
             seen = s->missing[j] == slots[i];
@@ -215,7 +213,7 @@ decide_policy(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideSc
 {
     const DxRuleset *rs = list->rs;
     const DxPolicy *pol = &rs->policies[pi];
-    DxEvalCtx ctx = { s->slots, s->present, DX_EVAL_ERR_NONE, 0 };
+    DxEvalCtx ctx = { s->slots, s->present, rs->defaults, rs->has_default, DX_EVAL_ERR_NONE, 0 };
     DxDecision *d;
     gboolean any_error = FALSE, any_false = FALSE;
     DxValue v;
@@ -243,7 +241,7 @@ decide_policy(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideSc
         else if (st == DX_EVAL_OK && !v.u.b)
             any_false = TRUE;
         else if (st == DX_EVAL_MISSING)
-            scratch_add_missing(s, pol->clauses[i].slots, pol->clauses[i].n_slots);
+            scratch_add_missing(s, rs, pol->clauses[i].slots, pol->clauses[i].n_slots);
     }
     if (any_false && !any_error && matching)
         return NULL;
@@ -277,7 +275,7 @@ decide_policy(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideSc
     ctx.err = DX_EVAL_ERR_NONE;
     switch (dx_expr_eval(pol->award, &ctx, &v)) {
     case DX_EVAL_MISSING:
-        scratch_add_missing(s, pol->award_slots, pol->n_award_slots);
+        scratch_add_missing(s, rs, pol->award_slots, pol->n_award_slots);
         decision_missing(list, d, s);
         return d;
     case DX_EVAL_ERROR:
@@ -306,7 +304,7 @@ decide_policy(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideSc
         case DX_EVAL_MISSING:
             d->n_reasons = 0;
             d->award_fen = d->amount_fen = 0;
-            scratch_add_missing(s, pol->cap_slots, pol->n_cap_slots);
+            scratch_add_missing(s, rs, pol->cap_slots, pol->n_cap_slots);
             decision_missing(list, d, s);
             return d;
         case DX_EVAL_ERROR:
@@ -338,23 +336,24 @@ dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 se
     DxDecision *d;
     gint pi = -1;
 
-    memcpy(s->slots, app->slots, rs->n_fields * sizeof(DxValue));
-    memcpy(s->present, app->present, rs->n_fields);
-    for (guint i = DX_N_BUILTIN_SLOTS; i < rs->n_fields; i++) {
-        if (!s->present[i] && rs->fields[i].has_default) {
-            s->slots[i] = rs->fields[i].default_value;
-            s->present[i] = 1;
-        }
-    }
+    /* evaluation reads the application's own slots; defaults are applied
+     * by the evaluator, so nothing is copied per application */
+    s->slots = app->slots;
+    s->present = app->present;
     base.app_id = text_slot(s, list, DX_SLOT_APP_ID);
     base.enterprise_id = text_slot(s, list, DX_SLOT_ENTERPRISE_ID);
-    base.policy_text = text_slot(s, list, DX_SLOT_POLICY);
+    base.policy_text = "";
     base.submitted_on = s->present[DX_SLOT_SUBMITTED_ON] ? s->slots[DX_SLOT_SUBMITTED_ON].u.date : 0;
     base.row = app->row;
     base.seq = seq;
     base.policy = -1;
-    if (*base.policy_text != '\0')
-        pi = dx_ruleset_find_policy(rs, base.policy_text);
+    if (s->present[DX_SLOT_POLICY]) {
+        const char *named = s->slots[DX_SLOT_POLICY].u.t.s;   /* NUL-terminated: see DxApplication */
+
+        pi = dx_ruleset_find_policy(rs, named);
+        /* a known policy's id is the ruleset's own string: nothing to copy */
+        base.policy_text = pi >= 0 ? rs->policies[pi].id : dx_decision_list_intern(list, named, -1);
+    }
 
     /* step 1: bad cells, then required built-ins, then an unknown policy */
     if (app->problems->len > 0 || !s->present[DX_SLOT_APP_ID] || !s->present[DX_SLOT_ENTERPRISE_ID] ||

@@ -77,8 +77,8 @@ G_GNUC_INTERNAL void dx_decision_list_seal(DxDecisionList *list);
 
 /* Scratch space for deciding one application without allocating. */
 typedef struct {
-    DxValue *slots;
-    guint8 *present;
+    const DxValue *slots;         /* the application's, borrowed for one call */
+    const guint8 *present;
     GString *buf;                 /* formatting details of failures */
     guint *missing;               /* missing slots of one decision, deduplicated */
     guint n_missing;

@@ -22,8 +22,8 @@ dx_decision_list_new(DxRuleset *rs)
 
     list->ref_count = 1;
     list->rs = dx_ruleset_ref(rs);
-    list->decisions = g_array_sized_new(FALSE, TRUE, sizeof(DxDecision), 1024);
-    list->reasons = g_array_sized_new(FALSE, TRUE, sizeof(DxReason), 1024);
+    list->decisions = g_array_sized_new(FALSE, FALSE, sizeof(DxDecision), 1024);
+    list->reasons = g_array_sized_new(FALSE, FALSE, sizeof(DxReason), 1024);
     list->strings = g_string_chunk_new(64 * 1024);
     return list;
 }

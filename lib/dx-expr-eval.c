@@ -224,10 +224,15 @@ dx_expr_eval(const DxExprNode *n, DxEvalCtx *ctx, DxValue *out)
         *out = n->value;
         return DX_EVAL_OK;
     case DX_NODE_FIELD:
-        if (!ctx->present[n->slot])
-            return DX_EVAL_MISSING;
-        *out = ctx->slots[n->slot];
-        return DX_EVAL_OK;
+        if (G_LIKELY(ctx->present[n->slot])) {
+            *out = ctx->slots[n->slot];
+            return DX_EVAL_OK;
+        }
+        if (ctx->has_default != NULL && ctx->has_default[n->slot]) {
+            *out = ctx->defaults[n->slot];
+            return DX_EVAL_OK;
+        }
+        return DX_EVAL_MISSING;
     case DX_NODE_AND:
     case DX_NODE_OR: {
         /* the value that decides: false for and, true for or */

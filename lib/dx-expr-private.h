@@ -193,6 +193,8 @@ typedef enum {
 typedef struct {
     const DxValue *slots;     /* the application's values, by slot */
     const guint8 *present;    /* per slot: nonzero when the value is there */
+    const DxValue *defaults;  /* (nullable) per slot: the value used when missing ... */
+    const guint8 *has_default;/* (nullable) ... where this is nonzero */
     DxEvalError err;          /* set on the first DX_EVAL_ERROR */
     guint32 err_col;          /* column of the node that failed */
 } DxEvalCtx;

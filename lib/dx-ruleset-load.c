@@ -522,6 +522,12 @@ load_fields(DxLoader *l, const DxYamlNode *n)
         }
     }
     (void)n_declared;
+    rs->defaults = g_new0(DxValue, rs->n_fields);
+    rs->has_default = g_new0(guint8, rs->n_fields);
+    for (guint i = 0; i < rs->n_fields; i++) {
+        rs->defaults[i] = rs->fields[i].default_value;
+        rs->has_default[i] = rs->fields[i].has_default;
+    }
     return TRUE;
 }
 

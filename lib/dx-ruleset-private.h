@@ -150,6 +150,8 @@ struct _DxRuleset {
     DxPolicy *policies;
     guint n_policies;
     GHashTable *policy_by_id;     /* id -> GUINT_TO_POINTER(index + 1) */
+    DxValue *defaults;            /* per slot: the field's default value ... */
+    guint8 *has_default;          /* ... where this is nonzero (for DxEvalCtx) */
 };
 
 G_GNUC_INTERNAL DxRuleset *dx_ruleset_new_empty(const char *source_name);

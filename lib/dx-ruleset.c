@@ -126,6 +126,8 @@ dx_ruleset_unref(DxRuleset *self)
         g_free(self->fields[i].default_text);
     }
     g_free(self->fields);
+    g_free(self->defaults);
+    g_free(self->has_default);
     g_hash_table_unref(self->field_by_name);
     g_hash_table_unref(self->field_by_column);
     for (guint i = 0; i < self->n_groups; i++) {
