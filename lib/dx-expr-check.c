@@ -100,6 +100,8 @@ check_rows(DxChecker *c, DxExprNode *call, DxExprNode *rows, DxType from_type, g
         return check_fail(c, rows, DX_ERROR_EXPR_SYNTAX,
                           "%s() needs rows [[from, value], ...], at least one", call->name);
     call->n_rows = rows->n_children;
+    g_free(call->row_from);   /* checking a tree twice must not leak */
+    g_free(call->row_value);
     call->row_from = g_new0(DxValue, call->n_rows);
     call->row_value = g_new0(DxValue, call->n_rows);
     for (guint i = 0; i < rows->n_children; i++) {
