@@ -83,6 +83,17 @@ parser_enter(DxParser *p)
     return TRUE;
 }
 
+/* Each operator of a chain like "a + b + c" deepens the left-leaning tree
+ * that checking, evaluation and freeing recurse over, so it counts as a
+ * level too: a 64 KiB "1+1+...+1" must fail with DX_ERROR_LIMIT, not
+ * overflow the stack later. The caller subtracts *chain when its loop ends. */
+static gboolean
+parser_chain(DxParser *p, guint *chain)
+{
+    (*chain)++;
+    return parser_enter(p);
+}
+
 static DxExprNode *
 parser_binary(DxNodeKind kind, const DxToken *at, DxExprNode *lhs, DxExprNode *rhs)
 {
@@ -260,16 +271,18 @@ static DxExprNode *
 parse_mul(DxParser *p)
 {
     g_autoptr(DxExprNode) lhs = parse_unary(p);
+    guint chain = 0;
 
     while (lhs != NULL && (p->tok.kind == DX_TOK_STAR || p->tok.kind == DX_TOK_SLASH)) {
         DxToken at = p->tok;
         DxExprNode *rhs;
 
-        if (!parser_advance(p) || (rhs = parse_unary(p)) == NULL)
+        if (!parser_chain(p, &chain) || !parser_advance(p) || (rhs = parse_unary(p)) == NULL)
             return NULL;
         lhs = parser_binary(at.kind == DX_TOK_STAR ? DX_NODE_MUL : DX_NODE_DIV, &at,
                             g_steal_pointer(&lhs), rhs);
     }
+    p->depth -= chain;
     return g_steal_pointer(&lhs);
 }
 
@@ -278,16 +291,18 @@ static DxExprNode *
 parse_add(DxParser *p)
 {
     g_autoptr(DxExprNode) lhs = parse_mul(p);
+    guint chain = 0;
 
     while (lhs != NULL && (p->tok.kind == DX_TOK_PLUS || p->tok.kind == DX_TOK_MINUS)) {
         DxToken at = p->tok;
         DxExprNode *rhs;
 
-        if (!parser_advance(p) || (rhs = parse_mul(p)) == NULL)
+        if (!parser_chain(p, &chain) || !parser_advance(p) || (rhs = parse_mul(p)) == NULL)
             return NULL;
         lhs = parser_binary(at.kind == DX_TOK_PLUS ? DX_NODE_ADD : DX_NODE_SUB, &at,
                             g_steal_pointer(&lhs), rhs);
     }
+    p->depth -= chain;
     return g_steal_pointer(&lhs);
 }
 
@@ -371,15 +386,17 @@ static DxExprNode *
 parse_and(DxParser *p)
 {
     g_autoptr(DxExprNode) lhs = parse_not(p);
+    guint chain = 0;
 
     while (lhs != NULL && p->tok.kind == DX_TOK_AND) {
         DxToken at = p->tok;
         DxExprNode *rhs;
 
-        if (!parser_advance(p) || (rhs = parse_not(p)) == NULL)
+        if (!parser_chain(p, &chain) || !parser_advance(p) || (rhs = parse_not(p)) == NULL)
             return NULL;
         lhs = parser_binary(DX_NODE_AND, &at, g_steal_pointer(&lhs), rhs);
     }
+    p->depth -= chain;
     return g_steal_pointer(&lhs);
 }
 
@@ -388,6 +405,7 @@ static DxExprNode *
 parse_or(DxParser *p)
 {
     g_autoptr(DxExprNode) lhs = NULL;
+    guint chain = 0;
 
     if (!parser_enter(p))
         return NULL;
@@ -396,11 +414,11 @@ parse_or(DxParser *p)
         DxToken at = p->tok;
         DxExprNode *rhs;
 
-        if (!parser_advance(p) || (rhs = parse_and(p)) == NULL)
+        if (!parser_chain(p, &chain) || !parser_advance(p) || (rhs = parse_and(p)) == NULL)
             return NULL;
         lhs = parser_binary(DX_NODE_OR, &at, g_steal_pointer(&lhs), rhs);
     }
-    p->depth--;
+    p->depth -= chain + 1;
     return g_steal_pointer(&lhs);
 }
 
