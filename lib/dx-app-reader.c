@@ -128,6 +128,14 @@ dx_batch_read_csv(DxBatch *self, DxCsvReader *reader, GError **error)
     return TRUE;
 }
 
+/* A YAML problem is reported as "row N, column C" with N the line of the
+ * item's map, so a column is only meaningful on that same line. */
+static guint
+app_reader_yaml_column(const DxYamlNode *map, const DxYamlNode *node)
+{
+    return node->line == map->line ? node->col : 0;
+}
+
 gboolean
 dx_batch_read_yaml(DxBatch *self, const char *name, const char *data, gsize len, const DxLoadOptions *options,
                    GError **error)
@@ -175,20 +183,22 @@ dx_batch_read_yaml(DxBatch *self, const char *name, const char *data, gsize len,
                 continue;
             }
             if (seen[f->ref.slot] != 0) {
-                dx_application_add_problem(app, f->ref.slot, m->keys[k]->col,
+                dx_application_add_problem(app, f->ref.slot, app_reader_yaml_column(m, m->keys[k]),
                                            "field “%s” is given twice (line %u and line %u)", f->name,
                                            seen[f->ref.slot], m->keys[k]->line);
                 continue;
             }
             seen[f->ref.slot] = m->keys[k]->line;
             if (v->kind != DX_YAML_SCALAR) {
-                dx_application_add_problem(app, f->ref.slot, v->col, "expected a single value");
+                dx_application_add_problem(app, f->ref.slot, app_reader_yaml_column(m, v),
+                                           "expected a single value");
                 continue;
             }
             /* JSON null (and YAML ~) written plainly means "not given" */
             if (v->plain && (strcmp(v->text, "null") == 0 || strcmp(v->text, "~") == 0))
                 continue;
-            dx_application_set_slot_cell(app, f->ref.slot, v->text, v->len, FALSE, v->col, &why);
+            dx_application_set_slot_cell(app, f->ref.slot, v->text, v->len, FALSE, app_reader_yaml_column(m, v),
+                                         &why);
         }
         dx_batch_add_application(self, app);
     }

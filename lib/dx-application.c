@@ -96,6 +96,21 @@ dx_application_set_slot_cell(DxApplication *app, guint slot, const char *cell, g
     return TRUE;
 }
 
+/* A setter replaces the field's value, so a problem recorded for an
+ * earlier value of the field no longer applies. */
+static void
+application_forget_problems(DxApplication *app, guint slot)
+{
+    for (guint i = app->problems->len; i-- > 0;) {
+        DxCellProblem *p = &g_array_index(app->problems, DxCellProblem, i);
+
+        if (p->slot == slot) {
+            g_free(p->message);
+            g_array_remove_index(app->problems, i);
+        }
+    }
+}
+
 static const DxField *
 application_field(DxApplication *self, const char *field, GError **error)
 {
@@ -121,6 +136,7 @@ dx_application_set(DxApplication *self, const char *field, const char *cell, GEr
     if (f == NULL)
         return FALSE;
     slot = f->ref.slot;
+    application_forget_problems(self, slot);
     if (cell == NULL) {
         self->present[slot] = 0;
         return TRUE;
@@ -154,6 +170,7 @@ dx_application_set_money_fen(DxApplication *self, const char *field, int64_t fen
                     f->type != DX_FIELD_MONEY ? "not a money field" : "amount beyond 10^13 元");
         return FALSE;
     }
+    application_forget_problems(self, f->ref.slot);
     self->slots[f->ref.slot].type = DX_TYPE_MONEY;
     self->slots[f->ref.slot].u.r = dx_rat_int(fen);
     self->present[f->ref.slot] = 1;

@@ -64,6 +64,9 @@ dx_decision_dup_reason_message(const DxDecision *self, size_t index)
         if (r->a > 0)
             return g_strdup_printf("「%s」填写有误（第 %" G_GUINT64_FORMAT " 行第 %" G_GINT64_FORMAT " 列）：%s",
                                    explain_field_label(rs, r->index), self->row, r->a, r->text);
+        if (self->row > 0)   /* e.g. an empty required cell: the row, without a column */
+            return g_strdup_printf("「%s」填写有误（第 %" G_GUINT64_FORMAT " 行）：%s",
+                                   explain_field_label(rs, r->index), self->row, r->text);
         return g_strdup_printf("「%s」填写有误：%s", explain_field_label(rs, r->index), r->text);
     case DX_REASON_DUPLICATE_APP_ID:
         return g_strdup_printf("申报编号 %s 已使用，不重复受理", self->app_id);
