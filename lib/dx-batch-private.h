@@ -17,6 +17,8 @@ struct _DxBatch {
     DxProgressFunc progress;
     void *progress_data;
     gboolean finished;          /* decided: no more applications */
+    GPtrArray *input_hashes;    /* SHA-256 hex of each input, in order */
+    char *input_sha256;         /* combined, made on demand */
 };
 
 G_GNUC_INTERNAL void dx_batch_add_warning(DxBatch *self, const char *fmt, ...) G_GNUC_PRINTF(2, 3);

@@ -394,8 +394,19 @@ dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 se
         decide_policy(list, &base, (guint)pi, s, FALSE);
         return;
     }
-    for (guint p = 0; p < rs->n_policies; p++)   /* 免申即享: every policy */
-        decide_policy(list, &base, p, s, TRUE);
+    {
+        guint before = list->decisions->len;
+
+        for (guint p = 0; p < rs->n_policies; p++)   /* 免申即享: every policy */
+            decide_policy(list, &base, p, s, TRUE);
+        if (list->decisions->len == before) {
+            /* Nothing matched: no row, but the row has used its app_id, so
+             * a later row with it is a duplicate (step 1). */
+            d = decision_start(list, &base, -1);
+            d->status = DX_STATUS_REJECTED;
+            d->dropped = TRUE;
+        }
+    }
 }
 
 /* ---- batch-wide steps ---- */
@@ -481,6 +492,7 @@ batch_mark_duplicates(DxDecisionList *list)
                     continue;
                 }
                 last_seq = d->seq;
+                d->dropped = FALSE;   /* a duplicate row is one decision, even one that matched nothing */
                 d->status = DX_STATUS_DUPLICATE;
                 d->clauses_ok = FALSE;
                 d->matching = FALSE;
@@ -499,13 +511,13 @@ batch_mark_duplicates(DxDecisionList *list)
     g_free(idx);
 }
 
-void
-dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, gpointer user_data)
+guint *
+dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, gpointer user_data, guint *n_order)
 {
     const DxRuleset *rs = list->rs;
     DxDecision *ds;
     g_autoptr(GHashTable) ents = g_hash_table_new(g_str_hash, g_str_equal);
-    g_autofree guint *idx = NULL;
+    guint *idx = NULL;
     g_autofree int64_t *received = g_new0(int64_t, rs->n_policies);
     g_autofree guint8 *taken = g_new0(guint8, rs->n_policies);
     g_autofree guint8 *asked = g_new0(guint8, rs->n_policies);
@@ -584,6 +596,8 @@ dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, gpointer user_dat
         }
         i = j;
     }
+    *n_order = m;
+    return idx;
 }
 
 void

@@ -104,8 +104,11 @@ typedef void (*DxPriorFunc)(const char *enterprise_id, guint policy, DxPrior *ou
 
 /* Step 1 duplicates within the batch (first row wins), then, per
  * enterprise in canonical order, `once` (step 3) and the policy
- * per-enterprise cap (step 6). Sets d->enterprise. */
-G_GNUC_INTERNAL void dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, gpointer user_data);
+ * per-enterprise cap (step 6). Sets d->enterprise. Returns the indices of
+ * the decisions that passed their clauses, sorted by (enterprise,
+ * canonical order), for the steps that follow (g_free; *n_order set). */
+G_GNUC_INTERNAL guint *dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, gpointer user_data,
+                                             guint *n_order);
 
 /* Settles statuses after step 6 for `decide` (no round): computed and
  * granted from the amounts, approved/reduced/rejected. */

@@ -16,4 +16,6 @@
 #include <duixian/dx-application.h>
 #include <duixian/dx-decision.h>
 #include <duixian/dx-batch.h>
+#include <duixian/dx-ledger.h>
+#include <duixian/dx-round.h>
 #undef DX_INSIDE

@@ -131,6 +131,13 @@ DX_EXPORT gboolean dx_batch_add_yaml_data(DxBatch *self, const char *data, gssiz
 DX_EXPORT size_t dx_batch_get_n_warnings(const DxBatch *self);
 /** dx_batch_get_warning: Returns: (transfer none): a one-line warning, valid as long as @self. */
 DX_EXPORT const char *dx_batch_get_warning(const DxBatch *self, size_t index);
+/**
+ * dx_batch_get_input_sha256:
+ * Returns: (transfer none): the SHA-256 (hex) of the application file read,
+ *   or, for several inputs, of their hashes one per line in order; "" for
+ *   applications added through the API only. A round records it.
+ */
+DX_EXPORT const char *dx_batch_get_input_sha256(DxBatch *self);
 /** dx_batch_get_n_rows: Returns: the number of applications added so far. */
 DX_EXPORT uint64_t dx_batch_get_n_rows(const DxBatch *self);
 

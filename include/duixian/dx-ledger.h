@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * DxLedger: the record of a fund's rounds, kept for years in one SQLite
+ * database file. A round commits in one transaction or not at all; every
+ * entry (round header, decision with its grant and schedule, revocation)
+ * is appended, never updated or deleted, and hash-chained to the entry
+ * before it, so dx_ledger_verify() finds any edit. A DxLedger has a single
+ * owner and is not thread-safe; two processes may open one file: a round
+ * holds the database's write lock from reading the envelopes to commit.
+ */
+#pragma once
+#if !defined(DX_INSIDE) && !defined(DX_COMPILATION)
+#error "Include <duixian/duixian.h>, not individual headers."
+#endif
+
+#include <duixian/dx-types.h>
+
+G_BEGIN_DECLS
+
+typedef struct _DxLedger DxLedger;
+
+/**
+ * dx_ledger_open:
+ * @path: (type filename): the ledger file; created (with its schema) if missing
+ * @error: return location for a #GError, or %NULL
+ *
+ * Returns: (transfer full): the ledger, or %NULL with %DX_ERROR_LEDGER
+ *   (cannot open or create, not a duixian ledger, newer schema);
+ *   free with dx_ledger_free()
+ * Since: 0.1
+ */
+DX_EXPORT DxLedger *dx_ledger_open(const char *path, GError **error);
+
+/**
+ * dx_ledger_open_readonly:
+ * @path: (type filename): an existing ledger file
+ * @error: return location for a #GError, or %NULL
+ *
+ * Opens without ever writing (for `ledger` and `verify`).
+ * Returns: (transfer full): the ledger, or %NULL with %DX_ERROR_LEDGER
+ * Since: 0.1
+ */
+DX_EXPORT DxLedger *dx_ledger_open_readonly(const char *path, GError **error);
+
+/** dx_ledger_free: @self: (nullable): closes the file. Since: 0.1 */
+DX_EXPORT void dx_ledger_free(DxLedger *self);
+
+/**
+ * dx_ledger_verify:
+ * @self: a ledger
+ * @n_entries: (out) (optional): the number of entries checked
+ * @error: return location for a #GError, or %NULL
+ *
+ * Walks the hash chain from the first entry. Returns: %TRUE if every entry
+ * matches; %FALSE with %DX_ERROR_LEDGER_CORRUPT naming the first entry
+ * that does not ("entry 42 (round 3, decision WC-0007 FIN-HQ): hash does
+ * not match"), or %DX_ERROR_LEDGER if it cannot be read
+ * Since: 0.1
+ */
+DX_EXPORT gboolean dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error);
+
+/**
+ * dx_ledger_revoke:
+ * @self: a ledger
+ * @app_id: the application whose grants are revoked (撤销/追回)
+ * @reason: why; recorded with the revocation
+ * @error: return location for a #GError, or %NULL
+ *
+ * Appends one reversing entry per live grant of @app_id (in one
+ * transaction): the money returns to its envelope, and the award no longer
+ * counts for once, caps or groups. The app_id stays used (a later
+ * application with it is a duplicate).
+ *
+ * Returns: %TRUE; %FALSE with %DX_ERROR_LEDGER (nothing to revoke, or a
+ *   write failure: then nothing is written)
+ * Since: 0.1
+ */
+DX_EXPORT gboolean dx_ledger_revoke(DxLedger *self, const char *app_id, const char *reason, GError **error);
+
+/** dx_ledger_get_n_rounds: Returns: the number of committed rounds. */
+DX_EXPORT size_t dx_ledger_get_n_rounds(DxLedger *self);
+/** dx_ledger_get_round_id: Returns: the id of round @index (oldest first). */
+DX_EXPORT int64_t dx_ledger_get_round_id(DxLedger *self, size_t index);
+/**
+ * dx_ledger_dup_round_field:
+ * @self: a ledger
+ * @index: a round, oldest first
+ * @field: "created_at", "approval_date", "fund_id", "ruleset_sha256",
+ *   "input_sha256" or "params"
+ * Returns: (transfer full) (nullable): the value; g_free()
+ */
+DX_EXPORT char *dx_ledger_dup_round_field(DxLedger *self, size_t index, const char *field);
+/** dx_ledger_get_round_granted_fen: Returns: what round @index granted in all. */
+DX_EXPORT int64_t dx_ledger_get_round_granted_fen(DxLedger *self, size_t index);
+/** dx_ledger_get_round_n_decisions: Returns: how many decisions round @index recorded. */
+DX_EXPORT uint64_t dx_ledger_get_round_n_decisions(DxLedger *self, size_t index);
+
+/**
+ * dx_ledger_get_charged_fen:
+ * @self: a ledger
+ * @fund_id: a fund id
+ * @envelope: an envelope key ("*" for a fund without envelopes)
+ * Returns: what rounds charged to the envelope, net of revocations
+ */
+DX_EXPORT int64_t dx_ledger_get_charged_fen(DxLedger *self, const char *fund_id, const char *envelope);
+
+/**
+ * dx_ledger_dup_head_hash:
+ * Returns: (transfer full): the hash of the last entry (hex), or "" when
+ *   empty; record it outside the ledger to detect a truncated file; g_free()
+ */
+DX_EXPORT char *dx_ledger_dup_head_hash(DxLedger *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxLedger, dx_ledger_free)
+
+G_END_DECLS

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Round internals: dx-round.c runs the round (ledger transaction, inputs,
+ * outputs), dx-allocate.c does steps 7-9 (groups, fund share and fund cap,
+ * envelopes), dx-schedule.c step 10 (installments) and schedule.csv.
+ */
+#pragma once
+
+#include "duixian/dx-types.h"
+#include "duixian/dx-round.h"
+#include "dx-decision-private.h"
+#include "dx-prior-private.h"
+
+struct _DxScheduleLine {
+    const DxDecision *decision;   /* borrowed from the round's sealed list */
+    char batch_id[48];            /* YYYYMMDD-<bureau>; bureau keys are short (checked) */
+    char date[16];
+    gint32 day;
+    guint installment, of;
+    int64_t amount_fen;
+    gboolean future;
+};
+
+/* Per envelope, for summary.json (spec §8). */
+typedef struct {
+    int64_t total_fen;
+    int64_t charged_before_fen;   /* by earlier rounds, net of revocations */
+    int64_t requested_fen;        /* Σ charged requests at step 9 */
+    int64_t granted_fen;
+} DxEnvelopeUse;
+
+/* Step 7: groups, per enterprise over @order (dx_decide_batch_steps()). */
+G_GNUC_INTERNAL void dx_allocate_groups(DxDecisionList *list, const guint *order, guint n_order,
+                                        const DxPriorBook *book);
+/* Step 8: charged = amount × fund_share, then the fund's per-enterprise cap. */
+G_GNUC_INTERNAL void dx_allocate_fund_cap(DxDecisionList *list, const guint *order, guint n_order,
+                                          const DxPriorBook *book);
+/* Step 9: envelopes (pro_rata / priority / fcfs); fills @use (n_envelopes). */
+G_GNUC_INTERNAL void dx_allocate_envelopes(DxDecisionList *list, const DxPriorBook *book, DxEnvelopeUse *use);
+/* Settles statuses after step 9: approved / reduced / rejected / unfunded. */
+G_GNUC_INTERNAL void dx_allocate_settle(DxDecisionList *list);
+
+/* Step 10: the installment lines of every granted decision of the sealed
+ * @list, sorted as schedule.csv (date, bureau, app_id, installment, policy). */
+G_GNUC_INTERNAL GArray *dx_schedule_build(const DxDecisionList *list, gint32 approval_day);
+G_GNUC_INTERNAL char *dx_schedule_to_csv(const GArray *lines);
+/* Splits @d's grant into its installments (§5.2): writes up to
+ * policy->n_installments lines to @out (0-fen lines are skipped), returns
+ * how many. */
+G_GNUC_INTERNAL guint dx_schedule_split(const DxRuleset *rs, const DxDecision *d, gint32 approval_day,
+                                        DxScheduleLine *out);
+/* The same lines as text for the ledger: "1/2 2022-06-30 5000000;2/2 ..." */
+G_GNUC_INTERNAL void dx_schedule_describe(const DxRuleset *rs, const DxDecision *d, gint32 approval_day,
+                                          GString *out);
