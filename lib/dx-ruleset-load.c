@@ -22,6 +22,8 @@
 typedef struct {
     DxRuleset *rs;
     const char *file;
+    const char *data;       /* the source text, for mapping expression columns */
+    gsize len;
     DxLoadOptions opts;
     GError **error;
 } DxLoader;
@@ -124,22 +126,76 @@ loader_lookup_field(const char *name, gpointer user_data)
     return f != NULL ? &f->ref : NULL;
 }
 
+/* The byte offset of @line:@col (1-based; columns count characters, and
+ * lines end at \n, \r\n or \r as for libyaml) in the source, or -1. */
+static gssize
+loader_source_offset(const DxLoader *l, guint line, guint col)
+{
+    const char *p = l->data, *end = l->data + l->len;
+
+    if (l->len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3; /* the YAML reader drops a BOM before counting */
+    for (guint i = 1; i < line; i++) {
+        while (p < end && *p != '\n' && *p != '\r')
+            p++;
+        if (p == end)
+            return -1;
+        p += *p == '\r' && p + 1 < end && p[1] == '\n' ? 2 : 1;
+    }
+    for (guint i = 1; i < col; i++) {
+        if (p >= end || *p == '\n' || *p == '\r')
+            return -1;
+        p = g_utf8_next_char(p);
+    }
+    return p <= end ? (gssize)(p - l->data) : -1;
+}
+
+/* TRUE when @scalar's text stands verbatim in the source on one line (plain,
+ * or quoted without escapes), so the expression's column N is the file's
+ * column *@text_col + N - 1. A plain scalar folded over several lines, a
+ * quoted one with escapes and block scalars (| >) are not. */
+static gboolean
+scalar_is_verbatim(const DxLoader *l, const DxYamlNode *scalar, guint *text_col)
+{
+    gssize off = loader_source_offset(l, scalar->line, scalar->col);
+    const char *p, *end = l->data + l->len;
+    char quote = 0;
+
+    if (off < 0 || memchr(scalar->text, '\n', scalar->len) != NULL)
+        return FALSE;
+    p = l->data + off;
+    if (!scalar->plain) {
+        if (p >= end || (*p != '\'' && *p != '"'))
+            return FALSE;
+        quote = *p++;
+    }
+    if ((gsize)(end - p) < scalar->len || memcmp(p, scalar->text, scalar->len) != 0 ||
+        memchr(scalar->text, '\r', scalar->len) != NULL)
+        return FALSE;
+    p += scalar->len;
+    if (quote != 0 && (p >= end || *p != quote))
+        return FALSE;
+    *text_col = scalar->col + (quote != 0 ? 1 : 0);
+    return TRUE;
+}
+
 /* Maps an expression error "col N: msg" to the file position of that
- * character. Exact for plain and single-quoted one-line scalars; for other
- * styles it points at the scalar and says the column in the message. */
+ * character. Exact when the scalar stands verbatim on one line (plain, or
+ * quoted without escapes); otherwise it points at the scalar and says the
+ * column in the message. */
 static gboolean
 expr_fail(DxLoader *l, const DxYamlNode *scalar, const char *path, GError *expr_error)
 {
-    guint col = 1;
+    guint col = 1, text_col;
     const char *msg = expr_error->message;
     int consumed = 0;
 
     if (sscanf(msg, "col %u: %n", &col, &consumed) >= 1 && consumed > 0)
         msg += consumed;
-    if (scalar->plain && memchr(scalar->text, '\n', scalar->len) == NULL) {
+    if (scalar_is_verbatim(l, scalar, &text_col)) {
         DxYamlNode at = *scalar;
 
-        at.col = scalar->col + col - 1;
+        at.col = text_col + col - 1;
         return load_fail(l, &at, path, expr_error->code, "%s", msg);
     }
     return load_fail(l, scalar, path, expr_error->code, "at column %u of the expression: %s", col, msg);
@@ -487,13 +543,12 @@ load_fields(DxLoader *l, const DxYamlNode *n)
                 return load_fail(l, n->keys[i], "fields", DX_ERROR_RULES_INVALID,
                                  "field name “%s” must be an identifier (letters, digits, _; not a keyword)",
                                  name);
-            f = &rs->fields[rs->n_fields];
+            f = &rs->fields[rs->n_fields++]; /* counted now: unref frees it on error */
             f->name = g_strdup(name);
             f->aliases = g_new0(char *, 1);
+            n_declared++;
             if (!parse_field_type(l, n->values[i], p, &f->type))
                 return FALSE;
-            rs->n_fields++;
-            n_declared++;
         }
         if (!load_field_attrs(l, f, n->values[i], p))
             return FALSE;
@@ -513,11 +568,17 @@ load_fields(DxLoader *l, const DxYamlNode *n)
             return FALSE;
     }
     for (guint i = 0; i < rs->n_fields; i++) {
-        for (char **a = rs->fields[i].aliases; *a != NULL; a++) {
-            const DxYamlNode *spec = dx_yaml_map_lookup(n, rs->fields[i].name);
-            g_autofree char *p = g_strdup_printf("fields.%s.aliases", rs->fields[i].name);
+        const DxYamlNode *spec = dx_yaml_map_lookup(n, rs->fields[i].name);
+        const DxYamlNode *aliases = spec != NULL ? dx_yaml_map_lookup(spec, "aliases") : NULL;
 
-            if (!register_column(l, &rs->fields[i], *a, spec != NULL ? spec : n, p))
+        /* aliases[j] came from aliases->values[j]: report at that item */
+        for (guint j = 0; rs->fields[i].aliases[j] != NULL; j++) {
+            g_autofree char *p = g_strdup_printf("fields.%s.aliases[%u]", rs->fields[i].name, j);
+            const DxYamlNode *at = aliases != NULL && j < aliases->n_items ? aliases->values[j]
+                                   : spec != NULL                         ? spec
+                                                                          : n;
+
+            if (!register_column(l, &rs->fields[i], rs->fields[i].aliases[j], at, p))
                 return FALSE;
         }
     }
@@ -1203,7 +1264,7 @@ dx_ruleset_load_yaml(DxRuleset *self, const char *data, gsize len, const DxLoadO
 {
     static const char *const keys[] = { "format", "fund", "bureaus", "fields", "groups", "policies", NULL };
     static const char *const required[] = { "format", "fund", "bureaus", "fields", "policies", NULL };
-    DxLoader l = { .rs = self, .file = self->source_name, .error = error };
+    DxLoader l = { .rs = self, .file = self->source_name, .data = data, .len = len, .error = error };
     g_autoptr(DxYamlDoc) doc = NULL;
     const DxYamlNode *root, *fmt, *groups;
 
