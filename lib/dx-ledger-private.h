@@ -17,6 +17,7 @@
 #pragma once
 
 #include "duixian/dx-types.h"
+#include "duixian/dx-ledger.h"
 #include "dx-prior-private.h"
 
 typedef struct {
