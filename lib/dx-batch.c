@@ -234,7 +234,7 @@ dx_batch_decide(DxBatch *self)
     {
         guint n_order;
 
-        g_free(dx_decide_batch_steps(self->list, NULL, NULL, &n_order));
+        g_free(dx_decide_batch_steps(self->list, NULL, NULL, NULL, &n_order));
     }
     dx_decide_settle(self->list);
     dx_decision_list_seal(self->list);

@@ -464,7 +464,7 @@ cmp_enterprise_canonical(const void *pa, const void *pb, void *user)
 /* Step 1 within the batch: a row whose app_id an earlier row used becomes
  * one `duplicate` decision, whatever else it had (spec §6 step 1). */
 static void
-batch_mark_duplicates(DxDecisionList *list)
+batch_mark_duplicates(DxDecisionList *list, DxPaidFunc paid, gpointer user_data)
 {
     DxDecision *ds = (DxDecision *)(void *)list->decisions->data;
     guint n = list->decisions->len, *idx = g_new(guint, n);
@@ -480,12 +480,14 @@ batch_mark_duplicates(DxDecisionList *list)
         while (j < n && strcmp(ds[idx[j]].app_id, ds[idx[i]].app_id) == 0)
             j++;
         if (*ds[idx[i]].app_id != '\0') {
-            guint64 last_seq = first_seq;
+            /* an app_id an earlier round paid makes even its first row here a duplicate */
+            gboolean paid_before = paid != NULL && paid(ds[idx[i]].app_id, user_data);
+            guint64 last_seq = paid_before ? G_MAXUINT64 : first_seq;
 
-            for (guint k = i + 1; k < j; k++) {
+            for (guint k = paid_before ? i : i + 1; k < j; k++) {
                 DxDecision *d = &ds[idx[k]];
 
-                if (d->seq == first_seq)
+                if (!paid_before && d->seq == first_seq)
                     continue;
                 if (d->seq == last_seq) {
                     d->dropped = TRUE;   /* one decision per duplicate row */
@@ -512,7 +514,8 @@ batch_mark_duplicates(DxDecisionList *list)
 }
 
 guint *
-dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, gpointer user_data, guint *n_order)
+dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, DxPaidFunc paid, gpointer user_data,
+                      guint *n_order)
 {
     const DxRuleset *rs = list->rs;
     DxDecision *ds;
@@ -525,7 +528,7 @@ dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, gpointer user_dat
     guint n, m = 0;
     DxSortCtx sc;
 
-    batch_mark_duplicates(list);
+    batch_mark_duplicates(list, paid, user_data);
     ds = (DxDecision *)(void *)list->decisions->data;
     n = list->decisions->len;
     idx = g_new(guint, n);

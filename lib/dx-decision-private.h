@@ -102,13 +102,16 @@ typedef struct {
 /* Asks the history/ledger about (enterprise, policy); NULL = nothing prior. */
 typedef void (*DxPriorFunc)(const char *enterprise_id, guint policy, DxPrior *out, gpointer user_data);
 
-/* Step 1 duplicates within the batch (first row wins), then, per
+/* TRUE if an earlier round granted money to @app_id (spec §6 step 1). */
+typedef gboolean (*DxPaidFunc)(const char *app_id, gpointer user_data);
+
+/* Step 1 duplicates within the batch and against @paid (first row wins), then, per
  * enterprise in canonical order, `once` (step 3) and the policy
  * per-enterprise cap (step 6). Sets d->enterprise. Returns the indices of
  * the decisions that passed their clauses, sorted by (enterprise,
  * canonical order), for the steps that follow (g_free; *n_order set). */
-G_GNUC_INTERNAL guint *dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, gpointer user_data,
-                                             guint *n_order);
+G_GNUC_INTERNAL guint *dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, DxPaidFunc paid,
+                                             gpointer user_data, guint *n_order);
 
 /* Settles statuses after step 6 for `decide` (no round): computed and
  * granted from the amounts, approved/reduced/rejected. */

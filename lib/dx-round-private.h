@@ -13,7 +13,7 @@
 
 struct _DxScheduleLine {
     const DxDecision *decision;   /* borrowed from the round's sealed list */
-    char batch_id[48];            /* YYYYMMDD-<bureau>; bureau keys are short (checked) */
+    const char *batch_id;         /* YYYYMMDD-<bureau>, in the round's string chunk */
     char date[16];
     gint32 day;
     guint installment, of;
@@ -42,7 +42,7 @@ G_GNUC_INTERNAL void dx_allocate_settle(DxDecisionList *list);
 
 /* Step 10: the installment lines of every granted decision of the sealed
  * @list, sorted as schedule.csv (date, bureau, app_id, installment, policy). */
-G_GNUC_INTERNAL GArray *dx_schedule_build(const DxDecisionList *list, gint32 approval_day);
+G_GNUC_INTERNAL GArray *dx_schedule_build(const DxDecisionList *list, gint32 approval_day, GStringChunk *strings);
 G_GNUC_INTERNAL char *dx_schedule_to_csv(const GArray *lines);
 /* Splits @d's grant into its installments (§5.2): writes up to
  * policy->n_installments lines to @out (0-fen lines are skipped), returns
