@@ -179,6 +179,44 @@ cmp_remainder(const void *pa, const void *pb)
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
+/* Moves the @k first shares in cmp_remainder order (largest remainder, ties
+ * by decision key) to the front, in any order: a quickselect, since only
+ * which shares get a leftover fen matters, not their order. Linear on
+ * average instead of sorting every member of the envelope. */
+static void
+select_largest(DxShare *a, guint n, guint k)
+{
+    guint lo = 0, hi = n;   /* the k-th boundary lies in [lo, hi) */
+
+    if (k == 0 || k >= n)
+        return;
+    while (hi - lo > 16) {
+        guint mid = lo + (hi - lo) / 2, store = lo;
+        DxShare pivot, t;
+
+        /* median of three as the pivot, moved to the end */
+        if (cmp_remainder(&a[mid], &a[lo]) < 0) { t = a[mid]; a[mid] = a[lo]; a[lo] = t; }
+        if (cmp_remainder(&a[hi - 1], &a[lo]) < 0) { t = a[hi - 1]; a[hi - 1] = a[lo]; a[lo] = t; }
+        if (cmp_remainder(&a[hi - 1], &a[mid]) < 0) { t = a[hi - 1]; a[hi - 1] = a[mid]; a[mid] = t; }
+        t = a[mid]; a[mid] = a[hi - 1]; a[hi - 1] = t;
+        pivot = a[hi - 1];
+        for (guint i = lo; i < hi - 1; i++) {
+            if (cmp_remainder(&a[i], &pivot) < 0) {
+                t = a[i]; a[i] = a[store]; a[store] = t;
+                store++;
+            }
+        }
+        t = a[store]; a[store] = a[hi - 1]; a[hi - 1] = t;
+        if (store == k)
+            return;
+        if (store < k)
+            lo = store + 1;
+        else
+            hi = store;
+    }
+    qsort(a + lo, hi - lo, sizeof *a, cmp_remainder);   /* the last few: exact */
+}
+
 static const DxRuleset *alloc_rs;
 
 /* fcfs ignores priority: submitted_on, app_id, policy id */
@@ -255,7 +293,7 @@ dx_allocate_envelopes(DxDecisionList *list, const DxPriorBook *book, DxEnvelopeU
                 shares[k].remainder = (int64_t)(prod % S);
             }
             alloc_ds = ds;
-            qsort(shares, m, sizeof *shares, cmp_remainder);
+            select_largest(shares, m, (guint)(R - given));
             for (dx_i128 k = 0; k < R - given; k++)
                 ds[shares[k].index].granted_fen++;
         } else {

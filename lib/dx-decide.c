@@ -470,9 +470,14 @@ batch_mark_duplicates(DxDecisionList *list, DxPaidFunc paid, gpointer user_data)
     guint n = list->decisions->len, *idx = g_new(guint, n);
     guint i = 0;
 
+    gboolean sorted = TRUE;
+
     for (guint k = 0; k < n; k++)
         idx[k] = k;
-    qsort_r(idx, n, sizeof(guint), cmp_app_seq, ds);
+    for (guint k = 1; k < n && sorted; k++)
+        sorted = cmp_app_seq(&idx[k - 1], &idx[k], ds) <= 0;
+    if (!sorted)   /* exports usually come in app_id order: then nothing to sort */
+        qsort_r(idx, n, sizeof(guint), cmp_app_seq, ds);
     while (i < n) {
         guint j = i + 1;
         guint64 first_seq = ds[idx[i]].seq;
@@ -547,7 +552,31 @@ dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, DxPaidFunc paid, 
     }
     sc.rs = rs;
     sc.base = ds;
-    qsort_r(idx, m, sizeof(guint), cmp_enterprise_canonical, &sc);
+    {
+        /* Group by enterprise with a counting sort on the interned index
+         * (linear), then put each enterprise's few decisions in canonical
+         * order: no global n log n string sort. */
+        guint n_ent = g_hash_table_size(ents);
+        g_autofree guint *start = g_new0(guint, n_ent + 1);
+        g_autofree guint *grouped = g_new(guint, MAX(m, 1));
+
+        for (guint k = 0; k < m; k++)
+            start[ds[idx[k]].enterprise + 1]++;
+        for (guint e = 0; e < n_ent; e++)
+            start[e + 1] += start[e];
+        for (guint k = 0; k < m; k++)
+            grouped[start[ds[idx[k]].enterprise]++] = idx[k];
+        memcpy(idx, grouped, m * sizeof(guint));
+        for (guint a = 0; a < m;) {
+            guint b = a + 1;
+
+            while (b < m && ds[idx[b]].enterprise == ds[idx[a]].enterprise)
+                b++;
+            if (b - a > 1)
+                qsort_r(idx + a, b - a, sizeof(guint), cmp_enterprise_canonical, &sc);
+            a = b;
+        }
+    }
     for (guint i = 0; i < m;) {
         guint j = i;
 

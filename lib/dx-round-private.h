@@ -14,11 +14,12 @@
 struct _DxScheduleLine {
     const DxDecision *decision;   /* borrowed from the round's sealed list */
     const char *batch_id;         /* YYYYMMDD-<bureau>, in the round's string chunk */
-    char date[16];
-    gint32 day;
-    guint installment, of;
+    const char *date;             /* YYYY-MM-DD, in the round's string chunk */
     int64_t amount_fen;
-    gboolean future;
+    gint32 day;
+    guint16 installment, of;
+    guint16 bureau_rank;          /* the bureau's place in key order (for sorting) */
+    guint16 future;
 };
 
 /* Per envelope, for summary.json (spec §8). */
@@ -44,6 +45,8 @@ G_GNUC_INTERNAL void dx_allocate_settle(DxDecisionList *list);
  * @list, sorted as schedule.csv (date, bureau, app_id, installment, policy). */
 G_GNUC_INTERNAL GArray *dx_schedule_build(const DxDecisionList *list, gint32 approval_day, GStringChunk *strings);
 G_GNUC_INTERNAL char *dx_schedule_to_csv(const GArray *lines);
+/* Streams schedule.csv to @path (through a temporary file and a rename). */
+G_GNUC_INTERNAL gboolean dx_schedule_write_csv(const GArray *lines, const char *path, GError **error);
 /* Splits @d's grant into its installments (§5.2): writes up to
  * policy->n_installments lines to @out (0-fen lines are skipped), returns
  * how many. */

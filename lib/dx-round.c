@@ -415,7 +415,7 @@ round_write_file(const char *dir, const char *name, const char *text, GError **e
 gboolean
 dx_round_write_outputs(DxRound *self, const char *dir, GError **error)
 {
-    g_autofree char *decisions = NULL, *schedule = NULL, *summary = NULL;
+    g_autofree char *summary = NULL;
     g_autofree char *dpath = NULL;
 
     g_return_val_if_fail(self != NULL && self->ran, FALSE);
@@ -423,9 +423,12 @@ dx_round_write_outputs(DxRound *self, const char *dir, GError **error)
     dpath = g_build_filename(dir, "decisions.csv", NULL);
     if (!dx_decision_list_write_csv(self->list, dpath, error))
         return FALSE;
-    schedule = dx_schedule_to_csv(self->schedule);
-    if (!round_write_file(dir, "schedule.csv", schedule, error))
-        return FALSE;
+    {
+        g_autofree char *spath = g_build_filename(dir, "schedule.csv", NULL);
+
+        if (!dx_schedule_write_csv(self->schedule, spath, error))
+            return FALSE;
+    }
     summary = dx_round_dup_summary_json(self);
     return round_write_file(dir, "summary.json", summary, error);
 }

@@ -12,8 +12,12 @@
 #include "duixian/duixian.h"
 #include "dx-round-private.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static gint32
 schedule_day(const DxInstallment *ins, gint32 approval_day)
@@ -59,7 +63,6 @@ dx_schedule_split(const DxRuleset *rs, const DxDecision *d, gint32 approval_day,
         out[n].of = pol->n_installments;
         out[n].amount_fen = amount;
         out[n].day = schedule_day(ins, approval_day);
-        dx_date_format(out[n].day, out[n].date);
         out[n].future = out[n].day > rs->period_to;
         n++;
     }
@@ -80,18 +83,16 @@ dx_schedule_describe(const DxRuleset *rs, const DxDecision *d, gint32 approval_d
     if (rs->policies[d->policy].n_installments > G_N_ELEMENTS(lines))
         l = heap = g_new(DxScheduleLine, rs->policies[d->policy].n_installments);
     n = dx_schedule_split(rs, d, approval_day, l);
-    for (guint i = 0; i < n; i++)
+    for (guint i = 0; i < n; i++) {
+        char date[16];
+
+        dx_date_format(l[i].day, date);
         g_string_append_printf(out, "%s%u/%u %s %" G_GINT64_FORMAT, i > 0 ? ";" : "", l[i].installment, l[i].of,
-                               l[i].date, l[i].amount_fen);
+                               date, l[i].amount_fen);
+    }
 }
 
 static const DxRuleset *schedule_rs;
-
-static const char *
-line_bureau(const DxScheduleLine *l)
-{
-    return schedule_rs->bureaus[schedule_rs->policies[l->decision->policy].bureau].key;
-}
 
 /* schedule.csv order (spec §8): date, bureau, app_id, installment, policy_id */
 static int
@@ -102,9 +103,8 @@ cmp_lines(const void *pa, const void *pb)
 
     if (a->day != b->day)
         return a->day < b->day ? -1 : 1;
-    c = strcmp(line_bureau(a), line_bureau(b));
-    if (c != 0)
-        return c;
+    if (a->bureau_rank != b->bureau_rank)
+        return a->bureau_rank < b->bureau_rank ? -1 : 1;
     c = strcmp(a->decision->app_id, b->decision->app_id);
     if (c != 0)
         return c;
@@ -113,41 +113,204 @@ cmp_lines(const void *pa, const void *pb)
     return strcmp(schedule_rs->policies[a->decision->policy].id, schedule_rs->policies[b->decision->policy].id);
 }
 
+static int
+cmp_bureau_keys(const void *pa, const void *pb)
+{
+    return strcmp(schedule_rs->bureaus[*(const guint *)pa].key, schedule_rs->bureaus[*(const guint *)pb].key);
+}
+
+typedef struct {
+    gint32 day;
+    guint16 bureau_rank;
+} DxBucketKey;
+
+static int
+cmp_bucket_keys(const void *pa, const void *pb)
+{
+    const DxBucketKey *a = pa, *b = pb;
+
+    if (a->day != b->day)
+        return a->day < b->day ? -1 : 1;
+    return (a->bureau_rank > b->bureau_rank) - (a->bureau_rank < b->bureau_rank);
+}
+
+/* The lines come out of decisions sorted by (app_id, policy id), so within
+ * one (date, bureau) they are already in app_id order except that one
+ * application's installments of several policies interleave. So: a stable
+ * counting sort into (date, bureau) buckets — there are few — then the full
+ * comparison only inside runs of one app_id. Linear, not n log n. */
+/* Calls @fn for every installment line of every granted decision, in
+ * decision order; lines are made in a small buffer, never all at once. */
+static void
+schedule_each_line(const DxDecisionList *list, gint32 approval_day, const guint *rank_of_bureau,
+                   void (*fn)(DxScheduleLine *l, gpointer user_data), gpointer user_data)
+{
+    const DxRuleset *rs = list->rs;
+    guint max = 1;
+    g_autofree DxScheduleLine *buf = NULL;
+
+    for (guint p = 0; p < rs->n_policies; p++)
+        max = MAX(max, rs->policies[p].n_installments);
+    buf = g_new(DxScheduleLine, max);
+    for (guint k = 0; k < list->decisions->len; k++) {
+        const DxDecision *d = &g_array_index(list->decisions, DxDecision, k);
+        guint n;
+
+        if (d->granted_fen <= 0)
+            continue;
+        n = dx_schedule_split(rs, d, approval_day, buf);
+        for (guint i = 0; i < n; i++) {
+            buf[i].bureau_rank = (guint16)rank_of_bureau[rs->policies[d->policy].bureau];
+            fn(&buf[i], user_data);
+        }
+    }
+}
+
+typedef struct {
+    GHashTable *key_index;      /* (day, bureau rank) -> bucket + 1 */
+    GArray *keys;               /* DxBucketKey by bucket */
+    GArray *count;              /* guint by bucket */
+    guint *next;                /* pass 2: next slot by bucket */
+    guint *rank;                /* bucket -> place in (date, bureau) order */
+    const char **date, **batch; /* by place */
+    GArray *sorted;
+} DxScheduleBuild;
+
+static guint
+schedule_bucket(DxScheduleBuild *b, const DxScheduleLine *l)
+{
+    gint64 id = (gint64)l->day * 65536 + l->bureau_rank;
+    gpointer v = g_hash_table_lookup(b->key_index, &id);
+
+    if (v == NULL) {
+        DxBucketKey bk = { l->day, l->bureau_rank };
+        gint64 *key = g_new(gint64, 1);
+        guint zero = 0;
+
+        *key = id;
+        g_array_append_val(b->keys, bk);
+        g_array_append_val(b->count, zero);
+        v = GUINT_TO_POINTER(b->keys->len);
+        g_hash_table_insert(b->key_index, key, v);
+    }
+    return GPOINTER_TO_UINT(v) - 1;
+}
+
+static void
+schedule_count(DxScheduleLine *l, gpointer user_data)
+{
+    DxScheduleBuild *b = user_data;
+    guint bucket = schedule_bucket(b, l);   /* first: it may grow b->count */
+
+    g_array_index(b->count, guint, bucket)++;
+}
+
+static void
+schedule_scatter(DxScheduleLine *l, gpointer user_data)
+{
+    DxScheduleBuild *b = user_data;
+    guint r = b->rank[schedule_bucket(b, l)];
+    DxScheduleLine *out = &g_array_index(b->sorted, DxScheduleLine, b->next[r]++);
+
+    *out = *l;
+    out->date = b->date[r];
+    out->batch_id = b->batch[r];
+}
+
+/* The lines come out of decisions sorted by (app_id, policy id), so within
+ * one (date, bureau) they are already in app_id order except that one
+ * application's installments of several policies may interleave. So: a
+ * stable counting sort into (date, bureau) buckets — there are few — in two
+ * passes (count, then place), and the full comparison only inside runs of
+ * one app_id. Linear, and only the final array is ever held. */
 GArray *
 dx_schedule_build(const DxDecisionList *list, gint32 approval_day, GStringChunk *strings)
 {
     const DxRuleset *rs = list->rs;
-    GArray *lines = g_array_new(FALSE, FALSE, sizeof(DxScheduleLine));
-    g_autoptr(GHashTable) ids = g_hash_table_new(g_str_hash, g_str_equal);
-    char id[256];
+    g_autofree guint *rank_of_bureau = g_new(guint, rs->n_bureaus);
+    g_autofree guint *by_key = g_new(guint, rs->n_bureaus);
+    DxScheduleBuild b = { 0 };
+    guint n_lines = 0, n_buckets;
+    g_autofree DxBucketKey *sorted_keys = NULL;
 
-    for (guint k = 0; k < list->decisions->len; k++) {
-        const DxDecision *d = &g_array_index(list->decisions, DxDecision, k);
-        guint first = lines->len, n;
+    schedule_rs = rs;
+    for (guint i = 0; i < rs->n_bureaus; i++)
+        by_key[i] = i;
+    qsort(by_key, rs->n_bureaus, sizeof(guint), cmp_bureau_keys);
+    for (guint r = 0; r < rs->n_bureaus; r++)
+        rank_of_bureau[by_key[r]] = r;
 
-        if (d->granted_fen <= 0)
-            continue;
-        g_array_set_size(lines, first + rs->policies[d->policy].n_installments);
-        n = dx_schedule_split(rs, d, approval_day, &g_array_index(lines, DxScheduleLine, first));
-        g_array_set_size(lines, first + n);
-        for (guint i = first; i < lines->len; i++) {
-            DxScheduleLine *l = &g_array_index(lines, DxScheduleLine, i);
-            const char *bureau = rs->bureaus[rs->policies[d->policy].bureau].key;
+    b.key_index = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    b.keys = g_array_new(FALSE, FALSE, sizeof(DxBucketKey));
+    b.count = g_array_new(FALSE, FALSE, sizeof(guint));
+    schedule_each_line(list, approval_day, rank_of_bureau, schedule_count, &b);
 
-            /* batch ids repeat a lot: intern them */
-            g_snprintf(id, sizeof id, "%.4s%.2s%.2s-%s", l->date, l->date + 5, l->date + 8, bureau);
-            l->batch_id = g_hash_table_lookup(ids, id);
-            if (l->batch_id == NULL) {
-                l->batch_id = g_string_chunk_insert(strings, id);
-                g_hash_table_insert(ids, (gpointer)l->batch_id, (gpointer)l->batch_id);
-            }
+    n_buckets = b.keys->len;
+    b.rank = g_new(guint, n_buckets + 1);
+    b.next = g_new(guint, n_buckets + 1);
+    b.date = g_new(const char *, n_buckets + 1);
+    b.batch = g_new(const char *, n_buckets + 1);
+    sorted_keys = g_memdup2(b.keys->data, n_buckets * sizeof(DxBucketKey));
+    qsort(sorted_keys, n_buckets, sizeof(DxBucketKey), cmp_bucket_keys);
+    for (guint r = 0; r < n_buckets; r++) {
+        const DxBucketKey *bk = &sorted_keys[r];
+        gint64 id = (gint64)bk->day * 65536 + bk->bureau_rank;
+        guint bucket = GPOINTER_TO_UINT(g_hash_table_lookup(b.key_index, &id)) - 1;
+        char date[16], batch[256];
+
+        b.rank[bucket] = r;
+        dx_date_format(bk->day, date);
+        g_snprintf(batch, sizeof batch, "%.4s%.2s%.2s-%s", date, date + 5, date + 8,
+                   rs->bureaus[by_key[bk->bureau_rank]].key);
+        b.date[r] = g_string_chunk_insert(strings, date);
+        b.batch[r] = g_string_chunk_insert(strings, batch);
+    }
+    for (guint bucket = 0; bucket < n_buckets; bucket++)
+        n_lines += g_array_index(b.count, guint, bucket);
+    {
+        guint offset = 0;
+
+        for (guint r = 0; r < n_buckets; r++) {
+            guint bucket = 0;
+
+            while (b.rank[bucket] != r)
+                bucket++;
+            b.next[r] = offset;
+            offset += g_array_index(b.count, guint, bucket);
         }
     }
-    schedule_rs = rs;
-    qsort(lines->data, lines->len, sizeof(DxScheduleLine), cmp_lines);
-    return lines;
+    b.sorted = g_array_sized_new(FALSE, FALSE, sizeof(DxScheduleLine), MAX(n_lines, 1));
+    g_array_set_size(b.sorted, n_lines);
+    schedule_each_line(list, approval_day, rank_of_bureau, schedule_scatter, &b);
+
+    /* runs of one app_id inside a bucket: the full order */
+    for (guint i = 0; i < b.sorted->len;) {
+        guint j = i + 1;
+        const DxScheduleLine *a = &g_array_index(b.sorted, DxScheduleLine, i);
+
+        while (j < b.sorted->len) {
+            const DxScheduleLine *c = &g_array_index(b.sorted, DxScheduleLine, j);
+
+            if (c->day != a->day || c->bureau_rank != a->bureau_rank ||
+                strcmp(c->decision->app_id, a->decision->app_id) != 0)
+                break;
+            j++;
+        }
+        if (j - i > 1)
+            qsort(&g_array_index(b.sorted, DxScheduleLine, i), j - i, sizeof(DxScheduleLine), cmp_lines);
+        i = j;
+    }
+    g_hash_table_unref(b.key_index);
+    g_array_unref(b.keys);
+    g_array_unref(b.count);
+    g_free(b.rank);
+    g_free(b.next);
+    g_free(b.date);
+    g_free(b.batch);
+    return b.sorted;
 }
 
+/* Minimal quoting (spec §8): only cells with a comma, quote or line break. */
 static void
 csv_cell(GString *out, const char *s)
 {
@@ -164,28 +327,88 @@ csv_cell(GString *out, const char *s)
     g_string_append_c(out, '"');
 }
 
+#define DX_SCHEDULE_CSV_HEADER "batch_id,date,bureau,enterprise_id,app_id,policy_id,installment,of,amount_fen,future\n"
+
+static void
+csv_uint(GString *out, uint64_t v)
+{
+    char buf[24];
+    int i = sizeof buf;
+
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    g_string_append_len(out, buf + i, (gssize)(sizeof buf - (gsize)i));
+}
+
+static void
+schedule_append_row(GString *out, const DxScheduleLine *l)
+{
+    const DxDecision *d = l->decision;
+
+    csv_cell(out, l->batch_id);
+    g_string_append_c(out, ',');
+    g_string_append(out, l->date);
+    g_string_append_c(out, ',');
+    csv_cell(out, dx_decision_get_bureau(d));
+    g_string_append_c(out, ',');
+    csv_cell(out, d->enterprise_id);
+    g_string_append_c(out, ',');
+    csv_cell(out, d->app_id);
+    g_string_append_c(out, ',');
+    csv_cell(out, dx_decision_get_policy_id(d));
+    g_string_append_c(out, ',');
+    csv_uint(out, l->installment);
+    g_string_append_c(out, ',');
+    csv_uint(out, l->of);
+    g_string_append_c(out, ',');
+    csv_uint(out, (uint64_t)l->amount_fen);   /* installments are never negative */
+    g_string_append(out, l->future ? ",true\n" : ",false\n");
+}
+
 char *
 dx_schedule_to_csv(const GArray *lines)
 {
-    GString *out = g_string_new("batch_id,date,bureau,enterprise_id,app_id,policy_id,installment,of,amount_fen,future\n");
+    GString *out = g_string_new(DX_SCHEDULE_CSV_HEADER);
 
-    for (guint i = 0; i < lines->len; i++) {
-        const DxScheduleLine *l = &g_array_index(lines, DxScheduleLine, i);
-        const DxDecision *d = l->decision;
-
-        csv_cell(out, l->batch_id);
-        g_string_append_printf(out, ",%s,", l->date);
-        csv_cell(out, dx_decision_get_bureau(d));
-        g_string_append_c(out, ',');
-        csv_cell(out, d->enterprise_id);
-        g_string_append_c(out, ',');
-        csv_cell(out, d->app_id);
-        g_string_append_c(out, ',');
-        csv_cell(out, dx_decision_get_policy_id(d));
-        g_string_append_printf(out, ",%u,%u,%" G_GINT64_FORMAT ",%s\n", l->installment, l->of, l->amount_fen,
-                               l->future ? "true" : "false");
-    }
+    for (guint i = 0; i < lines->len; i++)
+        schedule_append_row(out, &g_array_index(lines, DxScheduleLine, i));
     return g_string_free(out, FALSE);
+}
+
+gboolean
+dx_schedule_write_csv(const GArray *lines, const char *path, GError **error)
+{
+    g_autofree char *tmp = g_strdup_printf("%s.tmp-%d", path, (int)getpid());
+    g_autoptr(GString) buf = g_string_sized_new(1 << 17);
+    FILE *f = g_fopen(tmp, "wb");
+    gboolean ok = TRUE;
+
+    if (f == NULL) {
+        g_set_error(error, DX_ERROR, DX_ERROR_IO, "%s: %s", path, g_strerror(errno));
+        return FALSE;
+    }
+    g_string_append(buf, DX_SCHEDULE_CSV_HEADER);
+    for (guint i = 0; i < lines->len && ok; i++) {
+        schedule_append_row(buf, &g_array_index(lines, DxScheduleLine, i));
+        if (buf->len >= (1 << 16)) {
+            ok = fwrite(buf->str, 1, buf->len, f) == buf->len;
+            g_string_truncate(buf, 0);
+        }
+    }
+    if (ok && buf->len > 0)
+        ok = fwrite(buf->str, 1, buf->len, f) == buf->len;
+    ok = (fflush(f) == 0) && ok;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || g_rename(tmp, path) != 0) {
+        int saved = errno;
+
+        g_unlink(tmp);
+        g_set_error(error, DX_ERROR, DX_ERROR_IO, "%s: %s", path, g_strerror(saved));
+        return FALSE;
+    }
+    return TRUE;
 }
 
 const char *dx_schedule_line_get_batch_id(const DxScheduleLine *l) { g_return_val_if_fail(l, NULL); return l->batch_id; }
