@@ -25,7 +25,6 @@ dx_decide_scratch_init(DxDecideScratch *s, const DxRuleset *rs)
     s->slots = NULL;
     s->present = NULL;
     s->missing = g_new0(guint, rs->n_fields);
-    s->buf = g_string_sized_new(256);
     s->n_missing = 0;
 }
 
@@ -33,8 +32,6 @@ void
 dx_decide_scratch_clear(DxDecideScratch *s)
 {
     g_free(s->missing);
-    if (s->buf != NULL)
-        g_string_free(s->buf, TRUE);
     memset(s, 0, sizeof *s);
 }
 
@@ -73,98 +70,63 @@ text_slot(const DxDecideScratch *s, DxDecisionList *list, guint slot)
     return dx_decision_list_intern(list, s->slots[slot].u.t.s, s->slots[slot].u.t.len);
 }
 
-/* ---- explanation details of a failed clause (formatted at decision time,
- * while the application's values exist) ---- */
+/* ---- what a failed clause is explained with ----
+ * Only the values are kept here (text copied into the list); the sentence
+ * is made by dx-explain.c when somebody asks for it. */
 
-static const char *
-op_symbol(DxNodeKind k)
-{
-    switch (k) {
-    case DX_NODE_EQ: return "为";
-    case DX_NODE_NE: return "不为";
-    case DX_NODE_LT: return "<";
-    case DX_NODE_LE: return "≤";
-    case DX_NODE_GT: return ">";
-    case DX_NODE_GE: return "≥";
-    case DX_NODE_IN: return "属于";
-    case DX_NODE_NOT_IN: return "不属于";
-    default: return "";
-    }
-}
-
-/* Describes an operand: a field's label or the expression kind. */
-static const char *
-operand_label(const DxRuleset *rs, const DxExprNode *n)
-{
-    if (n->kind == DX_NODE_FIELD)
-        return rs->fields[n->slot].label;
-    return NULL;
-}
-
-static void
-append_value(GString *buf, const DxValue *v, gboolean percent)
-{
-    g_autofree char *s = dx_value_to_display(v, percent);
-
-    g_string_append(buf, s);
-}
-
-static gboolean
-node_is_percent(const DxExprNode *n)
-{
-    return n->kind == DX_NODE_CONST && n->value.type == DX_TYPE_NUMBER && n->value.elem != 0;
-}
-
-/* "实缴资本为 8,000万元，要求 ≥ 1亿元" for a comparison with a field side;
- * otherwise the values of the fields the clause reads. */
-static void
-format_clause_detail(const DxRuleset *rs, const DxClause *c, DxEvalCtx *ctx, GString *buf)
+DxClauseShape
+dx_clause_shape(const DxClause *c)
 {
     const DxExprNode *root = c->expr;
-    DxValue lv, rv;
 
-    g_string_truncate(buf, 0);
-    if (root->kind >= DX_NODE_EQ && root->kind <= DX_NODE_NOT_IN) {
-        const DxExprNode *l = root->children[0], *r = root->children[1];
-        const char *label = operand_label(rs, l);
-        gboolean pct = node_is_percent(r) || node_is_percent(l);
+    if (root->kind >= DX_NODE_EQ && root->kind <= DX_NODE_NOT_IN && root->children[0]->kind == DX_NODE_FIELD)
+        return DX_CLAUSE_COMPARE;
+    if (root->kind == DX_NODE_FIELD || (root->kind == DX_NODE_NOT && root->children[0]->kind == DX_NODE_FIELD))
+        return DX_CLAUSE_FLAG;
+    return DX_CLAUSE_GENERIC;
+}
 
-        if (label != NULL && dx_expr_eval(l, ctx, &lv) == DX_EVAL_OK) {
-            g_string_append_printf(buf, "%s为 ", label);
-            append_value(buf, &lv, pct);
-            g_string_append_printf(buf, "，要求%s%s", root->kind == DX_NODE_EQ || root->kind == DX_NODE_NE ||
-                                                          root->kind == DX_NODE_IN || root->kind == DX_NODE_NOT_IN ? "" : " ",
-                                   op_symbol(root->kind));
-            g_string_append_c(buf, ' ');
-            if (r->kind == DX_NODE_LIST) {
-                g_string_append(buf, "[");
-                for (guint i = 0; i < r->n_children; i++) {
-                    if (i > 0)
-                        g_string_append(buf, ", ");
-                    append_value(buf, &r->children[i]->value, FALSE);
-                }
-                g_string_append(buf, "]");
-            } else if (dx_expr_eval(r, ctx, &rv) == DX_EVAL_OK) {
-                append_value(buf, &rv, pct);
-            }
-            return;
+static void
+keep_value(DxDecisionList *list, const DxValue *v)
+{
+    DxValue copy = *v;
+
+    if (copy.type == DX_TYPE_TEXT)
+        copy.u.t.s = dx_decision_list_intern(list, v->u.t.s, v->u.t.len);
+    g_array_append_val(list->values, copy);
+}
+
+static void
+record_clause_values(DxDecisionList *list, const DxClause *c, DxEvalCtx *ctx, DxReason *r)
+{
+    const DxExprNode *root = c->expr;
+    DxValue v;
+
+    r->a = list->values->len;
+    switch (dx_clause_shape(c)) {
+    case DX_CLAUSE_COMPARE:
+        if (dx_expr_eval(root->children[0], ctx, &v) != DX_EVAL_OK)
+            break;
+        keep_value(list, &v);
+        if (root->children[1]->kind != DX_NODE_LIST && dx_expr_eval(root->children[1], ctx, &v) == DX_EVAL_OK)
+            keep_value(list, &v);
+        break;
+    case DX_CLAUSE_FLAG:
+        if (dx_expr_eval(root->kind == DX_NODE_FIELD ? root : root->children[0], ctx, &v) == DX_EVAL_OK)
+            keep_value(list, &v);
+        break;
+    case DX_CLAUSE_GENERIC:
+        for (guint i = 0; i < c->n_slots; i++) {
+            DxValue none = { 0 };
+            DxExprNode field = { 0 };
+
+            field.kind = DX_NODE_FIELD;
+            field.slot = c->slots[i];
+            keep_value(list, dx_expr_eval(&field, ctx, &v) == DX_EVAL_OK ? &v : &none);
         }
+        break;
     }
-    if (root->kind == DX_NODE_FIELD || (root->kind == DX_NODE_NOT && root->children[0]->kind == DX_NODE_FIELD)) {
-        const DxExprNode *f = root->kind == DX_NODE_FIELD ? root : root->children[0];
-
-        g_string_append_printf(buf, "%s为 %s，要求为 %s", rs->fields[f->slot].label,
-                               ctx->slots[f->slot].u.b ? "是" : "否", root->kind == DX_NODE_FIELD ? "是" : "否");
-        return;
-    }
-    for (guint i = 0; i < c->n_slots; i++) {
-        if (!ctx->present[c->slots[i]])
-            continue;
-        if (buf->len > 0)
-            g_string_append(buf, "，");
-        g_string_append_printf(buf, "%s为 ", rs->fields[c->slots[i]].label);
-        append_value(buf, &ctx->slots[c->slots[i]], FALSE);
-    }
+    r->b = (int64_t)list->values->len - r->a;
 }
 
 /* ---- one decision ---- */
@@ -259,8 +221,7 @@ decide_policy(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideSc
                 DxReason *r = dx_decision_add_reason(list, d, DX_REASON_CLAUSE_FAILED);
 
                 r->index = (gint32)i;
-                format_clause_detail(rs, &pol->clauses[i], &ctx, s->buf);
-                r->text = dx_decision_list_intern(list, s->buf->str, (gssize)s->buf->len);
+                record_clause_values(list, &pol->clauses[i], &ctx, r);
             }
         }
         d->status = any_error ? DX_STATUS_ERROR : DX_STATUS_REJECTED;
@@ -467,7 +428,7 @@ static void
 batch_mark_duplicates(DxDecisionList *list, DxPaidFunc paid, gpointer user_data)
 {
     DxDecision *ds = (DxDecision *)(void *)list->decisions->data;
-    guint n = list->decisions->len, *idx = g_new(guint, n);
+    guint n = list->decisions->len, *idx = g_new(guint, MAX(n, 1));
     guint i = 0;
 
     gboolean sorted = TRUE;
@@ -536,7 +497,7 @@ dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, DxPaidFunc paid, 
     batch_mark_duplicates(list, paid, user_data);
     ds = (DxDecision *)(void *)list->decisions->data;
     n = list->decisions->len;
-    idx = g_new(guint, n);
+    idx = g_new(guint, MAX(n, 1));
     for (guint k = 0; k < n; k++) {
         DxDecision *d = &ds[k];
         gpointer v;
@@ -566,7 +527,8 @@ dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, DxPaidFunc paid, 
             start[e + 1] += start[e];
         for (guint k = 0; k < m; k++)
             grouped[start[ds[idx[k]].enterprise]++] = idx[k];
-        memcpy(idx, grouped, m * sizeof(guint));
+        if (m > 0)
+            memcpy(idx, grouped, m * sizeof(guint));
         for (guint a = 0; a < m;) {
             guint b = a + 1;
 

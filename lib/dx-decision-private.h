@@ -24,7 +24,8 @@
 typedef struct {
     guint16 code;           /* DxReasonCode */
     gint32 index;           /* clause index, field slot, group index; -1 award, -2 cap */
-    int64_t a, b, c;        /* amounts in fen (see dx-explain.c for each code) */
+    int64_t a, b, c;        /* amounts in fen (see dx-explain.c for each code);
+                             * clause_failed: a = first index in list->values, b = count */
     const char *text;       /* (nullable) detail, in the list's string chunk */
 } DxReason;
 
@@ -57,8 +58,22 @@ struct _DxDecisionList {
     GArray *decisions;            /* DxDecision */
     GArray *reasons;              /* DxReason */
     GStringChunk *strings;
+    GArray *values;               /* DxValue: the actual values behind failed clauses */
     gboolean sealed;
 };
+
+/* How a failed clause is explained (dx-explain.c), by the shape of its tree:
+ * DX_CLAUSE_COMPARE   <field> <op> <x>: values = the field's, then x's (unless x is a list)
+ * DX_CLAUSE_FLAG      <field> or not <field>: values = the field's
+ * DX_CLAUSE_GENERIC   anything else: values = one per field the clause reads
+ *                     (type DX_TYPE_NONE where the field is missing) */
+typedef enum {
+    DX_CLAUSE_COMPARE = 1,
+    DX_CLAUSE_FLAG = 2,
+    DX_CLAUSE_GENERIC = 3,
+} DxClauseShape;
+
+G_GNUC_INTERNAL DxClauseShape dx_clause_shape(const DxClause *c);
 
 G_GNUC_INTERNAL DxDecisionList *dx_decision_list_new(DxRuleset *rs);
 /* Appends an empty decision and returns it (valid until the next append). */
@@ -79,7 +94,6 @@ G_GNUC_INTERNAL void dx_decision_list_seal(DxDecisionList *list);
 typedef struct {
     const DxValue *slots;         /* the application's, borrowed for one call */
     const guint8 *present;
-    GString *buf;                 /* formatting details of failures */
     guint *missing;               /* missing slots of one decision, deduplicated */
     guint n_missing;
 } DxDecideScratch;

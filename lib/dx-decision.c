@@ -25,6 +25,7 @@ dx_decision_list_new(DxRuleset *rs)
     list->decisions = g_array_sized_new(FALSE, FALSE, sizeof(DxDecision), 1024);
     list->reasons = g_array_sized_new(FALSE, FALSE, sizeof(DxReason), 1024);
     list->strings = g_string_chunk_new(64 * 1024);
+    list->values = g_array_new(FALSE, FALSE, sizeof(DxValue));
     return list;
 }
 
@@ -44,6 +45,7 @@ dx_decision_list_unref(DxDecisionList *self)
     g_array_unref(self->decisions);
     g_array_unref(self->reasons);
     g_string_chunk_free(self->strings);
+    g_array_unref(self->values);
     dx_ruleset_unref(self->rs);
     g_free(self);
 }

@@ -41,6 +41,89 @@ explain_field_label(const DxRuleset *rs, gint32 slot)
     return slot >= 0 && (guint)slot < rs->n_fields ? rs->fields[slot].label : "";
 }
 
+/* ---- failed clauses: "实缴资本为 8,000万元，要求 ≥ 1亿元" ---- */
+
+static const char *
+explain_op(DxNodeKind k)
+{
+    switch (k) {
+    case DX_NODE_EQ: return "为";
+    case DX_NODE_NE: return "不为";
+    case DX_NODE_LT: return " <";
+    case DX_NODE_LE: return " ≤";
+    case DX_NODE_GT: return " >";
+    case DX_NODE_GE: return " ≥";
+    case DX_NODE_IN: return "属于";
+    case DX_NODE_NOT_IN: return "不属于";
+    default: return "";
+    }
+}
+
+static gboolean
+explain_is_percent(const DxExprNode *n)
+{
+    return n->kind == DX_NODE_CONST && n->value.type == DX_TYPE_NUMBER && n->value.elem != 0;
+}
+
+static void
+explain_value(GString *buf, const DxValue *v, gboolean percent)
+{
+    g_autofree char *s = dx_value_to_display(v, percent);
+
+    g_string_append(buf, s);
+}
+
+static char *
+explain_clause(const DxRuleset *rs, const DxDecisionList *list, const DxClause *c, const DxReason *r)
+{
+    const DxValue *vals = &g_array_index(list->values, DxValue, r->a);
+    const DxExprNode *root = c->expr;
+    GString *buf = g_string_new(NULL);
+
+    switch (dx_clause_shape(c)) {
+    case DX_CLAUSE_COMPARE: {
+        const DxExprNode *rhs = root->children[1];
+        gboolean pct = explain_is_percent(rhs);
+
+        if (r->b < 1)
+            break;
+        g_string_append_printf(buf, "%s为 ", rs->fields[root->children[0]->slot].label);
+        explain_value(buf, &vals[0], pct);
+        g_string_append_printf(buf, "，要求%s ", explain_op(root->kind));
+        if (rhs->kind == DX_NODE_LIST) {
+            g_string_append_c(buf, '[');
+            for (guint i = 0; i < rhs->n_children; i++) {
+                if (i > 0)
+                    g_string_append(buf, ", ");
+                explain_value(buf, &rhs->children[i]->value, FALSE);
+            }
+            g_string_append_c(buf, ']');
+        } else if (r->b >= 2) {
+            explain_value(buf, &vals[1], pct);
+        }
+        break;
+    }
+    case DX_CLAUSE_FLAG:
+        if (r->b < 1)
+            break;
+        g_string_append_printf(buf, "%s为 %s，要求为 %s",
+                               rs->fields[(root->kind == DX_NODE_FIELD ? root : root->children[0])->slot].label,
+                               vals[0].u.b ? "是" : "否", root->kind == DX_NODE_FIELD ? "是" : "否");
+        break;
+    case DX_CLAUSE_GENERIC:
+        for (guint i = 0; i < c->n_slots && i < (guint)r->b; i++) {
+            if (vals[i].type == DX_TYPE_NONE)
+                continue;
+            if (buf->len > 0)
+                g_string_append(buf, "，");
+            g_string_append_printf(buf, "%s为 ", rs->fields[c->slots[i]].label);
+            explain_value(buf, &vals[i], FALSE);
+        }
+        break;
+    }
+    return g_string_free(buf, FALSE);
+}
+
 char *
 dx_decision_dup_reason_message(const DxDecision *self, size_t index)
 {
@@ -82,8 +165,11 @@ dx_decision_dup_reason_message(const DxDecision *self, size_t index)
             dx_date_format(pol->window_to, to);
         return g_strdup_printf("申报日期 %s 不在受理期（%s 至 %s）内", sub, from, to);
     }
-    case DX_REASON_CLAUSE_FAILED:
-        return g_strdup_printf("不满足「%s」：%s", pol->clauses[r->index].name, r->text);
+    case DX_REASON_CLAUSE_FAILED: {
+        g_autofree char *detail = explain_clause(rs, self->list, &pol->clauses[r->index], r);
+
+        return g_strdup_printf("不满足「%s」：%s", pol->clauses[r->index].name, detail);
+    }
     case DX_REASON_MISSING_FIELD:
         return g_strdup_printf("缺少「%s」，请补正后重新申报", explain_field_label(rs, r->index));
     case DX_REASON_EVAL_ERROR: {

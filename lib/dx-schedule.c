@@ -251,7 +251,8 @@ dx_schedule_build(const DxDecisionList *list, gint32 approval_day, GStringChunk 
     b.date = g_new(const char *, n_buckets + 1);
     b.batch = g_new(const char *, n_buckets + 1);
     sorted_keys = g_memdup2(b.keys->data, n_buckets * sizeof(DxBucketKey));
-    qsort(sorted_keys, n_buckets, sizeof(DxBucketKey), cmp_bucket_keys);
+    if (n_buckets > 0)
+        qsort(sorted_keys, n_buckets, sizeof(DxBucketKey), cmp_bucket_keys);
     for (guint r = 0; r < n_buckets; r++) {
         const DxBucketKey *bk = &sorted_keys[r];
         gint64 id = (gint64)bk->day * 65536 + bk->bureau_rank;
