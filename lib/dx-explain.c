@@ -8,6 +8,7 @@
  */
 #include "duixian/duixian.h"
 #include "dx-decision-private.h"
+#include "dx-explain-private.h"
 
 #include <string.h>
 
@@ -44,8 +45,21 @@ explain_field_label(const DxRuleset *rs, gint32 slot)
 /* ---- failed clauses: "实缴资本为 8,000万元，要求 ≥ 1亿元" ---- */
 
 static const char *
-explain_op(DxNodeKind k)
+explain_op(DxNodeKind k, gboolean en)
 {
+    if (en) {
+        switch (k) {
+        case DX_NODE_EQ: return " =";
+        case DX_NODE_NE: return " ≠";
+        case DX_NODE_LT: return " <";
+        case DX_NODE_LE: return " ≤";
+        case DX_NODE_GT: return " >";
+        case DX_NODE_GE: return " ≥";
+        case DX_NODE_IN: return " in";
+        case DX_NODE_NOT_IN: return " not in";
+        default: return "";
+        }
+    }
     switch (k) {
     case DX_NODE_EQ: return "为";
     case DX_NODE_NE: return "不为";
@@ -73,10 +87,9 @@ explain_value(GString *buf, const DxValue *v, gboolean percent)
     g_string_append(buf, s);
 }
 
-static char *
-explain_clause(const DxRuleset *rs, const DxDecisionList *list, const DxClause *c, const DxReason *r)
+char *
+dx_explain_clause_values(const DxRuleset *rs, const DxClause *c, const DxValue *vals, guint n_vals, gboolean en)
 {
-    const DxValue *vals = &g_array_index(list->values, DxValue, r->a);
     const DxExprNode *root = c->expr;
     GString *buf = g_string_new(NULL);
 
@@ -85,11 +98,11 @@ explain_clause(const DxRuleset *rs, const DxDecisionList *list, const DxClause *
         const DxExprNode *rhs = root->children[1];
         gboolean pct = explain_is_percent(rhs);
 
-        if (r->b < 1)
+        if (n_vals < 1)
             break;
-        g_string_append_printf(buf, "%s为 ", rs->fields[root->children[0]->slot].label);
+        g_string_append_printf(buf, en ? "%s is " : "%s为 ", rs->fields[root->children[0]->slot].label);
         explain_value(buf, &vals[0], pct);
-        g_string_append_printf(buf, "，要求%s ", explain_op(root->kind));
+        g_string_append_printf(buf, en ? ", required%s " : "，要求%s ", explain_op(root->kind, en));
         if (rhs->kind == DX_NODE_LIST) {
             g_string_append_c(buf, '[');
             for (guint i = 0; i < rhs->n_children; i++) {
@@ -98,30 +111,37 @@ explain_clause(const DxRuleset *rs, const DxDecisionList *list, const DxClause *
                 explain_value(buf, &rhs->children[i]->value, FALSE);
             }
             g_string_append_c(buf, ']');
-        } else if (r->b >= 2) {
+        } else if (n_vals >= 2) {
             explain_value(buf, &vals[1], pct);
         }
         break;
     }
     case DX_CLAUSE_FLAG:
-        if (r->b < 1)
+        if (n_vals < 1)
             break;
-        g_string_append_printf(buf, "%s为 %s，要求为 %s",
+        g_string_append_printf(buf, en ? "%s is %s, required %s" : "%s为 %s，要求为 %s",
                                rs->fields[(root->kind == DX_NODE_FIELD ? root : root->children[0])->slot].label,
-                               vals[0].u.b ? "是" : "否", root->kind == DX_NODE_FIELD ? "是" : "否");
+                               vals[0].u.b ? (en ? "yes" : "是") : (en ? "no" : "否"),
+                               root->kind == DX_NODE_FIELD ? (en ? "yes" : "是") : (en ? "no" : "否"));
         break;
     case DX_CLAUSE_GENERIC:
-        for (guint i = 0; i < c->n_slots && i < (guint)r->b; i++) {
+        for (guint i = 0; i < c->n_slots && i < n_vals; i++) {
             if (vals[i].type == DX_TYPE_NONE)
                 continue;
             if (buf->len > 0)
-                g_string_append(buf, "，");
-            g_string_append_printf(buf, "%s为 ", rs->fields[c->slots[i]].label);
+                g_string_append(buf, en ? ", " : "，");
+            g_string_append_printf(buf, en ? "%s is " : "%s为 ", rs->fields[c->slots[i]].label);
             explain_value(buf, &vals[i], FALSE);
         }
         break;
     }
     return g_string_free(buf, FALSE);
+}
+
+static char *
+explain_clause(const DxRuleset *rs, const DxDecisionList *list, const DxClause *c, const DxReason *r, gboolean en)
+{
+    return dx_explain_clause_values(rs, c, &g_array_index(list->values, DxValue, r->a), (guint)r->b, en);
 }
 
 char *
@@ -166,7 +186,7 @@ dx_decision_dup_reason_message(const DxDecision *self, size_t index)
         return g_strdup_printf("申报日期 %s 不在受理期（%s 至 %s）内", sub, from, to);
     }
     case DX_REASON_CLAUSE_FAILED: {
-        g_autofree char *detail = explain_clause(rs, self->list, &pol->clauses[r->index], r);
+        g_autofree char *detail = explain_clause(rs, self->list, &pol->clauses[r->index], r, FALSE);
 
         return g_strdup_printf("不满足「%s」：%s", pol->clauses[r->index].name, detail);
     }
@@ -220,6 +240,118 @@ dx_decision_dup_reason_message(const DxDecision *self, size_t index)
         return g_strdup_printf("按公式测算奖励 %s", a);
     }
     return g_strdup("");
+}
+
+/* The English sentence of reason @index (duixian explain --lang en). Same
+ * numbers as the Chinese one; field and clause names stay as the rules
+ * write them. */
+char *
+dx_explain_reason_message_en(const DxDecision *self, size_t index)
+{
+    const DxRuleset *rs;
+    const DxReason *r;
+    const DxPolicy *pol;
+    g_autofree char *a = NULL, *b = NULL, *c = NULL;
+
+    g_return_val_if_fail(self != NULL && self->list != NULL && index < self->n_reasons, NULL);
+    rs = self->list->rs;
+    r = explain_reason(self, index);
+    pol = self->policy >= 0 ? &rs->policies[self->policy] : NULL;
+    a = dx_money_format(r->a);
+    b = dx_money_format(r->b);
+    c = dx_money_format(r->c);
+
+    switch ((DxReasonCode)r->code) {
+    case DX_REASON_INVALID_FIELD:
+        if (r->index < 0)
+            return g_strdup_printf("row %" G_GUINT64_FORMAT " is malformed: %s", self->row, r->text);
+        if (r->a > 0)
+            return g_strdup_printf("“%s” is invalid (row %" G_GUINT64_FORMAT ", column %" G_GINT64_FORMAT "): %s",
+                                   explain_field_label(rs, r->index), self->row, r->a, r->text);
+        if (self->row > 0)
+            return g_strdup_printf("“%s” is invalid (row %" G_GUINT64_FORMAT "): %s",
+                                   explain_field_label(rs, r->index), self->row, r->text);
+        return g_strdup_printf("“%s” is invalid: %s", explain_field_label(rs, r->index), r->text);
+    case DX_REASON_DUPLICATE_APP_ID:
+        return g_strdup_printf("application number %s was already used; not accepted twice", self->app_id);
+    case DX_REASON_UNKNOWN_POLICY:
+        return g_strdup_printf("no policy “%s” in the rules", self->policy_text);
+    case DX_REASON_OUTSIDE_WINDOW: {
+        char sub[16], from[16] = "open", to[16] = "open";
+
+        dx_date_format(self->submitted_on, sub);
+        if (pol->has_from)
+            dx_date_format(pol->window_from, from);
+        if (pol->has_to)
+            dx_date_format(pol->window_to, to);
+        return g_strdup_printf("submitted on %s, outside the application window (%s to %s)", sub, from, to);
+    }
+    case DX_REASON_CLAUSE_FAILED: {
+        g_autofree char *detail = explain_clause(rs, self->list, &pol->clauses[r->index], r, TRUE);
+
+        return g_strdup_printf("fails “%s”: %s", pol->clauses[r->index].name, detail);
+    }
+    case DX_REASON_MISSING_FIELD:
+        return g_strdup_printf("“%s” is missing; supply it and apply again", explain_field_label(rs, r->index));
+    case DX_REASON_EVAL_ERROR: {
+        const char *what = r->index >= 0 ? pol->clauses[r->index].name : r->index == -1 ? "award" : "cap";
+
+        return g_strdup_printf("“%s” cannot be computed: %s (expression column %" G_GINT64_FORMAT ")", what,
+                               dx_eval_error_to_string((DxEvalError)r->a), r->b);
+    }
+    case DX_REASON_ONCE_ONLY:
+        return g_strdup_printf("“%s” is granted once per enterprise, and this enterprise already had it", pol->name);
+    case DX_REASON_AWARD_ZERO:
+        return g_strdup_printf("the award computes to %s: nothing to grant", a);
+    case DX_REASON_CAPPED:
+        return g_strdup_printf("computed %s, capped at the policy's cap of %s", a, b);
+    case DX_REASON_POLICY_ENTERPRISE_CAP:
+        return g_strdup_printf("“%s” pays one enterprise at most %s in total; it already had %s; granted %s", pol->name,
+                               a, b, c);
+    case DX_REASON_GROUP_HIGHEST:
+        return g_strdup_printf("in the same group “%s” as %s: only the highest award is paid",
+                               rs->groups[r->index].name, r->text != NULL ? r->text : "");
+    case DX_REASON_GROUP_TOPUP:
+        return g_strdup_printf("already holds %s in group “%s”: pays the difference, %s", b, rs->groups[r->index].name, c);
+    case DX_REASON_GROUP_STACK_CAP:
+        return g_strdup_printf("group “%s” is capped at %s in total; already %s; granted %s", rs->groups[r->index].name,
+                               a, b, c);
+    case DX_REASON_FUND_ENTERPRISE_CAP:
+        return g_strdup_printf("this fund pays one enterprise at most %s; already arranged %s; granted %s", a, b, c);
+    case DX_REASON_RATIONED: {
+        const char *bureau = r->text != NULL ? r->text : "";
+        g_autofree char *ratio = explain_ratio(r->b, r->a);
+
+        if (rs->shortfall == DX_SHORTFALL_PRO_RATA)
+            return g_strdup_printf("the %s envelope is short: this round requests %s, %s is available, "
+                                   "so every request is paid %s of its amount", bureau, a, b, ratio);
+        return g_strdup_printf("the %s envelope is short: this round requests %s, %s is available; "
+                               "served in order of %s, this one gets %s", bureau, a, b,
+                               rs->shortfall == DX_SHORTFALL_FCFS ? "submission" : "priority", c);
+    }
+    case DX_REASON_UNFUNDED:
+        return g_strdup_printf("the %s envelope is used up: queued", r->text != NULL ? r->text : "");
+    case DX_REASON_AWARD_FIXED:
+        return g_strdup_printf("fixed award of %s", a);
+    case DX_REASON_AWARD_TABLE:
+        return g_strdup_printf("award by table row: %s", a);
+    case DX_REASON_AWARD_RATE:
+        return g_strdup_printf("award by rate: %s", a);
+    case DX_REASON_AWARD_PER:
+        return g_strdup_printf("award by base plus steps: %s", a);
+    case DX_REASON_AWARD_MARGINAL:
+        return g_strdup_printf("award by marginal rates: %s", a);
+    case DX_REASON_AWARD_FORMULA:
+        return g_strdup_printf("award by formula: %s", a);
+    }
+    return g_strdup("");
+}
+
+/* Exposed for dx-explain-steps.c. */
+char *
+dx_explain_ratio(int64_t r, int64_t s)
+{
+    return explain_ratio(r, s);
 }
 
 static void

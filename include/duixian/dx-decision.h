@@ -89,6 +89,28 @@ DX_EXPORT const char *dx_decision_get_basis(const DxDecision *self);
  */
 DX_EXPORT char *dx_decision_dup_json(const DxDecision *self);
 
+/**
+ * dx_decision_dup_explanation:
+ * @self: a decision
+ * @app: (nullable): the application the decision came from, built with the
+ *   same ruleset (e.g. by dx_application_set() from its row); with it the
+ *   text shows every clause's actual and required values and the award's
+ *   base; %NULL shows only what the decision itself recorded
+ * @lang: (nullable): "zh" (the default, also for %NULL) or "en"
+ *
+ * The whole decision for a person (duixian explain): application, policy
+ * and basis, status, every reason as a sentence, the clauses, the award
+ * computed step by step (form, base, rate or table row, cap, groups, fund
+ * share, the fund's cap, the rationing factor) and the installment plan.
+ * Several lines, each ending in "\n". Field and clause names are shown as
+ * the rules write them.
+ *
+ * Returns: (transfer full): the text; g_free()
+ * Since: 0.1
+ */
+DX_EXPORT char *dx_decision_dup_explanation(const DxDecision *self, const DxApplication *app,
+                                            const char *lang);
+
 /** dx_status_to_string: Returns: (transfer none): "approved", "reduced", ... */
 DX_EXPORT const char *dx_status_to_string(DxStatus status);
 /** dx_reason_code_to_string: Returns: (transfer none): "clause_failed", "award_fixed", ... */

@@ -1,0 +1,103 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# End-to-end tests of the commands that answer people (issue 6): explain
+# (one decision in full, zh and en), match (the policy calculator), report
+# (the file; tests/cli/test-report.sh checks it in a browser), per-command
+# --help, --format and the closing table.
+# usage: test-cli-ui.sh DUIXIAN SOURCE_ROOT        (TAP output)
+set -u
+DX=$1 SRC=$2
+RULES=$SRC/rules/wuchang-2022.yaml APPS=$SRC/examples/applications-2022.csv
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 failed=0
+
+ok() {   # ok DESCRIPTION COMMAND...
+    desc=$1; shift
+    n=$((n + 1))
+    if "$@" >"$tmp/last.out" 2>"$tmp/last.err"; then
+        echo "ok $n - $desc"
+    else
+        echo "not ok $n - $desc"; sed 's/^/# /' "$tmp/last.out" "$tmp/last.err" | head -20
+        failed=$((failed + 1))
+    fi
+}
+
+exit_code() {   # exit_code EXPECTED COMMAND...
+    want=$1; shift
+    "$@" >"$tmp/ec.out" 2>"$tmp/ec.err"
+    got=$?
+    [ "$got" = "$want" ] || { echo "exit $got, wanted $want" >&2; cat "$tmp/ec.err" >&2; return 1; }
+}
+
+has() {   # has FILE TEXT...: every TEXT occurs in FILE
+    f=$1; shift
+    for t in "$@"; do grep -qF -- "$t" "$f" || { echo "missing: $t" >&2; return 1; }; done
+}
+
+ok "the round" exit_code 0 "$DX" run "$RULES" "$APPS" --approval-date 2022-06-30 --out "$tmp/r"
+reduced=$(awk -F, '$5 == "reduced" && $8 ~ /capped/ && $8 ~ /rationed/ { print $1; exit }' "$tmp/r/decisions.csv")
+rejected=$(awk -F, '$5 == "rejected" && $8 == "clause_failed" { print $1; exit }' "$tmp/r/decisions.csv")
+grouped=$(awk -F, '$8 ~ /group_highest/ { print $1; exit }' "$tmp/r/decisions.csv")
+shared=$(awk -F, '$3 == "FIN-HQ" && $5 == "reduced" { print $1; exit }' "$tmp/r/decisions.csv")
+
+# --- explain
+E="$DX explain $RULES $APPS --approval-date 2022-06-30"
+ok "explain a reduced application" exit_code 0 $E --app "$reduced"
+ok "… names the policy, basis, status and amounts" has "$tmp/ec.out" "依据" "核减兑现（reduced）" "测算" "核定"
+ok "… shows each clause with actual and required values" has "$tmp/ec.out" "资格条件" "✓" "要求"
+ok "… the computation: rate, cap, rationing factor" has "$tmp/ec.out" "按比例：" "单项上限" "按比例核减" "实际比例"
+ok "… the installments with dates" has "$tmp/ec.out" "拨付计划" "2022-06-30" "批次 20220630-commerce"
+granted=$(awk -F, -v a="$reduced" '$1 == a { print $7 }' "$tmp/r/decisions.csv")
+ok "… the same granted amount as decisions.csv" sh -c "'$DX' explain '$RULES' '$APPS' --approval-date 2022-06-30 --app '$reduced' --format json | grep -q '\"granted_fen\":$granted,'"
+ok "explain a rejected application" exit_code 0 $E --app "$rejected"
+ok "… names the failed clause with its values" has "$tmp/ec.out" "不予兑现" "不满足「" "✗" "未测算奖励"
+ok "explain a group loser" exit_code 0 $E --app "$grouped"
+ok "… says which policy won" has "$tmp/ec.out" "就高不重复" "本项 0元"
+ok "explain a policy with a fund share" exit_code 0 $E --app "$shared"
+ok "… shows the share step" has "$tmp/ec.out" "本资金承担 50%"
+ok "explain --lang en" exit_code 0 $E --app "$reduced" --lang en
+ok "… is English" has "$tmp/ec.out" "Reasons" "Eligibility" "Computation" "by rate" "envelope rationed pro rata" "Payments"
+ok "explain without --approval-date decides steps 1-6 only" exit_code 0 "$DX" explain "$RULES" "$APPS" --app "$reduced"
+ok "… and says so" has "$tmp/ec.out" "仅第 1–6 步"
+ok "explain an unknown app exits 3" exit_code 3 $E --app NO-SUCH-APP
+ok "explain without --app exits 1" exit_code 1 "$DX" explain "$RULES" "$APPS"
+ok "explain --lang fr exits 1" exit_code 1 $E --app "$reduced" --lang fr
+ok "explain with --ledger is a dry run" sh -c "'$DX' run '$RULES' '$APPS' --approval-date 2022-06-30 --ledger '$tmp/l.db' --out '$tmp/rl' >/dev/null && h=\$('$DX' verify '$tmp/l.db') && '$DX' explain '$RULES' '$APPS' --approval-date 2022-07-31 --ledger '$tmp/l.db' --app '$reduced' | grep -q duplicate && [ \"\$h\" = \"\$('$DX' verify '$tmp/l.db')\" ]"
+
+# --- match
+cat > "$tmp/bank.yaml" <<'Y'
+# 画像：没有 policy
+district: 武昌区
+institution_type: 银行
+org_form: 法人总部
+established_on: 2021-09-01
+paid_in_capital: "12亿元"
+Y
+ok "match a YAML profile" exit_code 0 "$DX" match "$RULES" "$tmp/bank.yaml" --date 2022-06-30
+ok "… qualifies for FIN-HQ with the amount (12亿元 × 2%, cap 1,000万元, × 50%)" sh -c "grep 'FIN-HQ' '$tmp/ec.out' | grep -q '500万元'"
+ok "… and lists what is missing for others" has "$tmp/ec.out" "补充以下数据后可能享受" "缺少：年租金（不含物业水电）"
+printf 'district,institution_type,org_form,established_on,实缴资本（元）\n武昌区,银行,法人总部,2021-09-01,"1,200,000,000"\n' > "$tmp/bank.csv"
+ok "match a CSV profile (aliases work)" exit_code 0 "$DX" match "$RULES" "$tmp/bank.csv" --date 2022-06-30 --format csv
+ok "… as CSV" sh -c "head -1 '$tmp/ec.out' | grep -qx 'policy_id,name,bureau,status,amount_fen,missing' && grep -q '^FIN-HQ,.*,reduced,500000000,' '$tmp/ec.out'"
+ok "match --format json is JSON" sh -c "'$DX' match '$RULES' '$tmp/bank.yaml' --date 2022-06-30 --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert any(x[\"policy_id\"]==\"FIN-HQ\" and x[\"amount_fen\"]==500000000 for x in d)'"
+ok "match a missing profile exits 3" exit_code 3 "$DX" match "$RULES" "$tmp/none.yaml"
+
+# --- report (the file; the browser test is test-report.sh)
+ok "report writes DIR/report.html" exit_code 0 "$DX" report "$RULES" "$tmp/r"
+ok "… self-contained, inline SVG, 万元" sh -c "grep -q '<svg' '$tmp/r/report.html' && ! grep -qi '<script\\|<link\\|https\\?://' '$tmp/r/report.html' && grep -q '万元' '$tmp/r/report.html'"
+ok "… with the performance targets" has "$tmp/r/report.html" "绩效目标" "2022-12-31 前完成拨付"
+ok "report of a missing directory exits 3" exit_code 3 "$DX" report "$RULES" "$tmp/none"
+
+# --- help and tables
+for c in check decide run explain match report ledger verify revoke; do
+    ok "$c --help exits 0 with examples" sh -c "'$DX' $c --help | grep -q 'examples:'"
+done
+ok "the closing table has remaining 万元" sh -c "'$DX' run '$RULES' '$APPS' --approval-date 2022-06-30 --out '$tmp/r3' | head -1 | grep -q 'remaining 万元'"
+ok "check --format json" sh -c "'$DX' check '$RULES' --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"total_fen\"]==5000000000 and len(d[\"policies\"])==14'"
+ok "ledger --format csv" sh -c "'$DX' ledger '$tmp/l.db' --format csv | head -1 | grep -qx 'envelope,total_fen,charged_fen,remaining_fen'"
+ok "ledger --format json" sh -c "'$DX' ledger '$tmp/l.db' --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d[\"rounds\"])==1'"
+ok "run --output-encoding gb18030 writes GB18030 files" sh -c "'$DX' run '$RULES' '$APPS' --approval-date 2022-06-30 --out '$tmp/gb' --output-encoding gb18030 >/dev/null && iconv -f GB18030 -t UTF-8 '$tmp/gb/decisions.csv' | cmp -s - '$tmp/r/decisions.csv'"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
