@@ -8,7 +8,8 @@
  *   dx_ledger_load_prior       what earlier rounds of this fund granted
  *   ... the round is computed ...
  *   dx_ledger_add_round        the round's header entry
- *   dx_ledger_add_decision     one entry per decision (grant and schedule inside)
+ *   dx_ledger_add_decision     one decision (grant and schedule inside); they are
+ *                              buffered and written 4096 to a `decisions` entry
  *   dx_ledger_commit_round     COMMIT, or dx_ledger_abort_round: ROLLBACK
  *
  * Every entry is hash-chained to the one before it (see dx-ledger.c).

@@ -1,34 +1,78 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * DxLedger (dx-ledger.h, dx-ledger-private.h): one SQLite file holding an
- * append-only table of entries (round headers, decisions, revocations)
- * and a meta table naming the format and schema version.
+ * append-only table of entries and a meta table naming the format and its
+ * version (2). An entry is one of three kinds:
+ *
+ *   round      a round's header: fund, dates, ruleset and input hashes,
+ *              params (in detail), and the round's n_decisions and
+ *              granted_fen in all
+ *   decisions  the next up to LEDGER_CHUNK (4096) decisions of the round
+ *              whose header precedes it, in the round's order, encoded in
+ *              body (below); n_decisions, award_fen and granted_fen are
+ *              their count and sums. A round's decisions entries follow
+ *              its header directly and together hold exactly what the
+ *              header declares
+ *   revoke     reverses one grant: ref_seq is the decisions entry holding
+ *              it and ref_index its place there (from 0); the grant's
+ *              fund, app, enterprise, policy, bureau, envelope, group and
+ *              amounts are repeated, detail is the reason
+ *
+ * Columns a kind does not use hold 0, "" or an empty blob.
+ *
+ * A decisions entry's body is its decisions back to back, nothing else:
+ *
+ *   decision = app_id:str enterprise_id:str class award_fen:uint granted_fen:uint schedule:str
+ *   class    = uint k: k = 0 defines the entry's next class right here,
+ *                policy_id:str bureau:str envelope:str group_key:str status:str reasons:str
+ *              (the first class defined is class 1, then 2, ...); k > 0 is class k
+ *   str      = length:uint, then that many bytes (UTF-8, no NUL)
+ *   uint     = unsigned LEB128: 7 bits a byte, least significant first, the
+ *              high bit set on every byte but the last; at most 10 bytes,
+ *              and amounts at most G_MAXINT64
+ *
+ * Classes restart with each entry, so every entry decodes on its own; a
+ * class is what decisions of one policy and outcome share, so most
+ * decisions only refer to one. The fields mean what DxLedgerDecisionInfo
+ * says; a schedule reads "1/2 2022-06-30 5000000;2/2 2023-06-30 5000000"
+ * (installment/of, date, fen). A decision takes some 45 to 80 bytes,
+ * mostly its app_id, enterprise_id and schedule.
  *
  * Invariant: entry seq runs 1, 2, 3, ... without gaps, and each entry's
  * hash is the SHA-256 of the canonical form of every other column of its
- * row (prev_hash included), prev_hash being the previous entry's hash (64
- * zeros for entry 1). The canonical form (ledger_canon_*) is:
+ * row (prev_hash and body included), prev_hash being the previous entry's
+ * hash (64 zeros for entry 1). The canonical form (ledger_canon_*) is:
  *
- *   "duixian-ledger/1\n" then, for each column in ledger_columns order,
+ *   "duixian-ledger/2\n" then, for each column in table order but hash,
  *   <tag><decimal byte length>":"<bytes>
  *
  * with tag 'i' (integer, bytes = its decimal form), 't' (text, its UTF-8
- * bytes), 'f' (real, "%.17g"), 'b' (blob) or 'n' (NULL, length 0). The
+ * bytes), 'b' (blob), 'f' (real, "%.17g") or 'n' (NULL, length 0). The
  * length prefix makes the form unambiguous; the tag makes a change of
  * storage type alone (text "5" for integer 5, a blob with a text's bytes)
- * an edit verify sees. We only ever write integers and text, so 'f', 'b'
- * and 'n' exist to hash what someone else put there.
+ * an edit verify sees. We only ever write integers, text and blobs, so 'f'
+ * and 'n' exist to hash what someone else put there. body is the last
+ * column so that reading the others never walks its overflow pages.
  *
  * Triggers make UPDATE and DELETE fail, but the hash chain is the real
  * guard: dx_ledger_verify() recomputes it from the stored columns, so an
- * edit made with the triggers dropped is found too. Cutting entries off
- * the end is not detectable from inside the file; that is what the head
- * hash recorded elsewhere is for.
+ * edit made with the triggers dropped is found too, down to one byte of a
+ * body; verify also decodes every body and checks each round against its
+ * header. Cutting whole rounds or revocations off the end is not
+ * detectable from inside the file; that is what the head hash recorded
+ * elsewhere is for. A file of version 1 (one row per decision; none was
+ * ever deployed) is refused, not converted.
+ *
+ * Everything that reads decisions (load_prior, get_charged_fen, revoke)
+ * decodes bodies in C; only grants count, and an entry without any
+ * (granted_fen = 0) is skipped unread.
  *
  * Concurrency is SQLite's: a round and a revocation run inside BEGIN
  * IMMEDIATE, so a second writer waits (busy timeout) for the first to
- * commit and then reads what it wrote. This file does not cache anything
- * that lives in the database across transactions.
+ * commit and then reads what it wrote. A round's decisions are buffered
+ * here and written LEDGER_CHUNK at a time, all inside its transaction.
+ * This file does not cache anything that lives in the database across
+ * transactions.
  */
 #include "duixian/dx-ledger.h"
 #include "duixian/dx-error.h"
@@ -38,10 +82,16 @@
 #include <string.h>
 
 #define LEDGER_FORMAT "duixian-ledger"
-#define LEDGER_VERSION 1
-#define LEDGER_HASH_DOMAIN "duixian-ledger/1\n"
+#define LEDGER_VERSION 2
+#define LEDGER_HASH_DOMAIN "duixian-ledger/2\n"
 #define LEDGER_BUSY_TIMEOUT_MS 30000
 #define LEDGER_ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+/* Decisions per decisions entry: big enough that per-row costs vanish,
+ * small enough that an entry named by verify is a readable unit. */
+#define LEDGER_CHUNK 4096
+/* Canonical-form values at least this long go to the checksum directly
+ * instead of through the canon buffer. */
+#define LEDGER_CANON_DIRECT 1024
 
 /* ORDER LedgerColumn: ledger_columns[] and the CREATE TABLE below list the
  * columns in this order, and the canonical form hashes them in it. */
@@ -50,6 +100,7 @@ typedef enum {
     COL_ROUND_ID,
     COL_KIND,
     COL_REF_SEQ,
+    COL_REF_INDEX,
     COL_FUND_ID,
     COL_CREATED_AT,
     COL_APPROVAL_DATE,
@@ -59,40 +110,41 @@ typedef enum {
     COL_BUREAU,
     COL_ENVELOPE,
     COL_GROUP_KEY,
-    COL_STATUS,
-    COL_REASONS,
     COL_AWARD_FEN,
     COL_GRANTED_FEN,
-    COL_SCHEDULE,
     COL_DETAIL,
     COL_RULESET_SHA256,
     COL_INPUT_SHA256,
     COL_N_DECISIONS,
     COL_PREV_HASH,
     COL_HASH,          /* not hashed: it is the hash */
+    COL_BODY,
     N_COLS
 } LedgerColumn;
 
 static const char *const ledger_columns[N_COLS] = {
-    "seq", "round_id", "kind", "ref_seq", "fund_id", "created_at", "approval_date", "app_id",
-    "enterprise_id", "policy_id", "bureau", "envelope", "group_key", "status", "reasons",
-    "award_fen", "granted_fen", "schedule", "detail", "ruleset_sha256", "input_sha256",
-    "n_decisions", "prev_hash", "hash",
+    "seq", "round_id", "kind", "ref_seq", "ref_index", "fund_id", "created_at", "approval_date",
+    "app_id", "enterprise_id", "policy_id", "bureau", "envelope", "group_key", "award_fen",
+    "granted_fen", "detail", "ruleset_sha256", "input_sha256", "n_decisions", "prev_hash", "hash", "body",
 };
 
 /* The partial indexes serve, in turn: the round getters; load_prior and
- * get_charged_fen (their queries repeat the index's WHERE terms verbatim,
- * which is how SQLite knows it may use a partial index); revoke's lookup
- * of an app's grants; and "is this grant already revoked". Only granted
- * decisions enter the big ones, which keeps a million-row round cheap. */
+ * get_charged_fen (their queries repeat an index's WHERE terms verbatim,
+ * which is how SQLite knows it may use a partial index, and read in seq
+ * order, which the index gives for free: rowid is its last column; an
+ * ORDER BY it cannot serve would copy every body into a sorter); and
+ * revoke's "which grants of this app are already revoked". Decisions
+ * entries are few (one per LEDGER_CHUNK decisions), so revoke reads them
+ * all. */
 static const char ledger_schema_sql[] =
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-    "INSERT INTO meta (key, value) VALUES ('format', '" LEDGER_FORMAT "'), ('version', '1');"
+    "INSERT INTO meta (key, value) VALUES ('format', '" LEDGER_FORMAT "'), ('version', '" G_STRINGIFY(LEDGER_VERSION) "');"
     "CREATE TABLE entries ("
     " seq INTEGER PRIMARY KEY,"        /* 1, 2, 3, ... */
     " round_id INTEGER NOT NULL,"      /* seq of the round's header; a revoke: the revoked grant's round */
-    " kind TEXT NOT NULL CHECK (kind IN ('round', 'decision', 'revoke')),"
-    " ref_seq INTEGER NOT NULL,"       /* revoke: seq of the decision it reverses; else 0 */
+    " kind TEXT NOT NULL CHECK (kind IN ('round', 'decisions', 'revoke')),"
+    " ref_seq INTEGER NOT NULL,"       /* revoke: the decisions entry holding the grant; else 0 */
+    " ref_index INTEGER NOT NULL,"     /* revoke: the grant's place in that entry, from 0; else 0 */
     " fund_id TEXT NOT NULL,"
     " created_at TEXT NOT NULL,"       /* ISO-8601 UTC, when the entry was written */
     " approval_date TEXT NOT NULL,"
@@ -102,21 +154,18 @@ static const char ledger_schema_sql[] =
     " bureau TEXT NOT NULL,"
     " envelope TEXT NOT NULL,"
     " group_key TEXT NOT NULL,"
-    " status TEXT NOT NULL,"
-    " reasons TEXT NOT NULL,"
-    " award_fen INTEGER NOT NULL,"
-    " granted_fen INTEGER NOT NULL,"   /* round: the round's total; revoke: the amount returned */
-    " schedule TEXT NOT NULL,"
+    " award_fen INTEGER NOT NULL,"     /* decisions: their sum; revoke: the award reversed */
+    " granted_fen INTEGER NOT NULL,"   /* round, decisions: their total; revoke: the amount returned */
     " detail TEXT NOT NULL,"           /* round: params JSON; revoke: the reason */
     " ruleset_sha256 TEXT NOT NULL,"
     " input_sha256 TEXT NOT NULL,"
-    " n_decisions INTEGER NOT NULL,"
+    " n_decisions INTEGER NOT NULL,"   /* round: the round's; decisions: the entry's */
     " prev_hash TEXT NOT NULL,"
-    " hash TEXT NOT NULL);"
+    " hash TEXT NOT NULL,"
+    " body BLOB NOT NULL);"            /* decisions: the encoded decisions; else empty */
     "CREATE INDEX entries_rounds ON entries (seq) WHERE kind = 'round';"
-    "CREATE INDEX entries_grants ON entries (fund_id, envelope) WHERE kind <> 'round' AND granted_fen > 0;"
-    "CREATE INDEX entries_grant_apps ON entries (app_id) WHERE kind = 'decision' AND granted_fen > 0;"
-    "CREATE INDEX entries_revoked ON entries (ref_seq) WHERE kind = 'revoke';"
+    "CREATE INDEX entries_grants ON entries (fund_id, kind) WHERE kind <> 'round' AND granted_fen > 0;"
+    "CREATE INDEX entries_revoked ON entries (app_id) WHERE kind = 'revoke';"
     "CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries"
     " BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;"
     "CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries"
@@ -126,18 +175,43 @@ static const char ledger_schema_sql[] =
     "CREATE TRIGGER meta_no_delete BEFORE DELETE ON meta"
     " BEGIN SELECT RAISE(ABORT, 'ledger meta is read-only'); END;";
 
-/* The values of one entry to append; strings are borrowed. */
+/* The values of one entry to append; strings and body are borrowed. */
 typedef struct {
     gint64 round_id;
     const char *kind;
-    gint64 ref_seq;
+    gint64 ref_seq, ref_index;
     const char *fund_id, *created_at, *approval_date;
     const char *app_id, *enterprise_id, *policy_id, *bureau, *envelope, *group_key;
-    const char *status, *reasons;
     gint64 award_fen, granted_fen;
-    const char *schedule, *detail, *ruleset_sha256, *input_sha256;
+    const char *detail, *ruleset_sha256, *input_sha256;
     gint64 n_decisions;
+    const guint8 *body;
+    gsize body_len;
 } LedgerEntry;
+
+/* A growable byte buffer; the encoder reserves, then writes raw. */
+typedef struct {
+    guint8 *data;
+    gsize len, cap;
+} LedgerBuf;
+
+/* ORDER LedgerClassField: the class grammar in the top comment. */
+typedef enum {
+    CLASS_POLICY_ID,
+    CLASS_BUREAU,
+    CLASS_ENVELOPE,
+    CLASS_GROUP_KEY,
+    CLASS_STATUS,
+    CLASS_REASONS,
+    N_CLASS_FIELDS
+} LedgerClassField;
+
+/* A class of the entry being encoded: where its encoding sits in
+ * class_keys, and its hash. */
+typedef struct {
+    gsize offset, len;
+    guint32 hash;
+} LedgerClassKey;
 
 struct _DxLedger {
     sqlite3 *db;
@@ -159,6 +233,25 @@ struct _DxLedger {
     char *round_fund_id, *round_approval_date, *round_created_at;
     uint64_t round_declared_n, round_n;
     int64_t round_declared_granted, round_granted;
+
+    /* The decisions not yet written: one entry's body in the making. The
+     * class table finds a class's number by its encoding (open
+     * addressing over class_slots, LEDGER_CHUNK * 2 of them: at most half
+     * full, since an entry has at most LEDGER_CHUNK classes). */
+    LedgerBuf chunk;
+    guint chunk_n;
+    int64_t chunk_award, chunk_granted;
+    LedgerBuf class_keys;      /* the classes' encodings, back to back */
+    LedgerClassKey *classes;   /* [LEDGER_CHUNK], class k at k - 1 */
+    guint32 n_classes;
+    guint32 *class_slots;      /* class number, 0 for empty */
+    LedgerBuf class_scratch;   /* the class being looked up */
+
+    /* Decoding: the classes of the entry being read, and NUL-terminated
+     * copies of the strings that leave this file. */
+    GArray *read_classes;      /* LedgerClass */
+    GStringChunk *read_strings;
+    GString *read_app, *read_enterprise;
 };
 
 /* ---------------------------------------------------------------- helpers */
@@ -241,67 +334,376 @@ ledger_format_i64(char *buf, gint64 v)
     return ledger_format_u64(buf, (guint64)v);
 }
 
+/* ------------------------------------------------------- canonical form */
+
 static void
-ledger_canon_field(GString *c, char tag, const char *bytes, gsize len)
+ledger_canon_begin(DxLedger *self)
 {
+    g_checksum_reset(self->sha);
+    g_string_truncate(self->canon, 0);
+    g_string_append(self->canon, LEDGER_HASH_DOMAIN);
+}
+
+static void
+ledger_canon_field(DxLedger *self, char tag, const void *bytes, gsize len)
+{
+    GString *c = self->canon;
     char num[24];
     gsize n = ledger_format_u64(num, len);
 
     g_string_append_c(c, tag);
     g_string_append_len(c, num, (gssize)n);
     g_string_append_c(c, ':');
-    if (len > 0)
+    if (len >= LEDGER_CANON_DIRECT) {
+        /* a body: hashed where it lies rather than copied */
+        g_checksum_update(self->sha, (const guchar *)c->str, (gssize)c->len);
+        g_string_truncate(c, 0);
+        g_checksum_update(self->sha, bytes, (gssize)len);
+    } else if (len > 0) {
         g_string_append_len(c, bytes, (gssize)len);
+    }
 }
 
 static void
-ledger_canon_int(GString *c, gint64 v)
+ledger_canon_int(DxLedger *self, gint64 v)
 {
     char num[24];
     gsize n = ledger_format_i64(num, v);
 
-    ledger_canon_field(c, 'i', num, n);
+    ledger_canon_field(self, 'i', num, n);
 }
 
 /* Adds column @col of the current row of @st, by its storage type. */
 static void
-ledger_canon_column(GString *c, sqlite3_stmt *st, int col)
+ledger_canon_column(DxLedger *self, sqlite3_stmt *st, int col)
 {
     switch (sqlite3_column_type(st, col)) {
     case SQLITE_INTEGER:
-        ledger_canon_int(c, sqlite3_column_int64(st, col));
+        ledger_canon_int(self, sqlite3_column_int64(st, col));
         break;
     case SQLITE_FLOAT: {
         char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
         g_ascii_formatd(buf, sizeof buf, "%.17g", sqlite3_column_double(st, col));
-        ledger_canon_field(c, 'f', buf, strlen(buf));
+        ledger_canon_field(self, 'f', buf, strlen(buf));
         break;
     }
     case SQLITE_BLOB: {
         const void *b = sqlite3_column_blob(st, col);
 
-        ledger_canon_field(c, 'b', b, (gsize)sqlite3_column_bytes(st, col));
+        ledger_canon_field(self, 'b', b, (gsize)sqlite3_column_bytes(st, col));
         break;
     }
     case SQLITE_NULL:
-        ledger_canon_field(c, 'n', NULL, 0);
+        ledger_canon_field(self, 'n', NULL, 0);
         break;
     default: { /* SQLITE_TEXT */
         const char *t = (const char *)sqlite3_column_text(st, col);
 
-        ledger_canon_field(c, 't', t, (gsize)sqlite3_column_bytes(st, col));
+        ledger_canon_field(self, 't', t, (gsize)sqlite3_column_bytes(st, col));
         break;
     }
     }
 }
 
 static void
-ledger_hash(DxLedger *self, char out[65])
+ledger_canon_end(DxLedger *self, char out[65])
 {
-    g_checksum_reset(self->sha);
     g_checksum_update(self->sha, (const guchar *)self->canon->str, (gssize)self->canon->len);
     memcpy(out, g_checksum_get_string(self->sha), 65);
+}
+
+/* ------------------------------------------------------------- encoding */
+
+static void
+ledger_buf_reserve(LedgerBuf *b, gsize n)
+{
+    if (b->cap - b->len >= n)
+        return;
+    b->cap = MAX(b->cap * 2, b->len + n);
+    b->data = g_realloc(b->data, b->cap);
+}
+
+static void
+ledger_buf_clear(LedgerBuf *b)
+{
+    g_clear_pointer(&b->data, g_free);
+    b->len = b->cap = 0;
+}
+
+/* The longest uint: 64 bits at 7 a byte. */
+#define LEDGER_UINT_MAX_BYTES 10
+
+/* Writes @v as a uint at @p (LEDGER_UINT_MAX_BYTES reserved); returns the
+ * end. */
+static guint8 *
+ledger_put_uint(guint8 *p, guint64 v)
+{
+    while (v >= 0x80) {
+        *p++ = (guint8)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (guint8)v;
+    return p;
+}
+
+static guint8 *
+ledger_put_str(guint8 *p, const char *s, gsize len)
+{
+    p = ledger_put_uint(p, len);
+    memcpy(p, s, len);
+    return p + len;
+}
+
+/* FNV-1a: classes are short and few, so a simple hash does. */
+static guint32
+ledger_class_hash(const guint8 *p, gsize len)
+{
+    guint32 h = 2166136261u;
+
+    for (gsize i = 0; i < len; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+static void
+ledger_chunk_reset(DxLedger *self)
+{
+    self->chunk.len = 0;
+    self->chunk_n = 0;
+    self->chunk_award = self->chunk_granted = 0;
+    self->class_keys.len = 0;
+    if (self->n_classes > 0)
+        memset(self->class_slots, 0, sizeof(guint32) * LEDGER_CHUNK * 2);
+    self->n_classes = 0;
+}
+
+/* Appends @d to the entry being built. */
+static void
+ledger_chunk_add(DxLedger *self, const DxLedgerDecisionInfo *d)
+{
+    const char *fields[N_CLASS_FIELDS] = {
+        [CLASS_POLICY_ID] = d->policy_id, [CLASS_BUREAU] = d->bureau, [CLASS_ENVELOPE] = d->envelope,
+        [CLASS_GROUP_KEY] = d->group_key, [CLASS_STATUS] = d->status, [CLASS_REASONS] = d->reasons,
+    };
+    const char *schedule = d->schedule != NULL ? d->schedule : "";
+    gsize app_len = strlen(d->app_id), ent_len = strlen(d->enterprise_id), sched_len = strlen(schedule);
+    LedgerBuf *key = &self->class_scratch;
+    guint32 hash, mask = LEDGER_CHUNK * 2 - 1, slot, k;
+    guint8 *p;
+
+    /* the class's encoding is its key */
+    key->len = 0;
+    for (int f = 0; f < N_CLASS_FIELDS; f++) {
+        const char *s = fields[f] != NULL ? fields[f] : "";
+        gsize len = strlen(s);
+
+        ledger_buf_reserve(key, LEDGER_UINT_MAX_BYTES + len);
+        key->len = (gsize)(ledger_put_str(key->data + key->len, s, len) - key->data);
+    }
+    hash = ledger_class_hash(key->data, key->len);
+    for (slot = hash & mask;; slot = (slot + 1) & mask) {
+        const LedgerClassKey *c;
+
+        k = self->class_slots[slot];
+        if (k == 0)
+            break;
+        c = &self->classes[k - 1];
+        if (c->hash == hash && c->len == key->len && memcmp(self->class_keys.data + c->offset, key->data, key->len) == 0)
+            break;
+    }
+
+    ledger_buf_reserve(&self->chunk, 6 * LEDGER_UINT_MAX_BYTES + app_len + ent_len + sched_len + key->len);
+    p = self->chunk.data + self->chunk.len;
+    p = ledger_put_str(p, d->app_id, app_len);
+    p = ledger_put_str(p, d->enterprise_id, ent_len);
+    if (k != 0) {
+        p = ledger_put_uint(p, k);
+    } else {
+        LedgerClassKey *c = &self->classes[self->n_classes++];
+
+        c->offset = self->class_keys.len;
+        c->len = key->len;
+        c->hash = hash;
+        ledger_buf_reserve(&self->class_keys, key->len);
+        memcpy(self->class_keys.data + c->offset, key->data, key->len);
+        self->class_keys.len += key->len;
+        self->class_slots[slot] = self->n_classes;
+        *p++ = 0;
+        memcpy(p, key->data, key->len);
+        p += key->len;
+    }
+    p = ledger_put_uint(p, (guint64)d->award_fen);
+    p = ledger_put_uint(p, (guint64)d->granted_fen);
+    p = ledger_put_str(p, schedule, sched_len);
+    self->chunk.len = (gsize)(p - self->chunk.data);
+    self->chunk_n++;
+    self->chunk_award += d->award_fen;
+    self->chunk_granted += d->granted_fen;
+}
+
+/* ------------------------------------------------------------- decoding */
+
+/* A string inside a body: not NUL-terminated. */
+typedef struct {
+    const char *str;
+    gsize len;
+} LedgerStr;
+
+/* A class read back: its fields, NUL-terminated copies in read_strings. */
+typedef struct {
+    const char *c[N_CLASS_FIELDS];
+} LedgerClass;
+
+typedef struct {
+    LedgerStr app_id, enterprise_id, schedule;
+    const LedgerClass *cls;          /* valid until the reader moves to another entry */
+    guint64 award_fen, granted_fen;
+} LedgerRecord;
+
+typedef struct {
+    DxLedger *ledger;
+    const guint8 *start, *p, *end;
+    guint64 n_read;                  /* decisions decoded so far */
+} LedgerReader;
+
+static const guint8 ledger_empty_body[1];
+
+static void
+ledger_reader_init(LedgerReader *r, DxLedger *self, const void *body, gsize len)
+{
+    r->ledger = self;
+    r->start = r->p = body != NULL ? body : ledger_empty_body;
+    r->end = r->start + (body != NULL ? len : 0);
+    r->n_read = 0;
+    g_array_set_size(self->read_classes, 0);
+    g_string_chunk_clear(self->read_strings);
+}
+
+static gboolean
+ledger_read_uint(LedgerReader *r, guint64 *v)
+{
+    guint64 x = 0;
+
+    for (int shift = 0; shift < 64 && r->p < r->end; shift += 7) {
+        guint8 b = *r->p++;
+
+        if (shift == 63 && b > 1)
+            return FALSE;   /* more than 64 bits */
+        x |= (guint64)(b & 0x7f) << shift;
+        if (b < 0x80) {
+            *v = x;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+static gboolean
+ledger_read_str(LedgerReader *r, LedgerStr *s)
+{
+    guint64 len;
+
+    if (!ledger_read_uint(r, &len) || len > (guint64)(r->end - r->p))
+        return FALSE;
+    s->str = (const char *)r->p;
+    s->len = (gsize)len;
+    r->p += len;
+    return TRUE;
+}
+
+static gboolean
+ledger_read_amount(LedgerReader *r, guint64 *v)
+{
+    return ledger_read_uint(r, v) && *v <= (guint64)G_MAXINT64;
+}
+
+/* Decodes the next decision; FALSE if the body is malformed there. */
+static gboolean
+ledger_read_decision(LedgerReader *r, LedgerRecord *d)
+{
+    GArray *classes = r->ledger->read_classes;
+    guint64 k;
+
+    if (!ledger_read_str(r, &d->app_id) || !ledger_read_str(r, &d->enterprise_id) || !ledger_read_uint(r, &k))
+        return FALSE;
+    if (k == 0) {
+        LedgerClass c;
+
+        for (int f = 0; f < N_CLASS_FIELDS; f++) {
+            LedgerStr field;
+
+            if (!ledger_read_str(r, &field))
+                return FALSE;
+            c.c[f] = g_string_chunk_insert_len(r->ledger->read_strings, field.str, (gssize)field.len);
+        }
+        g_array_append_val(classes, c);
+        k = classes->len;
+    } else if (k > classes->len) {
+        return FALSE;
+    }
+    d->cls = &g_array_index(classes, LedgerClass, k - 1);
+    if (!ledger_read_amount(r, &d->award_fen) || !ledger_read_amount(r, &d->granted_fen) ||
+        !ledger_read_str(r, &d->schedule))
+        return FALSE;
+    r->n_read++;
+    return TRUE;
+}
+
+/* NUL-terminated copy of @s in @buf, valid until @buf changes. */
+static const char *
+ledger_cstr(GString *buf, LedgerStr s)
+{
+    g_string_truncate(buf, 0);
+    g_string_append_len(buf, s.str, (gssize)s.len);
+    return buf->str;
+}
+
+static gboolean
+ledger_str_equal(LedgerStr s, const char *c, gsize len)
+{
+    return s.len == len && memcmp(s.str, c, len) == 0;
+}
+
+/* The decisions entries of interest, for the readers below: the columns
+ * their queries select, in this order. */
+#define LEDGER_CHUNK_COLUMNS "seq, round_id, n_decisions, fund_id, approval_date, body"
+enum { CHUNK_SEQ, CHUNK_ROUND_ID, CHUNK_N_DECISIONS, CHUNK_FUND_ID, CHUNK_APPROVAL_DATE, CHUNK_BODY };
+
+/* Called for each decision with money of the entry on the current row of
+ * the statement; FALSE stops the walk (error set). */
+typedef gboolean (*LedgerGrantFunc)(DxLedger *self, sqlite3_stmt *st, guint64 index, const LedgerRecord *d,
+                                    gpointer user_data, GError **error);
+
+/* Walks the decisions entries @st yields (LEDGER_CHUNK_COLUMNS), calling
+ * @func for each grant. */
+static gboolean
+ledger_walk_grants(DxLedger *self, sqlite3_stmt *st, LedgerGrantFunc func, gpointer user_data, GError **error)
+{
+    int rc;
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        gint64 n = sqlite3_column_int64(st, CHUNK_N_DECISIONS);
+        const void *body = sqlite3_column_blob(st, CHUNK_BODY);   /* before _bytes, as SQLite asks */
+        LedgerReader r;
+        LedgerRecord d;
+
+        ledger_reader_init(&r, self, body, (gsize)sqlite3_column_bytes(st, CHUNK_BODY));
+        for (gint64 i = 0; i < n; i++) {
+            if (!ledger_read_decision(&r, &d)) {
+                g_set_error(error, DX_ERROR, DX_ERROR_LEDGER_CORRUPT,
+                            "%s: entry %" G_GINT64_FORMAT ": decision %" G_GINT64_FORMAT " of the entry cannot be"
+                            " decoded (run verify)",
+                            self->name, (gint64)sqlite3_column_int64(st, CHUNK_SEQ), i + 1);
+                return FALSE;
+            }
+            if (d.granted_fen > 0 && !func(self, st, (guint64)i, &d, user_data, error))
+                return FALSE;
+        }
+    }
+    if (rc != SQLITE_DONE)
+        return ledger_fail(self, error, "cannot read the ledger");
+    return TRUE;
 }
 
 static char *
@@ -341,7 +743,7 @@ static void
 ledger_put_int(DxLedger *self, LedgerColumn col, gint64 v)
 {
     sqlite3_bind_int64(self->insert, (int)col + 1, v);
-    ledger_canon_int(self->canon, v);
+    ledger_canon_int(self, v);
 }
 
 static void
@@ -354,7 +756,17 @@ ledger_put_text(DxLedger *self, LedgerColumn col, const char *v)
     len = strlen(v);
     /* static: @v outlives the sqlite3_step() in ledger_append */
     sqlite3_bind_text(self->insert, (int)col + 1, v, (int)len, SQLITE_STATIC);
-    ledger_canon_field(self->canon, 't', v, len);
+    ledger_canon_field(self, 't', v, len);
+}
+
+static void
+ledger_put_blob(DxLedger *self, LedgerColumn col, const guint8 *v, gsize len)
+{
+    /* never a NULL pointer: that would bind NULL, not an empty blob */
+    if (v == NULL || len == 0)
+        v = ledger_empty_body;
+    sqlite3_bind_blob64(self->insert, (int)col + 1, v, len, SQLITE_STATIC);
+    ledger_canon_field(self, 'b', v, len);
 }
 
 /* Appends @e after the head, inside the caller's transaction. */
@@ -365,12 +777,12 @@ ledger_append(DxLedger *self, const LedgerEntry *e, gint64 *seq_out, GError **er
     char hash[65];
     int rc;
 
-    g_string_truncate(self->canon, 0);
-    g_string_append(self->canon, LEDGER_HASH_DOMAIN);
+    ledger_canon_begin(self);
     ledger_put_int(self, COL_SEQ, seq);
     ledger_put_int(self, COL_ROUND_ID, e->round_id);
     ledger_put_text(self, COL_KIND, e->kind);
     ledger_put_int(self, COL_REF_SEQ, e->ref_seq);
+    ledger_put_int(self, COL_REF_INDEX, e->ref_index);
     ledger_put_text(self, COL_FUND_ID, e->fund_id);
     ledger_put_text(self, COL_CREATED_AT, e->created_at);
     ledger_put_text(self, COL_APPROVAL_DATE, e->approval_date);
@@ -380,26 +792,24 @@ ledger_append(DxLedger *self, const LedgerEntry *e, gint64 *seq_out, GError **er
     ledger_put_text(self, COL_BUREAU, e->bureau);
     ledger_put_text(self, COL_ENVELOPE, e->envelope);
     ledger_put_text(self, COL_GROUP_KEY, e->group_key);
-    ledger_put_text(self, COL_STATUS, e->status);
-    ledger_put_text(self, COL_REASONS, e->reasons);
     ledger_put_int(self, COL_AWARD_FEN, e->award_fen);
     ledger_put_int(self, COL_GRANTED_FEN, e->granted_fen);
-    ledger_put_text(self, COL_SCHEDULE, e->schedule);
     ledger_put_text(self, COL_DETAIL, e->detail);
     ledger_put_text(self, COL_RULESET_SHA256, e->ruleset_sha256);
     ledger_put_text(self, COL_INPUT_SHA256, e->input_sha256);
     ledger_put_int(self, COL_N_DECISIONS, e->n_decisions);
     ledger_put_text(self, COL_PREV_HASH, self->head_hash);
-    ledger_hash(self, hash);
+    ledger_put_blob(self, COL_BODY, e->body, e->body_len);   /* hashed before hash: it is the last column hashed */
+    ledger_canon_end(self, hash);
     sqlite3_bind_text(self->insert, COL_HASH + 1, hash, 64, SQLITE_STATIC);
 
     rc = sqlite3_step(self->insert);
-    if (rc != SQLITE_DONE) {
+    if (rc != SQLITE_DONE)
         ledger_fail(self, error, "cannot append to the ledger");
-        sqlite3_reset(self->insert);
-        return FALSE;
-    }
     sqlite3_reset(self->insert);
+    sqlite3_clear_bindings(self->insert);   /* the borrowed values die with the caller */
+    if (rc != SQLITE_DONE)
+        return FALSE;
     self->head_seq = seq;
     memcpy(self->head_hash, hash, 65);
     if (seq_out != NULL)
@@ -478,10 +888,18 @@ ledger_check_schema(DxLedger *self, gboolean *empty, GError **error)
                         self->name, version != NULL ? version : "");
             return FALSE;
         }
-        if (v != LEDGER_VERSION) {
+        if (v > LEDGER_VERSION) {
             g_set_error(error, DX_ERROR, DX_ERROR_LEDGER,
                         "%s: ledger schema version %" G_GUINT64_FORMAT " was written by a newer duixian"
                         " (this one reads version %d)",
+                        self->name, v, LEDGER_VERSION);
+            return FALSE;
+        }
+        if (v < LEDGER_VERSION) {
+            /* version 1 (one row per decision) never left development */
+            g_set_error(error, DX_ERROR, DX_ERROR_LEDGER,
+                        "%s: ledger schema version %" G_GUINT64_FORMAT " is an older format this duixian"
+                        " no longer reads (it reads version %d); start a new ledger file",
                         self->name, v, LEDGER_VERSION);
             return FALSE;
         }
@@ -521,7 +939,7 @@ ledger_prepare_insert(DxLedger *self, GError **error)
     for (int i = 0; i < N_COLS; i++)
         g_string_append_printf(sql, "%s?%d", i > 0 ? ", " : "", i + 1);
     g_string_append(sql, ")");
-    /* persistent: a round may reuse it a million times */
+    /* persistent: every entry of every round reuses it */
     if (sqlite3_prepare_v3(self->db, sql->str, -1, SQLITE_PREPARE_PERSISTENT, &self->insert, NULL) != SQLITE_OK)
         return ledger_fail(self, error, "cannot prepare the ledger");
     return TRUE;
@@ -544,6 +962,10 @@ ledger_open(const char *path, gboolean readonly, GError **error)
     self->canon = g_string_sized_new(512);
     self->sha = g_checksum_new(G_CHECKSUM_SHA256);
     memcpy(self->head_hash, LEDGER_ZERO_HASH, 65);
+    self->read_classes = g_array_new(FALSE, FALSE, sizeof(LedgerClass));
+    self->read_strings = g_string_chunk_new(1024);
+    self->read_app = g_string_sized_new(64);
+    self->read_enterprise = g_string_sized_new(64);
 
     /* NOMUTEX: a DxLedger has a single owner (dx-ledger.h) */
     rc = sqlite3_open_v2(path, &self->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
@@ -575,8 +997,9 @@ ledger_open(const char *path, gboolean readonly, GError **error)
     if (!ledger_exec(self, "PRAGMA journal_mode = DELETE", "cannot configure the ledger", error))
         return NULL;
     /* FULL: a committed round survives a power cut. A big page cache
-     * keeps a million-decision round from spilling pages mid-transaction,
-     * and the size limit keeps a journal from staying at its peak size. */
+     * keeps a million-decision round (some 60 MB) from spilling pages
+     * mid-transaction, and the size limit keeps a journal from staying at
+     * its peak size. */
     if (!ledger_exec(self,
                      "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;"
                      " PRAGMA journal_size_limit = 67108864",
@@ -584,6 +1007,8 @@ ledger_open(const char *path, gboolean readonly, GError **error)
         return NULL;
     if (!ledger_prepare_insert(self, error))
         return NULL;
+    self->classes = g_new(LedgerClassKey, LEDGER_CHUNK);
+    self->class_slots = g_new0(guint32, LEDGER_CHUNK * 2);
     return g_steal_pointer(&self);
 }
 
@@ -610,6 +1035,8 @@ ledger_round_clear(DxLedger *self)
     g_clear_pointer(&self->round_created_at, g_free);
     self->round_declared_n = self->round_n = 0;
     self->round_declared_granted = self->round_granted = 0;
+    if (self->class_slots != NULL)
+        ledger_chunk_reset(self);
 }
 
 void
@@ -628,6 +1055,19 @@ dx_ledger_free(DxLedger *self)
         g_string_free(self->canon, TRUE);
     if (self->sha != NULL)
         g_checksum_free(self->sha);
+    ledger_buf_clear(&self->chunk);
+    ledger_buf_clear(&self->class_keys);
+    ledger_buf_clear(&self->class_scratch);
+    g_free(self->classes);
+    g_free(self->class_slots);
+    if (self->read_classes != NULL)
+        g_array_unref(self->read_classes);
+    if (self->read_strings != NULL)
+        g_string_chunk_free(self->read_strings);
+    if (self->read_app != NULL)
+        g_string_free(self->read_app, TRUE);
+    if (self->read_enterprise != NULL)
+        g_string_free(self->read_enterprise, TRUE);
     g_free(self->name);
     g_free(self);
 }
@@ -687,23 +1127,35 @@ dx_ledger_begin_round(DxLedger *self, GError **error)
     return TRUE;
 }
 
-/* Grants and revocations share entries_grants: a revoke row repeats the
- * grant's amounts, and its kind turns them negative. */
-#define LEDGER_SIGNED(col) "SUM(CASE kind WHEN 'revoke' THEN -" col " ELSE " col " END)"
+/* Grants and revocations share entries_grants; these WHERE terms repeat
+ * its own, so that SQLite uses it. */
 #define LEDGER_GRANTS_WHERE "WHERE kind <> 'round' AND granted_fen > 0 AND fund_id = ?1"
+
+static gboolean
+ledger_prior_grant(DxLedger *self, sqlite3_stmt *st, guint64 index, const LedgerRecord *d, gpointer user_data,
+                   GError **error)
+{
+    DxPriorBook *book = user_data;
+
+    dx_prior_book_add_paid_app(book, ledger_cstr(self->read_app, d->app_id));
+    dx_prior_book_add_award(book, ledger_cstr(self->read_enterprise, d->enterprise_id),
+                            d->cls->c[CLASS_POLICY_ID], d->cls->c[CLASS_GROUP_KEY], (int64_t)d->award_fen,
+                            (int64_t)d->granted_fen, 1);
+    dx_prior_book_add_envelope_charge(book, d->cls->c[CLASS_ENVELOPE], (int64_t)d->granted_fen);
+    return TRUE;
+}
 
 gboolean
 dx_ledger_load_prior(DxLedger *self, const char *fund_id, DxPriorBook *book, GError **error)
 {
-    static const char paid_sql[] =
-        "SELECT DISTINCT app_id FROM entries " LEDGER_GRANTS_WHERE " AND kind = 'decision'";
-    static const char awards_sql[] =
-        "SELECT enterprise_id, policy_id, group_key, " LEDGER_SIGNED("award_fen") ", " LEDGER_SIGNED(
-            "granted_fen") ", " LEDGER_SIGNED("1") " FROM entries " LEDGER_GRANTS_WHERE
-        " GROUP BY enterprise_id, policy_id, group_key";
-    static const char envelopes_sql[] =
-        "SELECT envelope, " LEDGER_SIGNED("granted_fen") " FROM entries " LEDGER_GRANTS_WHERE " GROUP BY envelope";
-    static const char *const queries[] = { paid_sql, awards_sql, envelopes_sql };
+    static const char chunks_sql[] =
+        "SELECT " LEDGER_CHUNK_COLUMNS " FROM entries " LEDGER_GRANTS_WHERE " AND kind = 'decisions' ORDER BY seq";
+    static const char revokes_sql[] =
+        "SELECT enterprise_id, policy_id, group_key, envelope, award_fen, granted_fen FROM entries "
+        LEDGER_GRANTS_WHERE " AND kind = 'revoke'";
+    sqlite3_stmt *st;
+    gboolean ok;
+    int rc;
 
     g_return_val_if_fail(self != NULL, FALSE);
     g_return_val_if_fail(self->in_round, FALSE);   /* what it reads must not change before commit */
@@ -711,30 +1163,31 @@ dx_ledger_load_prior(DxLedger *self, const char *fund_id, DxPriorBook *book, GEr
     g_return_val_if_fail(book != NULL, FALSE);
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    for (guint q = 0; q < G_N_ELEMENTS(queries); q++) {
-        sqlite3_stmt *st = ledger_prepare(self, queries[q], error);
-        int rc;
+    st = ledger_prepare(self, chunks_sql, error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_text(st, 1, fund_id, -1, SQLITE_STATIC);
+    ok = ledger_walk_grants(self, st, ledger_prior_grant, book, error);
+    sqlite3_finalize(st);
+    if (!ok)
+        return FALSE;
 
-        if (st == NULL)
-            return FALSE;
-        sqlite3_bind_text(st, 1, fund_id, -1, SQLITE_STATIC);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            const char *a = (const char *)sqlite3_column_text(st, 0);
+    /* a revocation undoes its grant: money back, no longer taken */
+    st = ledger_prepare(self, revokes_sql, error);
+    if (st == NULL)
+        return FALSE;
+    sqlite3_bind_text(st, 1, fund_id, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t award = sqlite3_column_int64(st, 4), granted = sqlite3_column_int64(st, 5);
 
-            if (q == 0) {
-                dx_prior_book_add_paid_app(book, a);
-            } else if (q == 1) {
-                dx_prior_book_add_award(book, a, (const char *)sqlite3_column_text(st, 1),
-                                        (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3),
-                                        sqlite3_column_int64(st, 4), (int)sqlite3_column_int64(st, 5));
-            } else {
-                dx_prior_book_add_envelope_charge(book, a, sqlite3_column_int64(st, 1));
-            }
-        }
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
-            return ledger_fail(self, error, "cannot read the ledger");
+        dx_prior_book_add_award(book, (const char *)sqlite3_column_text(st, 0),
+                                (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+                                -award, -granted, -1);
+        dx_prior_book_add_envelope_charge(book, (const char *)sqlite3_column_text(st, 3), -granted);
     }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return ledger_fail(self, error, "cannot read the ledger");
     return TRUE;
 }
 
@@ -774,41 +1227,62 @@ dx_ledger_add_round(DxLedger *self, const DxLedgerRoundInfo *info, gint64 *round
     return TRUE;
 }
 
+/* Writes the buffered decisions, if any, as one decisions entry. */
+static gboolean
+ledger_flush_chunk(DxLedger *self, GError **error)
+{
+    LedgerEntry e = {
+        .round_id = self->round_id,
+        .kind = "decisions",
+        .fund_id = self->round_fund_id,
+        .created_at = self->round_created_at,
+        .approval_date = self->round_approval_date,
+        .award_fen = self->chunk_award,
+        .granted_fen = self->chunk_granted,
+        .n_decisions = self->chunk_n,
+        .body = self->chunk.data,
+        .body_len = self->chunk.len,
+    };
+    gboolean ok;
+
+    if (self->chunk_n == 0)
+        return TRUE;
+    ok = ledger_append(self, &e, NULL, error);
+    ledger_chunk_reset(self);
+    if (!ok)
+        self->round_failed = TRUE;
+    return ok;
+}
+
+static gboolean
+ledger_round_failed(DxLedger *self, GError **error)
+{
+    g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: an entry of this round could not be written", self->name);
+    return FALSE;
+}
+
 gboolean
 dx_ledger_add_decision(DxLedger *self, gint64 round_id, const DxLedgerDecisionInfo *info, GError **error)
 {
-    LedgerEntry e;
-
     g_return_val_if_fail(self != NULL, FALSE);
     g_return_val_if_fail(self->in_round && self->round_id != 0 && round_id == self->round_id, FALSE);
     g_return_val_if_fail(info != NULL && info->app_id != NULL && info->enterprise_id != NULL, FALSE);
     g_return_val_if_fail(info->award_fen >= 0 && info->granted_fen >= 0, FALSE);
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    e = (LedgerEntry){
-        .round_id = round_id,
-        .kind = "decision",
-        .fund_id = self->round_fund_id,
-        .created_at = self->round_created_at,
-        .approval_date = self->round_approval_date,
-        .app_id = info->app_id,
-        .enterprise_id = info->enterprise_id,
-        .policy_id = info->policy_id,
-        .bureau = info->bureau,
-        .envelope = info->envelope,
-        .group_key = info->group_key,
-        .status = info->status,
-        .reasons = info->reasons,
-        .award_fen = info->award_fen,
-        .granted_fen = info->granted_fen,
-        .schedule = info->schedule,
-    };
-    if (!ledger_append(self, &e, NULL, error)) {
+    if (self->round_failed)
+        return ledger_round_failed(self, error);
+    /* the sums stay exact: commit compares them with the header */
+    if (info->granted_fen > G_MAXINT64 - self->round_granted || info->award_fen > G_MAXINT64 - self->chunk_award) {
+        g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: the round's amounts overflow", self->name);
         self->round_failed = TRUE;
         return FALSE;
     }
+    ledger_chunk_add(self, info);
     self->round_n++;
     self->round_granted += info->granted_fen;
+    if (self->chunk_n == LEDGER_CHUNK)
+        return ledger_flush_chunk(self, error);
     return TRUE;
 }
 
@@ -822,8 +1296,7 @@ dx_ledger_commit_round(DxLedger *self, GError **error)
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
     if (self->round_failed) {
-        g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: an entry of this round could not be written",
-                    self->name);
+        ledger_round_failed(self, error);
         ledger_rollback(self);
     } else if (self->round_id != 0 &&
                (self->round_n != self->round_declared_n || self->round_granted != self->round_declared_granted)) {
@@ -833,6 +1306,8 @@ dx_ledger_commit_round(DxLedger *self, GError **error)
                     " fen, but %" G_GUINT64_FORMAT " granting %" G_GINT64_FORMAT " fen were added",
                     self->name, self->round_id, self->round_declared_n, self->round_declared_granted,
                     self->round_n, self->round_granted);
+        ledger_rollback(self);
+    } else if (!ledger_flush_chunk(self, error)) {
         ledger_rollback(self);
     } else {
         ok = ledger_commit(self, error);
@@ -853,7 +1328,7 @@ dx_ledger_abort_round(DxLedger *self)
 /* ----------------------------------------------------------------- revoke */
 
 typedef struct {
-    gint64 seq, round_id, award_fen, granted_fen;
+    gint64 seq, index, round_id, award_fen, granted_fen;
     char *fund_id, *approval_date, *enterprise_id, *policy_id, *bureau, *envelope, *group_key;
 } LedgerGrant;
 
@@ -871,41 +1346,79 @@ ledger_grant_clear(gpointer p)
     g_free(g->group_key);
 }
 
-/* The live grants of @app_id, collected before anything is appended. */
+typedef struct {
+    const char *app_id;
+    gsize app_len;
+    GArray *revoked;    /* gint64 pairs: ref_seq, ref_index of the app's revocations */
+    GArray *out;        /* LedgerGrant */
+} LedgerLiveScan;
+
+static gboolean
+ledger_live_grant(DxLedger *self, sqlite3_stmt *st, guint64 index, const LedgerRecord *d, gpointer user_data,
+                  GError **error)
+{
+    LedgerLiveScan *scan = user_data;
+    gint64 seq = sqlite3_column_int64(st, CHUNK_SEQ);
+    LedgerGrant g;
+
+    if (!ledger_str_equal(d->app_id, scan->app_id, scan->app_len))
+        return TRUE;
+    for (guint i = 0; i + 1 < scan->revoked->len; i += 2) {
+        if (g_array_index(scan->revoked, gint64, i) == seq &&
+            g_array_index(scan->revoked, gint64, i + 1) == (gint64)index)
+            return TRUE;
+    }
+    g = (LedgerGrant){
+        .seq = seq,
+        .index = (gint64)index,
+        .round_id = sqlite3_column_int64(st, CHUNK_ROUND_ID),
+        .award_fen = (gint64)d->award_fen,
+        .granted_fen = (gint64)d->granted_fen,
+        .fund_id = g_strdup((const char *)sqlite3_column_text(st, CHUNK_FUND_ID)),
+        .approval_date = g_strdup((const char *)sqlite3_column_text(st, CHUNK_APPROVAL_DATE)),
+        .enterprise_id = g_strndup(d->enterprise_id.str, d->enterprise_id.len),
+        .policy_id = g_strdup(d->cls->c[CLASS_POLICY_ID]),
+        .bureau = g_strdup(d->cls->c[CLASS_BUREAU]),
+        .envelope = g_strdup(d->cls->c[CLASS_ENVELOPE]),
+        .group_key = g_strdup(d->cls->c[CLASS_GROUP_KEY]),
+    };
+    g_array_append_val(scan->out, g);
+    return TRUE;
+}
+
+/* The live grants of @app_id, collected before anything is appended.
+ * Revocations are rare, so this reads every decisions entry with money. */
 static gboolean
 ledger_live_grants(DxLedger *self, const char *app_id, GArray *out, GError **error)
 {
-    sqlite3_stmt *st = ledger_prepare(
-        self,
-        "SELECT seq, round_id, award_fen, granted_fen, fund_id, approval_date, enterprise_id, policy_id,"
-        " bureau, envelope, group_key FROM entries AS d"
-        " WHERE kind = 'decision' AND granted_fen > 0 AND app_id = ?1"
-        " AND NOT EXISTS (SELECT 1 FROM entries AS r WHERE r.kind = 'revoke' AND r.ref_seq = d.seq)"
-        " ORDER BY seq",
-        error);
+    g_autoptr(GArray) revoked = g_array_new(FALSE, FALSE, sizeof(gint64));
+    LedgerLiveScan scan = { .app_id = app_id, .app_len = strlen(app_id), .revoked = revoked, .out = out };
+    sqlite3_stmt *st;
+    gboolean ok;
     int rc;
 
+    st = ledger_prepare(self, "SELECT ref_seq, ref_index FROM entries WHERE kind = 'revoke' AND app_id = ?1", error);
     if (st == NULL)
         return FALSE;
     sqlite3_bind_text(st, 1, app_id, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        LedgerGrant g = {
-            .seq = sqlite3_column_int64(st, 0),
-            .round_id = sqlite3_column_int64(st, 1),
-            .award_fen = sqlite3_column_int64(st, 2),
-            .granted_fen = sqlite3_column_int64(st, 3),
-        };
-        char **strs[] = { &g.fund_id, &g.approval_date, &g.enterprise_id, &g.policy_id,
-                          &g.bureau, &g.envelope, &g.group_key };
+        gint64 ref[2] = { sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1) };
 
-        for (guint i = 0; i < G_N_ELEMENTS(strs); i++)
-            *strs[i] = g_strdup((const char *)sqlite3_column_text(st, 4 + (int)i));
-        g_array_append_val(out, g);
+        g_array_append_vals(revoked, ref, 2);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return ledger_fail(self, error, "cannot read the ledger");
-    return TRUE;
+
+    st = ledger_prepare(self,
+                        "SELECT " LEDGER_CHUNK_COLUMNS " FROM entries WHERE kind = 'decisions' AND granted_fen > 0"
+                        " ORDER BY seq",
+                        error);
+    if (st == NULL)
+        return FALSE;
+    ok = ledger_walk_grants(self, st, ledger_live_grant, &scan, error);
+    sqlite3_finalize(st);
+    return ok;
 }
 
 gboolean
@@ -936,6 +1449,7 @@ dx_ledger_revoke(DxLedger *self, const char *app_id, const char *reason, GError 
             .round_id = g->round_id,
             .kind = "revoke",
             .ref_seq = g->seq,
+            .ref_index = g->index,
             .fund_id = g->fund_id,
             .created_at = now,
             .approval_date = g->approval_date,
@@ -945,7 +1459,6 @@ dx_ledger_revoke(DxLedger *self, const char *app_id, const char *reason, GError 
             .bureau = g->bureau,
             .envelope = g->envelope,
             .group_key = g->group_key,
-            .status = "revoked",
             .award_fen = g->award_fen,
             .granted_fen = g->granted_fen,
             .detail = reason,
@@ -962,13 +1475,26 @@ fail:
 
 /* ----------------------------------------------------------------- verify */
 
+/* "entry 42 (round 3, revoke WC-0007 FIN-HQ)"; a decisions entry names
+ * its decisions by their place in the round, from @first. */
 static void
-ledger_describe(GString *out, sqlite3_stmt *st)
+ledger_describe(GString *out, sqlite3_stmt *st, guint64 first)
 {
+    const char *kind = (const char *)sqlite3_column_text(st, COL_KIND);
     const int cols[] = { COL_KIND, COL_APP_ID, COL_POLICY_ID };
 
     g_string_append_printf(out, "entry %" G_GINT64_FORMAT " (round %" G_GINT64_FORMAT ",",
                            (gint64)sqlite3_column_int64(st, COL_SEQ), (gint64)sqlite3_column_int64(st, COL_ROUND_ID));
+    if (g_strcmp0(kind, "decisions") == 0) {
+        gint64 n = sqlite3_column_int64(st, COL_N_DECISIONS);
+
+        if (n > 0)
+            g_string_append_printf(out, " decisions %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ")", first,
+                                   first + (guint64)n - 1);
+        else
+            g_string_append(out, " decisions)");
+        return;
+    }
     for (guint i = 0; i < G_N_ELEMENTS(cols); i++) {
         const char *t = (const char *)sqlite3_column_text(st, cols[i]);
 
@@ -978,11 +1504,94 @@ ledger_describe(GString *out, sqlite3_stmt *st)
     g_string_append(out, ")");
 }
 
+/* Adds @v to @sum unless that overflows or @v is negative. */
+static gboolean
+ledger_sum(gint64 *sum, gint64 v)
+{
+    if (v < 0 || *sum > G_MAXINT64 - v)
+        return FALSE;
+    *sum += v;
+    return TRUE;
+}
+
+/* Decodes the body of the decisions entry on the current row; on failure
+ * appends why to @what (which the caller prefixed), naming the decision
+ * by its place in the round (from @first). */
+static gboolean
+ledger_check_chunk(DxLedger *self, sqlite3_stmt *st, guint64 first, GString *what)
+{
+    gint64 n = sqlite3_column_int64(st, COL_N_DECISIONS);
+    gint64 award = 0, granted = 0;
+    gboolean overflow = FALSE;
+    const void *body;
+    LedgerReader r;
+    LedgerRecord d;
+
+    body = sqlite3_column_blob(st, COL_BODY);   /* before _bytes, as SQLite asks */
+    ledger_reader_init(&r, self, body, (gsize)sqlite3_column_bytes(st, COL_BODY));
+    for (gint64 i = 0; i < n; i++) {
+        const guint8 *at = r.p;
+
+        if (!ledger_read_decision(&r, &d)) {
+            g_string_append_printf(what, "decision %" G_GUINT64_FORMAT " cannot be decoded at byte %" G_GSIZE_FORMAT
+                                   " of the body",
+                                   first + (guint64)i, (gsize)(at - r.start));
+            return FALSE;
+        }
+        overflow |= !ledger_sum(&award, (gint64)d.award_fen) || !ledger_sum(&granted, (gint64)d.granted_fen);
+    }
+    if (r.p != r.end) {
+        g_string_append_printf(what, "bytes follow its last decision, from byte %" G_GSIZE_FORMAT " of the body",
+                               (gsize)(r.p - r.start));
+        return FALSE;
+    }
+    if (overflow || award != sqlite3_column_int64(st, COL_AWARD_FEN) ||
+        granted != sqlite3_column_int64(st, COL_GRANTED_FEN)) {
+        g_string_append(what, "its decisions do not add up to its award_fen and granted_fen");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* What verify knows of the round whose decisions entries it is reading. */
+typedef struct {
+    gboolean open;             /* a header was read, and no other kind since */
+    gint64 id;
+    char *describe;            /* its header's "entry N (...)" */
+    gint64 declared_n, declared_granted;
+    gint64 n, granted;         /* in its decisions entries so far */
+    gboolean overflow;
+} LedgerVerifyRound;
+
+/* The round ends (another kind of entry, or the end): its entries must
+ * hold what its header declares. */
+static gboolean
+ledger_close_round(LedgerVerifyRound *round, GString **what)
+{
+    gboolean ok = !round->open ||
+                  (!round->overflow && round->n == round->declared_n && round->granted == round->declared_granted);
+
+    if (!ok)
+        *what = g_string_new(NULL);
+    if (!ok && round->overflow)
+        g_string_printf(*what, "%s: its decisions entries overflow their sums", round->describe);
+    else if (!ok)
+        g_string_printf(*what,
+                        "%s: the round declares %" G_GINT64_FORMAT " decisions granting %" G_GINT64_FORMAT
+                        " fen, but the decisions entries after it hold %" G_GINT64_FORMAT " granting %" G_GINT64_FORMAT
+                        " fen",
+                        round->describe, round->declared_n, round->declared_granted, round->n, round->granted);
+    round->open = FALSE;
+    g_clear_pointer(&round->describe, g_free);
+    return ok;
+}
+
 gboolean
 dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
 {
     g_autoptr(GString) sql = g_string_new("SELECT ");
     g_autoptr(GString) what = NULL;
+    LedgerVerifyRound round = { 0 };
     char prev[65], hash[65];
     gint64 expected = 1;
     uint64_t n = 0;
@@ -1002,11 +1611,13 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         gint64 seq = sqlite3_column_int64(st, COL_SEQ);
         const char *prev_hash = (const char *)sqlite3_column_text(st, COL_PREV_HASH);
+        gboolean is_chunk = g_strcmp0((const char *)sqlite3_column_text(st, COL_KIND), "decisions") == 0;
+        guint64 first = round.open ? (guint64)round.n + 1 : 1;
         const char *stored;
 
         if (seq != expected) {
             what = g_string_new(NULL);
-            ledger_describe(what, st);
+            ledger_describe(what, st, first);
             if (seq > expected)
                 g_string_append_printf(what, ": entry %" G_GINT64_FORMAT " is missing", expected);
             else
@@ -1015,28 +1626,70 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
         }
         if (sqlite3_column_type(st, COL_PREV_HASH) != SQLITE_TEXT || strcmp(prev_hash, prev) != 0) {
             what = g_string_new(NULL);
-            ledger_describe(what, st);
+            ledger_describe(what, st, first);
             g_string_append(what, expected == 1 ? ": prev_hash is not the chain's start"
                                                 : ": prev_hash does not match the previous entry's hash");
             break;
         }
-        g_string_truncate(self->canon, 0);
-        g_string_append(self->canon, LEDGER_HASH_DOMAIN);
-        for (int c = 0; c < COL_HASH; c++)
-            ledger_canon_column(self->canon, st, c);
-        ledger_hash(self, hash);
+        ledger_canon_begin(self);
+        for (int c = 0; c < N_COLS; c++) {
+            if (c != COL_HASH)
+                ledger_canon_column(self, st, c);
+        }
+        ledger_canon_end(self, hash);
         stored = (const char *)sqlite3_column_text(st, COL_HASH);
         if (sqlite3_column_type(st, COL_HASH) != SQLITE_TEXT || strcmp(stored, hash) != 0) {
             what = g_string_new(NULL);
-            ledger_describe(what, st);
+            ledger_describe(what, st, first);
             g_string_append(what, ": hash does not match");
+            if (is_chunk) {
+                /* a hint at where, if the edit broke the encoding */
+                g_autoptr(GString) hint = g_string_new(" (");
+
+                if (!ledger_check_chunk(self, st, first, hint))
+                    g_string_append_printf(what, "%s)", hint->str);
+            }
             break;
+        }
+        if (is_chunk) {
+            if (!round.open || sqlite3_column_int64(st, COL_ROUND_ID) != round.id) {
+                what = g_string_new(NULL);
+                ledger_describe(what, st, first);
+                g_string_append(what, ": not part of the round before it");
+                break;
+            }
+            what = g_string_new(NULL);
+            ledger_describe(what, st, first);
+            g_string_append(what, ": ");
+            if (!ledger_check_chunk(self, st, first, what))
+                break;
+            g_string_free(g_steal_pointer(&what), TRUE);
+            round.overflow |= !ledger_sum(&round.n, sqlite3_column_int64(st, COL_N_DECISIONS)) ||
+                              !ledger_sum(&round.granted, sqlite3_column_int64(st, COL_GRANTED_FEN));
+        } else {
+            if (!ledger_close_round(&round, &what))
+                break;
+            if (g_strcmp0((const char *)sqlite3_column_text(st, COL_KIND), "round") == 0) {
+                g_autoptr(GString) d = g_string_new(NULL);
+
+                ledger_describe(d, st, 1);
+                round = (LedgerVerifyRound){
+                    .open = TRUE,
+                    .id = seq,
+                    .describe = g_string_free(g_steal_pointer(&d), FALSE),
+                    .declared_n = sqlite3_column_int64(st, COL_N_DECISIONS),
+                    .declared_granted = sqlite3_column_int64(st, COL_GRANTED_FEN),
+                };
+            }
         }
         memcpy(prev, hash, 65);
         expected++;
         n++;
     }
     sqlite3_finalize(st);
+    if (what == NULL && rc == SQLITE_DONE)
+        ledger_close_round(&round, &what);
+    g_clear_pointer(&round.describe, g_free);
     if (n_entries != NULL)
         *n_entries = n;
     if (what != NULL) {
@@ -1170,29 +1823,59 @@ dx_ledger_dup_round_field(DxLedger *self, size_t index, const char *field)
     return NULL;
 }
 
+typedef struct {
+    const char *envelope;
+    int64_t sum;
+} LedgerChargeScan;
+
+static gboolean
+ledger_charge_grant(DxLedger *self, sqlite3_stmt *st, guint64 index, const LedgerRecord *d, gpointer user_data,
+                    GError **error)
+{
+    LedgerChargeScan *scan = user_data;
+
+    if (strcmp(d->cls->c[CLASS_ENVELOPE], scan->envelope) == 0)
+        scan->sum += (int64_t)d->granted_fen;
+    return TRUE;
+}
+
 int64_t
 dx_ledger_get_charged_fen(DxLedger *self, const char *fund_id, const char *envelope)
 {
+    g_autoptr(GError) local = NULL;
+    LedgerChargeScan scan = { .envelope = envelope };
     sqlite3_stmt *st;
-    int64_t v = 0;
+    gboolean ok;
     int rc;
 
     g_return_val_if_fail(self != NULL, 0);
     g_return_val_if_fail(fund_id != NULL && envelope != NULL, 0);
 
-    st = ledger_prepare_or_warn(self, "SELECT coalesce(" LEDGER_SIGNED("granted_fen") ", 0) FROM entries "
-                                      LEDGER_GRANTS_WHERE " AND envelope = ?2");
+    st = ledger_prepare_or_warn(self, "SELECT " LEDGER_CHUNK_COLUMNS " FROM entries " LEDGER_GRANTS_WHERE
+                                      " AND kind = 'decisions' ORDER BY seq");
+    if (st == NULL)
+        return 0;
+    sqlite3_bind_text(st, 1, fund_id, -1, SQLITE_STATIC);
+    ok = ledger_walk_grants(self, st, ledger_charge_grant, &scan, &local);
+    sqlite3_finalize(st);
+    if (!ok) {
+        g_warning("%s", local->message);
+        return 0;
+    }
+
+    st = ledger_prepare_or_warn(self, "SELECT coalesce(SUM(granted_fen), 0) FROM entries " LEDGER_GRANTS_WHERE
+                                      " AND kind = 'revoke' AND envelope = ?2");
     if (st == NULL)
         return 0;
     sqlite3_bind_text(st, 1, fund_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, envelope, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
+        scan.sum -= sqlite3_column_int64(st, 0);
     else
         g_warning("%s: cannot read the ledger: %s", self->name, sqlite3_errmsg(self->db));
     sqlite3_finalize(st);
-    return v;
+    return rc == SQLITE_ROW ? scan.sum : 0;
 }
 
 char *

@@ -8,8 +8,8 @@
  *      same envelopes until this round commits or rolls back;
  *   3. steps 1-9 over the batch's decisions, then output order, then step
  *      10's schedule;
- *   4. with a ledger and not a dry run: the round header and one entry per
- *      decision, in the same transaction, then COMMIT. Any failure rolls
+ *   4. with a ledger and not a dry run: the round header and every decision
+ *      (in chunked entries), in the same transaction, then COMMIT. Any failure rolls
  *      back: a failed round writes nothing to the ledger.
  */
 #include "duixian/duixian.h"

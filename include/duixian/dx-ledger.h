@@ -7,6 +7,8 @@
  * before it, so dx_ledger_verify() finds any edit. A DxLedger has a single
  * owner and is not thread-safe; two processes may open one file: a round
  * holds the database's write lock from reading the envelopes to commit.
+ * A round's decisions are stored in chunks of 4096 per entry (a compact,
+ * documented encoding; see lib/dx-ledger.c), about 50-80 bytes each.
  */
 #pragma once
 #if !defined(DX_INSIDE) && !defined(DX_COMPILATION)
@@ -53,8 +55,8 @@ DX_EXPORT void dx_ledger_free(DxLedger *self);
  *
  * Walks the hash chain from the first entry. Returns: %TRUE if every entry
  * matches; %FALSE with %DX_ERROR_LEDGER_CORRUPT naming the first entry
- * that does not ("entry 42 (round 3, decision WC-0007 FIN-HQ): hash does
- * not match"), or %DX_ERROR_LEDGER if it cannot be read
+ * that does not ("entry 3 (round 1, decisions 4097-8192): hash does not
+ * match"), or %DX_ERROR_LEDGER if it cannot be read
  * Since: 0.1
  */
 DX_EXPORT gboolean dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error);
