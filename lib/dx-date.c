@@ -123,6 +123,21 @@ dx_date_format(gint32 days, char buf[16])
 {
     int y, m, d;
 
+    /* digits by hand: this runs for every schedule line */
     dx_date_to_ymd(days, &y, &m, &d);
-    g_snprintf(buf, 16, "%04d-%02d-%02d", y, m, d);
+    if (y < 0 || y > 9999) {
+        g_snprintf(buf, 16, "%04d-%02d-%02d", y, m, d);
+        return;
+    }
+    buf[0] = (char)('0' + y / 1000);
+    buf[1] = (char)('0' + y / 100 % 10);
+    buf[2] = (char)('0' + y / 10 % 10);
+    buf[3] = (char)('0' + y % 10);
+    buf[4] = '-';
+    buf[5] = (char)('0' + m / 10);
+    buf[6] = (char)('0' + m % 10);
+    buf[7] = '-';
+    buf[8] = (char)('0' + d / 10);
+    buf[9] = (char)('0' + d % 10);
+    buf[10] = '\0';
 }

@@ -1001,7 +1001,7 @@ ledger_open(const char *path, gboolean readonly, GError **error)
      * mid-transaction, and the size limit keeps a journal from staying at
      * its peak size. */
     if (!ledger_exec(self,
-                     "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;"
+                     "PRAGMA synchronous = FULL; PRAGMA cache_size = -8192;"
                      " PRAGMA journal_size_limit = 67108864",
                      "cannot configure the ledger", error))
         return NULL;

@@ -176,9 +176,11 @@ round_commit(DxRound *self, GError **error)
         DxLedgerDecisionInfo di = { 0 };
 
         g_string_truncate(reasons, 0);
-        for (guint32 r = 0; r < d->n_reasons; r++)
-            g_string_append_printf(reasons, "%s%s", r > 0 ? ";" : "",
-                                   dx_reason_code_to_string(dx_decision_get_reason_code(d, r)));
+        for (guint32 r = 0; r < d->n_reasons; r++) {
+            if (r > 0)
+                g_string_append_c(reasons, ';');
+            g_string_append(reasons, dx_reason_code_to_string(dx_decision_get_reason_code(d, r)));
+        }
         dx_schedule_describe(rs, d, self->approval_day, sched);
         di.app_id = d->app_id;
         di.enterprise_id = d->enterprise_id;

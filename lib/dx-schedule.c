@@ -19,6 +19,19 @@
 #include <string.h>
 #include <unistd.h>
 
+static void
+csv_uint(GString *out, uint64_t v)
+{
+    char buf[24];
+    int i = sizeof buf;
+
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    g_string_append_len(out, buf + i, (gssize)(sizeof buf - (gsize)i));
+}
+
 static gint32
 schedule_day(const DxInstallment *ins, gint32 approval_day)
 {
@@ -86,9 +99,17 @@ dx_schedule_describe(const DxRuleset *rs, const DxDecision *d, gint32 approval_d
     for (guint i = 0; i < n; i++) {
         char date[16];
 
+        /* "1/2 2022-06-30 5000000", without printf: this runs once per grant */
         dx_date_format(l[i].day, date);
-        g_string_append_printf(out, "%s%u/%u %s %" G_GINT64_FORMAT, i > 0 ? ";" : "", l[i].installment, l[i].of,
-                               date, l[i].amount_fen);
+        if (i > 0)
+            g_string_append_c(out, ';');
+        csv_uint(out, l[i].installment);
+        g_string_append_c(out, '/');
+        csv_uint(out, l[i].of);
+        g_string_append_c(out, ' ');
+        g_string_append(out, date);
+        g_string_append_c(out, ' ');
+        csv_uint(out, (uint64_t)l[i].amount_fen);
     }
 }
 
@@ -329,19 +350,6 @@ csv_cell(GString *out, const char *s)
 }
 
 #define DX_SCHEDULE_CSV_HEADER "batch_id,date,bureau,enterprise_id,app_id,policy_id,installment,of,amount_fen,future\n"
-
-static void
-csv_uint(GString *out, uint64_t v)
-{
-    char buf[24];
-    int i = sizeof buf;
-
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    g_string_append_len(out, buf + i, (gssize)(sizeof buf - (gsize)i));
-}
 
 static void
 schedule_append_row(GString *out, const DxScheduleLine *l)
