@@ -1,0 +1,201 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Decisions (spec §6-§8) as dataclasses, and the lazy list that holds them."""
+
+import collections.abc
+import dataclasses
+import enum
+import typing
+
+from . import _lib
+from ._handle import Handle
+from ._lib import F, borrowed, take_string
+from .money import yuan
+
+__all__ = ["Status", "Reason", "Decision", "DecisionList"]
+
+
+class Status(str, enum.Enum):
+    """A decision's status (``DxStatus``). Compares equal to its string: ``Status.APPROVED == "approved"``."""
+    APPROVED = "approved"
+    REDUCED = "reduced"
+    REJECTED = "rejected"
+    INCOMPLETE = "incomplete"
+    INVALID = "invalid"
+    DUPLICATE = "duplicate"
+    UNFUNDED = "unfunded"
+    ERROR = "error"
+
+    def __str__(self):
+        return self.value
+
+
+# ABI values -> Status, straight from the library, so the order cannot drift.
+_STATUS = {}
+for _v in range(8):
+    _STATUS[_v] = Status(_lib.borrowed(F.dx_status_to_string(_v)))
+_REASON_CODES = {}
+
+
+def _reason_code(value):
+    s = _REASON_CODES.get(value)
+    if s is None:
+        s = _REASON_CODES[value] = borrowed(F.dx_reason_code_to_string(value))
+    return s
+
+
+@dataclasses.dataclass(frozen=True)
+class Reason:
+    """One reason of a decision: a stable code (spec §7) and its Chinese sentence."""
+    code: str          # "clause_failed", "award_rate", ...
+    message: str       # "不满足「实缴资本达到1亿元」：实缴资本为 8,000万元，要求 ≥ 1亿元"
+
+    def __str__(self):
+        return "%s: %s" % (self.code, self.message)
+
+
+@dataclasses.dataclass(frozen=True)
+class Decision:
+    """One (application, policy) decision. Amounts are int fen."""
+    app_id: str
+    enterprise_id: str
+    policy_id: str       # "" when the row names none
+    bureau: str          # "" for no known policy
+    status: Status
+    computed_fen: int
+    granted_fen: int
+    row: int             # 1-based CSV line (or YAML map line); 0 from the API
+    basis: str           # the policy's citation, "" for no known policy
+    reasons: typing.Tuple[Reason, ...]
+
+    @property
+    def computed_yuan(self):
+        """computed_fen as ``Decimal`` 元."""
+        return yuan(self.computed_fen)
+
+    @property
+    def granted_yuan(self):
+        """granted_fen as ``Decimal`` 元."""
+        return yuan(self.granted_fen)
+
+    @property
+    def reason_codes(self):
+        return tuple(r.code for r in self.reasons)
+
+
+_U, _SE = "utf-8", "surrogateescape"
+
+
+def _fast(cls):
+    """A constructor for a frozen dataclass that fills ``__dict__`` in one step
+    (the generated ``__init__`` goes through ``object.__setattr__`` once per
+    field, which dominates reading a million decisions)."""
+    new = object.__new__
+    names = tuple(f.name for f in dataclasses.fields(cls))
+
+    def make(*values):
+        o = new(cls)
+        o.__dict__.update(zip(names, values))
+        return o
+    return make
+
+
+_make_reason = _fast(Reason)
+_make_decision = _fast(Decision)
+
+
+def _read_decision(d,
+                   _app=F.dx_decision_get_app_id, _ent=F.dx_decision_get_enterprise_id,
+                   _pol=F.dx_decision_get_policy_id, _bur=F.dx_decision_get_bureau,
+                   _st=F.dx_decision_get_status, _comp=F.dx_decision_get_computed_fen,
+                   _gr=F.dx_decision_get_granted_fen, _row=F.dx_decision_get_row,
+                   _nr=F.dx_decision_get_n_reasons, _rc=F.dx_decision_get_reason_code,
+                   _rm=F.dx_decision_dup_reason_message, _basis=F.dx_decision_get_basis,
+                   _take=take_string, _code=_reason_code, _status=_STATUS,
+                   _reason=_make_reason, _decision=_make_decision):
+    """Copies the borrowed ``const DxDecision *`` into a :class:`Decision`."""
+    n = _nr(d)
+    reasons = tuple([_reason(_code(_rc(d, i)), _take(_rm(d, i))) for i in range(n)]) if n else ()
+    st = _st(d)
+    return _decision(_app(d).decode(_U, _SE), _ent(d).decode(_U, _SE), _pol(d).decode(_U, _SE),
+                     _bur(d).decode(_U, _SE), _status.get(st, st), _comp(d), _gr(d), _row(d),
+                     _basis(d).decode(_U, _SE), reasons)
+
+
+class DecisionList(Handle, collections.abc.Sequence):
+    """The decisions of a batch or round, in output order (app_id, policy id,
+    input order). Owns a reference to the C list; each :class:`Decision` is
+    built only when it is read, so iterating over a million decisions never
+    holds them all in Python at once. Immutable, so safe to read from several
+    threads."""
+
+    __slots__ = ("_n", "_ruleset_for_explain")
+    _free = staticmethod(F.dx_decision_list_unref)
+    _what = "decision list"
+
+    def __init__(self, ptr, ruleset=None):
+        super().__init__(ptr)
+        self._n = F.dx_decision_list_get_n_items(ptr)
+        self._ruleset_for_explain = ruleset     # to build the application explain() may take
+
+    def __len__(self):
+        return self._n
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._n))]
+        n = self._n
+        i = index.__index__()
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("decision index out of range")
+        return _read_decision(F.dx_decision_list_get_item(self._handle(), i))
+
+    def __iter__(self):
+        get = F.dx_decision_list_get_item
+        for i in range(self._n):
+            yield _read_decision(get(self._handle(), i))
+
+    def iter_json(self):
+        """Yields each decision as its JSON text (``dx_decision_dup_json``)."""
+        get, dup = F.dx_decision_list_get_item, F.dx_decision_dup_json
+        for i in range(self._n):
+            yield take_string(dup(get(self._handle(), i)))
+
+    def explain(self, index, app=None, *, lang="zh"):
+        """The whole decision at ``index`` for a person (``duixian explain``): reasons,
+        clauses, the award step by step and the installment plan, as text.
+
+        ``app``, the mapping the decision came from (as given to decide() or
+        the batch), adds every clause's actual and required values; ``lang`` is
+        "zh" or "en". Needs a libduixian with dx_decision_dup_explanation().
+        """
+        fn = _lib.require("dx_decision_dup_explanation")
+        i = index.__index__()
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError("decision index out of range")
+        lst = self._handle()
+        a = None
+        if app is not None:
+            from .ruleset import _Application
+            a = _Application(self._ruleset_for_explain)
+        try:
+            ap = a.fill(app, False, True) if a is not None else None
+            return take_string(fn(F.dx_decision_list_get_item(lst, i), ap,
+                                  None if lang is None else _lib.to_bytes(lang, "lang")))
+        finally:
+            if a is not None:
+                a.close()
+
+    def to_csv(self):
+        """decisions.csv (spec §8) as text."""
+        return take_string(F.dx_decision_list_dup_csv(self._handle()))
+
+    def write_csv(self, path):
+        """Writes decisions.csv to ``path`` (replaced atomically)."""
+        _lib.call_with_error(F.dx_decision_list_write_csv, self._handle(), _lib.fs_bytes(path))
+
+    def __repr__(self):
+        return "<duixian.DecisionList of %d%s>" % (self._n, " (closed)" if self.closed else "")
