@@ -529,10 +529,11 @@ static void
 csv_cell_end(DxCsvReader *self)
 {
     gsize start = self->cell_start[self->n_cells - 1];
-    const char *p = self->rec + start;
     gsize len = self->rec_len - start;
 
+    /* rec is still NULL when the first cell of the first record is empty */
     if (self->problem == NULL && len > 0) {
+        const char *p = self->rec + start;
         const char *q = p, *end = p + len;
 
         if (memchr(p, '\0', len) != NULL)

@@ -41,9 +41,22 @@ load_fail(DxLoader *l, const DxYamlNode *at, const char *path, DxError code, con
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    g_set_error(l->error, DX_ERROR, code, "%s:%u:%u: %s%s%s", l->file, at != NULL ? at->line : 1,
-                at != NULL ? at->col : 1, path != NULL ? path : "", path != NULL && *path ? ": " : "",
-                msg);
+    g_autofree char *line = g_strdup_printf("%s:%u:%u: %s%s%s", l->file, at != NULL ? at->line : 1,
+                                            at != NULL ? at->col : 1, path != NULL ? path : "",
+                                            path != NULL && *path ? ": " : "", msg);
+    /* One line, whatever a quoted scalar or key held: control characters
+     * (a folded multi-line scalar's newlines) are shown escaped. */
+    GString *out = g_string_sized_new(strlen(line));
+    for (const char *p = line; *p != '\0'; p++) {
+        if (*p == '\n')
+            g_string_append(out, "\\n");
+        else if ((guchar)*p < 0x20 || *p == 0x7f)
+            g_string_append_printf(out, "\\x%02X", (guint)(guchar)*p);
+        else
+            g_string_append_c(out, *p);
+    }
+    g_set_error_literal(l->error, DX_ERROR, code, out->str);
+    g_string_free(out, TRUE);
     return FALSE;
 }
 

@@ -436,7 +436,8 @@ yaml_on_collection_end(LoaderState *st)
 {
     LoaderFrame frame = *yaml_top(st); /* libyaml pairs every end with a start */
     DxYamlNode *node = frame.node;
-    DxYamlNode **children = (DxYamlNode **)st->pending->pdata + frame.first;
+    /* pdata is NULL while nothing was ever pending ("[]" at the top): no offset on NULL */
+    DxYamlNode **children = st->pending->len > 0 ? (DxYamlNode **)st->pending->pdata + frame.first : NULL;
     guint n = st->pending->len - frame.first;
 
     g_array_set_size(st->frames, st->frames->len - 1);
