@@ -370,6 +370,9 @@ def rows(n):
 
 def main(argv):
     here = os.path.dirname(os.path.abspath(__file__))
+    if len(argv) == 2:
+        # never overwrite the committed example batch by accident
+        sys.exit("usage: gen-applications.py [N OUT.csv]   (no arguments: rewrite examples/applications-2022.csv)")
     n = int(argv[1]) if len(argv) > 1 else 320
     out = argv[2] if len(argv) > 2 else os.path.join(here, "applications-2022.csv")
     with open(out, "w", encoding="utf-8", newline="") as f:

@@ -1021,6 +1021,19 @@ dx_ledger_open(const char *path, GError **error)
 DxLedger *
 dx_ledger_open_readonly(const char *path, GError **error)
 {
+    sqlite3 *db = NULL;
+
+    /* A writer killed mid-transaction leaves a hot journal that only a
+     * read-write connection may roll back; a read-only one would then fail
+     * with "attempt to write a readonly database". So when the file is
+     * writable, let SQLite recover it first (reading the schema is enough),
+     * then open read-only. On read-only media this is skipped. */
+    if (g_file_test(path, G_FILE_TEST_IS_REGULAR) &&
+        sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 30000);
+        sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+    }
+    sqlite3_close(db);
     return ledger_open(path, TRUE, error);
 }
 

@@ -238,7 +238,7 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
     g_autoptr(GString) out = NULL;
     g_autoptr(GHashTable) reasons = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GArray) counts = g_array_new(FALSE, TRUE, sizeof(ReportCount));
-    int64_t granted_total, in_period = 0, after_period = 0, env_total = 0, env_before = 0, env_granted = 0, env_left = 0;
+    int64_t granted_total, in_period = 0, after_period = 0, env_before = 0, env_granted = 0, env_left = 0;
     int y0, m0, d0, y1, m1, d1, n_months;
     g_autofree int64_t *month_fen = NULL;
     g_autofree int64_t *pol_applied = NULL, *pol_approved = NULL, *pol_rejected = NULL, *pol_fen = NULL;
@@ -363,7 +363,6 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
     /* cards */
     for (guint e2 = 0; e2 < rs->n_envelopes; e2++) {
         if (report_json_object(strstr(summary, "\"envelopes\""), rs->envelopes[e2].key, &p, &e)) {
-            env_total += report_json_int(p, e, "total");
             env_before += report_json_int(p, e, "charged_before");
             env_granted += report_json_int(p, e, "granted");
             env_left += report_json_int(p, e, "remaining");
