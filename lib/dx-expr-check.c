@@ -78,9 +78,11 @@ static gboolean
 check_children(DxChecker *c, DxExprNode *n)
 {
     for (guint i = 0; i < n->n_children; i++) {
+        /* a list is allowed only as the right side of `in` and as the rows
+         * (second argument) of table()/marginal(): never as a value */
         if (n->children[i]->kind == DX_NODE_LIST &&
-            !(n->kind == DX_NODE_IN || n->kind == DX_NODE_NOT_IN ||
-              (n->kind == DX_NODE_CALL && (n->func == DX_FUNC_TABLE || n->func == DX_FUNC_MARGINAL))))
+            !(i == 1 && (n->kind == DX_NODE_IN || n->kind == DX_NODE_NOT_IN ||
+                         (n->kind == DX_NODE_CALL && (n->func == DX_FUNC_TABLE || n->func == DX_FUNC_MARGINAL)))))
             return check_fail(c, n->children[i], DX_ERROR_EXPR_TYPE,
                               "a list may only follow “in” or give table rows");
         if (n->children[i]->kind != DX_NODE_LIST && !check_node(c, n->children[i]))

@@ -161,6 +161,11 @@ test_expr_check_errors(void **state)
         { "revenue + 1", DX_TYPE_NONE, DX_ERROR_EXPR_TYPE, "col 9:" },
         { "1 - revenue", DX_TYPE_NONE, DX_ERROR_EXPR_TYPE, "col 3:" },
         { "revenue in [1, 2]", DX_TYPE_BOOL, DX_ERROR_EXPR_TYPE, "col 13:" },
+        /* found by fuzz-expr: a list on the left of `in` used to pass the
+         * checker and reach an assertion in the evaluator */
+        { "[] in []", DX_TYPE_BOOL, DX_ERROR_EXPR_TYPE, "col 1:" },
+        { "[1] not in [1]", DX_TYPE_BOOL, DX_ERROR_EXPR_TYPE, "col 1:" },
+        { "min([1], 2)", DX_TYPE_NONE, DX_ERROR_EXPR_TYPE, "col 5:" },
         { "min(revenue, 1)", DX_TYPE_NONE, DX_ERROR_EXPR_TYPE, "col 14:" },
         { "min(revenue, growth, 1元)", DX_TYPE_NONE, DX_ERROR_EXPR_TYPE, "col 14:" },
         /* what money arithmetic does not allow */
