@@ -36,13 +36,15 @@ enum {
 
 static const char usage_text[] =
     "usage: duixian check RULES\n"
-    "       duixian decide RULES APPS --out DIR [--encoding auto|utf8|gb18030]\n"
+    "       duixian decide RULES APPS --out DIR [--encoding auto|utf8|gb18030] [--threads N]\n"
     "       duixian run RULES APPS --approval-date YYYY-MM-DD --out DIR\n"
     "                   [--ledger FILE] [--history FILE] [--dry-run] [--report]\n"
-    "                   [--encoding E] [--output-encoding utf8|gb18030]\n"
+    "                   [--encoding E] [--output-encoding utf8|gb18030] [--threads N]\n"
+    "                   [--format text|csv|json]   (also for decide: the counts it prints)\n"
     "       duixian explain RULES APPS --app APP_ID [--approval-date D] [--ledger FILE] [--lang zh|en]\n"
     "       duixian match RULES PROFILE [--date D] [--format text|csv|json]\n"
     "       duixian report RULES DIR [--out FILE]\n"
+    "       duixian report RULES --ledger FILE [--round N] [--out FILE] [--out-dir DIR]\n"
     "       duixian ledger FILE [--format text|csv|json]\n"
     "       duixian verify FILE\n"
     "       duixian revoke FILE --app APP_ID --reason TEXT\n"
@@ -356,6 +358,18 @@ parse_encoding(const char *e, DxLoadOptions *opts)
     return TRUE;
 }
 
+/* --threads N: 0 = one per processor (dx_batch_set_threads) */
+static gboolean
+parse_threads(const char *s, guint *out)
+{
+    guint64 n;
+
+    if (!g_ascii_string_to_unsigned(s, 10, 0, 256, &n, NULL))
+        return FALSE;
+    *out = (guint)n;
+    return TRUE;
+}
+
 /* --output-encoding gb18030: rewrites DIR/NAME from UTF-8 to GB18030, for
  * Excel users in China (the files stay UTF-8 unless asked). */
 static gboolean
@@ -387,6 +401,42 @@ parse_output_encoding(const char *e, gboolean *gb18030)
     return TRUE;
 }
 
+/* --format of decide and run: text (the default), csv or json */
+static gboolean
+is_table_format(const char *f)
+{
+    return strcmp(f, "text") == 0 || strcmp(f, "csv") == 0 || strcmp(f, "json") == 0;
+}
+
+/* decide --format csv|json: the status counts (DxStatus order in CSV,
+ * keys sorted in JSON). */
+static void
+print_status_counts(const char *format, guint64 n_apps, size_t n_decisions, const size_t counts[8], int64_t granted,
+                    const char *path)
+{
+    static const DxStatus sorted[] = {
+        DX_STATUS_APPROVED, DX_STATUS_DUPLICATE, DX_STATUS_ERROR, DX_STATUS_INCOMPLETE,
+        DX_STATUS_INVALID, DX_STATUS_REDUCED, DX_STATUS_REJECTED, DX_STATUS_UNFUNDED,
+    };
+    g_autoptr(GString) json = g_string_new(NULL);
+
+    if (strcmp(format, "csv") == 0) {
+        puts("status,count");
+        for (int s = 0; s < 8; s++)
+            printf("%s,%zu\n", dx_status_to_string((DxStatus)s), counts[s]);
+        return;
+    }
+    g_string_append_printf(json, "{\"applications\": %" G_GUINT64_FORMAT ", \"decisions\": %zu, \"decisions_csv\": ",
+                           n_apps, n_decisions);
+    json_string(json, path);
+    g_string_append_printf(json, ", \"granted_fen\": %" G_GINT64_FORMAT ", \"status_counts\": {", granted);
+    for (guint i = 0; i < G_N_ELEMENTS(sorted); i++)
+        g_string_append_printf(json, "%s\"%s\": %zu", i > 0 ? ", " : "", dx_status_to_string(sorted[i]),
+                               counts[sorted[i]]);
+    g_string_append(json, "}}");
+    puts(json->str);
+}
+
 static int
 cmd_decide(int argc, char **argv)
 {
@@ -400,10 +450,19 @@ cmd_decide(int argc, char **argv)
     size_t counts[8] = { 0 };
     int64_t granted = 0;
     gboolean gb18030 = FALSE;
+    guint threads = 1;
+    const char *format = "text";
 
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
             out = argv[++i];
+        } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+            format = argv[++i];
+            if (!is_table_format(format))
+                return usage_error("decide: --format is text, csv or json");
+        } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+            if (!parse_threads(argv[++i], &threads))
+                return usage_error("--threads is a number from 0 (one per processor) to 256");
         } else if (strcmp(argv[i], "--encoding") == 0 && i + 1 < argc) {
             if (!parse_encoding(argv[++i], opts))
                 return usage_error("--encoding is auto, utf8 or gb18030");
@@ -427,6 +486,7 @@ cmd_decide(int argc, char **argv)
     if (rs == NULL)
         return EXIT_RULES;
     batch = dx_batch_new(rs);
+    dx_batch_set_threads(batch, threads);
     if (!read_apps(batch, apps, opts, &error)) {
         fprintf(stderr, "duixian: %s\n", error->message);
         return EXIT_INPUT;
@@ -446,6 +506,11 @@ cmd_decide(int argc, char **argv)
 
         counts[dx_decision_get_status(d)]++;
         granted += dx_decision_get_granted_fen(d);
+    }
+    if (strcmp(format, "text") != 0) {
+        print_status_counts(format, dx_batch_get_n_rows(batch), dx_decision_list_get_n_items(list), counts, granted,
+                            path);
+        return EXIT_OK;
     }
     total = dx_money_format(granted);
     printf("%" G_GUINT64_FORMAT " applications, %zu decisions → %s\n", dx_batch_get_n_rows(batch),
@@ -470,8 +535,10 @@ summary_remaining(const char *summary, const char *key)
 
 /* The closing table of a round: per bureau, what happened and what is left. */
 static void
-print_round_table(DxRuleset *rs, DxRound *round, const char *out_dir, gboolean dry_run)
+print_round_table(DxRuleset *rs, DxRound *round, const char *out_dir, gboolean dry_run, const char *format)
 {
+    gboolean text = strcmp(format, "text") == 0, csv = strcmp(format, "csv") == 0;
+    g_autoptr(GString) json = g_string_new("{\"bureaus\": [");
     DxDecisionList *list = dx_round_get_decisions(round);
     size_t nb = dx_ruleset_get_n_bureaus(rs);
     g_autofree size_t *counts = g_new0(size_t, nb * 5);   /* applied approved reduced rejected unfunded */
@@ -498,8 +565,11 @@ print_round_table(DxRuleset *rs, DxRound *round, const char *out_dir, gboolean d
             granted[b] += dx_decision_get_granted_fen(d);
         }
     }
-    printf("%-10s %-12s %8s %8s %8s %8s %8s %16s %16s\n", "bureau", "name", "applied", "approved", "reduced", "rejected",
-           "unfunded", "granted 万元", "remaining 万元");
+    if (text)
+        printf("%-10s %-12s %8s %8s %8s %8s %8s %16s %16s\n", "bureau", "name", "applied", "approved", "reduced",
+               "rejected", "unfunded", "granted 万元", "remaining 万元");
+    else if (csv)
+        puts("bureau,name,applied,approved,reduced,rejected,unfunded,granted_fen,remaining_fen");
     for (size_t b = 0; b < nb; b++) {
         const char *key = dx_ruleset_get_bureau_key(rs, b), *env = "*";
         g_autofree char *g = dx_money_format_wan(granted[b]), *left = NULL;
@@ -509,8 +579,36 @@ print_round_table(DxRuleset *rs, DxRound *round, const char *out_dir, gboolean d
                 env = key;
         }
         left = dx_money_format_wan(summary_remaining(summary, env));
-        printf("%-10s %-12s %8zu %8zu %8zu %8zu %8zu %16s %16s\n", key, dx_ruleset_get_bureau_name(rs, b), counts[b * 5],
-               counts[b * 5 + 1], counts[b * 5 + 2], counts[b * 5 + 3], counts[b * 5 + 4], g, left);
+        if (text)
+            printf("%-10s %-12s %8zu %8zu %8zu %8zu %8zu %16s %16s\n", key, dx_ruleset_get_bureau_name(rs, b),
+                   counts[b * 5], counts[b * 5 + 1], counts[b * 5 + 2], counts[b * 5 + 3], counts[b * 5 + 4], g, left);
+        else if (csv)
+            printf("%s,%s,%zu,%zu,%zu,%zu,%zu,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n", key,
+                   dx_ruleset_get_bureau_name(rs, b), counts[b * 5], counts[b * 5 + 1], counts[b * 5 + 2],
+                   counts[b * 5 + 3], counts[b * 5 + 4], granted[b], summary_remaining(summary, env));
+        /* keys sorted; remaining_fen is the bureau's envelope's */
+        g_string_append_printf(json, "%s\n  {\"applied\": %zu, \"approved\": %zu, \"bureau\": ", b > 0 ? "," : "",
+                               counts[b * 5], counts[b * 5 + 1]);
+        json_string(json, key);
+        g_string_append_printf(json, ", \"envelope\": ");
+        json_string(json, env);
+        g_string_append_printf(json, ", \"granted_fen\": %" G_GINT64_FORMAT ", \"name\": ", granted[b]);
+        json_string(json, dx_ruleset_get_bureau_name(rs, b));
+        g_string_append_printf(json, ", \"reduced\": %zu, \"rejected\": %zu, \"remaining_fen\": %" G_GINT64_FORMAT
+                                     ", \"unfunded\": %zu}",
+                               counts[b * 5 + 2], counts[b * 5 + 3], summary_remaining(summary, env), counts[b * 5 + 4]);
+    }
+    if (!text) {
+        if (!csv) {
+            g_string_append_printf(json, "],\n \"committed\": %s, \"granted_fen\": %" G_GINT64_FORMAT
+                                         ", \"out\": ",
+                                   dry_run ? "false" : "true", total_granted);
+            json_string(json, out_dir);
+            g_string_append(json, ", \"round_id\": ");
+            g_string_append_printf(json, "%" G_GINT64_FORMAT "}", dry_run ? 0 : dx_round_get_round_id(round));
+            puts(json->str);
+        }
+        return;
     }
     {
         g_autofree char *t = dx_money_format(total_granted);
@@ -532,9 +630,21 @@ cmd_run(int argc, char **argv)
     g_autoptr(DxLoadOptions) opts = dx_load_options_new();
     g_autoptr(GError) error = NULL;
 
+    guint threads = 1;
+    const char *format = "text";
+
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
             out = argv[++i];
+        else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+            format = argv[++i];
+            if (!is_table_format(format))
+                return usage_error("run: --format is text, csv or json");
+        }
+        else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+            if (!parse_threads(argv[++i], &threads))
+                return usage_error("--threads is a number from 0 (one per processor) to 256");
+        }
         else if (strcmp(argv[i], "--approval-date") == 0 && i + 1 < argc)
             date = argv[++i];
         else if (strcmp(argv[i], "--ledger") == 0 && i + 1 < argc)
@@ -577,6 +687,7 @@ cmd_run(int argc, char **argv)
         }
     }
     batch = dx_batch_new(rs);
+    dx_batch_set_threads(batch, threads);
     if (!read_apps(batch, apps, opts, &error)) {
         fprintf(stderr, "duixian: %s\n", error->message);
         return EXIT_INPUT;
@@ -618,10 +729,10 @@ cmd_run(int argc, char **argv)
                 ledger != NULL && !dry_run ? " (the round IS committed to the ledger)" : "");
         return EXIT_OUTPUT;
     }
-    print_round_table(rs, round, out, dry_run || ledger == NULL);
-    if (ledger != NULL && !dry_run)
+    print_round_table(rs, round, out, dry_run || ledger == NULL, format);
+    if (ledger != NULL && !dry_run && strcmp(format, "text") == 0)
         printf("committed as round %" G_GINT64_FORMAT " of %s\n", dx_round_get_round_id(round), ledger_path);
-    if (report)
+    if (report && strcmp(format, "text") == 0)
         printf("report: %s/report.html\n", out);
     return EXIT_OK;
 }
@@ -1034,10 +1145,45 @@ cmd_match(int argc, char **argv)
 
 /* ---- report ---- */
 
+/* report RULES --ledger FILE [--round N]: the round's three files are
+ * exported from the ledger into a temporary directory, and the report is
+ * written from there. */
+static int
+report_from_ledger(DxRuleset *rs, const char *ledger_path, gint64 round, const char *path, const char *keep_dir)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DxLedger) ledger = NULL;
+    g_autofree char *tmp = keep_dir != NULL ? g_strdup(keep_dir) : g_dir_make_tmp("duixian-report-XXXXXX", NULL);
+    static const char *const files[] = { "decisions.csv", "schedule.csv", "summary.json" };
+    int rc = EXIT_OK;
+
+    if (tmp == NULL || g_mkdir_with_parents(tmp, 0755) != 0) {
+        fprintf(stderr, "duixian: %s: %s\n", tmp != NULL ? tmp : "temporary directory", g_strerror(errno));
+        return EXIT_OUTPUT;
+    }
+    ledger = dx_ledger_open_readonly(ledger_path, &error);
+    if (ledger == NULL || !dx_ledger_export_round(ledger, rs, round, tmp, &error)) {
+        fprintf(stderr, "duixian: %s\n", error->message);
+        rc = g_error_matches(error, DX_ERROR, DX_ERROR_IO) ? EXIT_OUTPUT : EXIT_LEDGER;
+    } else if (!dx_report_write_html(rs, tmp, path, &error)) {
+        fprintf(stderr, "duixian: %s\n", error->message);
+        rc = EXIT_OUTPUT;
+    }
+    for (guint i = 0; keep_dir == NULL && i < G_N_ELEMENTS(files); i++) {
+        g_autofree char *f = g_build_filename(tmp, files[i], NULL);
+
+        g_unlink(f);
+    }
+    if (keep_dir == NULL)
+        g_rmdir(tmp);
+    return rc;
+}
+
 static int
 cmd_report(int argc, char **argv)
 {
-    const char *rules = NULL, *dir = NULL, *out = NULL;
+    const char *rules = NULL, *dir = NULL, *out = NULL, *ledger_path = NULL, *out_dir = NULL;
+    gint64 round = 0;
     g_autoptr(DxRuleset) rs = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *path = NULL;
@@ -1045,7 +1191,17 @@ cmd_report(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
             out = argv[++i];
-        else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+        else if (strcmp(argv[i], "--ledger") == 0 && i + 1 < argc)
+            ledger_path = argv[++i];
+        else if (strcmp(argv[i], "--out-dir") == 0 && i + 1 < argc)
+            out_dir = argv[++i];
+        else if (strcmp(argv[i], "--round") == 0 && i + 1 < argc) {
+            guint64 n = 0;
+
+            if (!g_ascii_string_to_unsigned(argv[++i], 10, 1, G_MAXINT64, &n, NULL))
+                return usage_error("--round is a round id (see duixian ledger FILE)");
+            round = (gint64)n;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             g_autofree char *msg = g_strdup_printf("unknown option %s", argv[i]);
             return usage_error(msg);
         } else if (rules == NULL)
@@ -1053,13 +1209,24 @@ cmd_report(int argc, char **argv)
         else if (dir == NULL)
             dir = argv[i];
         else
-            return usage_error("report takes RULES DIR [--out FILE]");
+            return usage_error("report takes RULES DIR [--out FILE], or RULES --ledger FILE [--round N] [--out FILE]");
     }
-    if (rules == NULL || dir == NULL)
-        return usage_error("report takes RULES DIR [--out FILE]");
+    if (rules == NULL || (dir == NULL) == (ledger_path == NULL) ||
+        ((round != 0 || out_dir != NULL) && ledger_path == NULL))
+        return usage_error("report takes RULES DIR [--out FILE], or RULES --ledger FILE [--round N] [--out FILE]");
     rs = load_rules(rules);
     if (rs == NULL)
         return EXIT_RULES;
+    if (ledger_path != NULL) {
+        int rc;
+
+        path = out != NULL ? g_strdup(out) : out_dir != NULL ? g_build_filename(out_dir, "report.html", NULL)
+                                                             : g_strdup("report.html");
+        rc = report_from_ledger(rs, ledger_path, round, path, out_dir);
+        if (rc == EXIT_OK)
+            printf("report: %s\n", path);
+        return rc;
+    }
     path = out != NULL ? g_strdup(out) : g_build_filename(dir, "report.html", NULL);
     if (!dx_report_write_html(rs, dir, path, &error)) {
         fprintf(stderr, "duixian: %s\n", error->message);
@@ -1270,19 +1437,25 @@ static const CommandHelp command_help[] = {
       "  duixian check rules/wuchang-2022.yaml --format json\n" },
     { "decide",
       "usage: duixian decide RULES APPS --out DIR [--encoding auto|utf8|gb18030]\n"
-      "                      [--output-encoding utf8|gb18030]\n"
+      "                      [--output-encoding utf8|gb18030] [--threads N]\n"
       "Decide every application (spec §6 steps 1-6: no groups, fund cap or\n"
       "envelopes) and write DIR/decisions.csv. --encoding is the input's;\n"
-      "--output-encoding gb18030 writes the CSV for Excel in China.\n"
+      "--output-encoding gb18030 writes the CSV for Excel in China. --format csv|json\n"
+      "prints the status counts as status,count rows or one JSON object.\n"
+      "--threads N decides on N threads (0: one per processor); the result is\n"
+      "byte-identical to one thread.\n"
       "examples:\n"
       "  duixian decide rules/wuchang-2022.yaml examples/applications-2022.csv --out out\n" },
     { "run",
       "usage: duixian run RULES APPS --approval-date YYYY-MM-DD --out DIR\n"
       "                   [--ledger FILE] [--history FILE]... [--dry-run] [--report]\n"
       "                   [--encoding auto|utf8|gb18030] [--output-encoding utf8|gb18030]\n"
+      "                   [--threads N]\n"
       "A whole round (steps 1-10): DIR/decisions.csv, schedule.csv, summary.json and,\n"
       "with --report, DIR/report.html. With --ledger the round is committed (or not,\n"
-      "with --dry-run). Prints a table per bureau.\n"
+      "with --dry-run). Prints a table per bureau; --format csv prints it as\n"
+      "bureau,name,applied,approved,reduced,rejected,unfunded,granted_fen,remaining_fen,\n"
+      "--format json as one object {bureaus, committed, granted_fen, out, round_id}.\n"
       "examples:\n"
       "  duixian run rules/wuchang-2022.yaml examples/applications-2022.csv \\\n"
       "      --approval-date 2022-06-30 --ledger out/ledger.db --out out --report\n"
@@ -1315,11 +1488,16 @@ static const CommandHelp command_help[] = {
       "  duixian match rules/wuchang-2022.yaml examples/profile-bank.yaml --date 2022-06-30\n" },
     { "report",
       "usage: duixian report RULES DIR [--out FILE]\n"
-      "Write DIR/report.html (or FILE) from a round's output directory: one\n"
+      "       duixian report RULES --ledger FILE [--round N] [--out FILE] [--out-dir DIR]\n"
+      "Write DIR/report.html (or FILE) from a round's output directory, or\n"
+      "report.html (or FILE) from a round of a ledger (default the latest; --out-dir DIR\n"
+      "also re-creates the round's decisions.csv, schedule.csv and summary.json in\n"
+      "DIR, byte for byte, and puts the report there): one\n"
       "self-contained page with inline SVG charts (fund use per envelope, payouts per\n"
       "month, per policy, top reasons), the performance targets and printable tables.\n"
       "examples:\n"
-      "  duixian report rules/wuchang-2022.yaml out\n" },
+      "  duixian report rules/wuchang-2022.yaml out\n"
+      "  duixian report rules/wuchang-2022.yaml --ledger out/ledger.db --round 1 --out round1.html\n" },
     { "ledger",
       "usage: duixian ledger FILE [--format text|csv|json]\n"
       "Per envelope: total, charged, remaining; the rounds; the head hash.\n"

@@ -35,6 +35,7 @@ dx_batch_read_csv(DxBatch *self, DxCsvReader *reader, GError **error)
     g_autoptr(GString) unknown = g_string_new(NULL);
     g_autoptr(GError) local = NULL;
     DxApplication *app = self->reader_app;
+    DxCsvColumns cols;
     guint64 rows = 0;
 
     if (!dx_csv_reader_next(reader, &cells, &n_cells, &local)) {
@@ -90,33 +91,22 @@ dx_batch_read_csv(DxBatch *self, DxCsvReader *reader, GError **error)
     if (unknown->len > 0)
         dx_batch_add_warning(self, "%s: ignored columns that match no field: %s", name, unknown->str);
 
+    cols.slot_of_column = slot_of_column;
+    cols.n_header = n_header;
     for (;;) {
         guint bad_col = 0;
         const char *problem;
 
         if (!dx_csv_reader_next(reader, &cells, &n_cells, &local))
             break;
-        dx_application_reset(app);
-        app->row = dx_csv_reader_get_line(reader);
         problem = dx_csv_reader_get_record_problem(reader, &bad_col);
-        if (problem != NULL)
-            dx_application_add_problem(app, G_MAXUINT, bad_col, "column %u: %s", bad_col, problem);
-        if (n_cells != n_header)
-            dx_application_add_problem(app, G_MAXUINT, 0, "the row has %u cells, the header %u", n_cells,
-                                       n_header);
-        for (guint i = 0; i < MIN(n_cells, n_header); i++) {
-            const char *why = NULL;
-
-            if (slot_of_column[i] < 0 || (problem != NULL && bad_col == i + 1))
-                continue;
-            dx_application_set_slot_cell(app, (guint)slot_of_column[i], cells[i], strlen(cells[i]), FALSE,
-                                         i + 1, &why);
-        }
-        dx_batch_add_application(self, app);
+        dx_batch_add_csv_record(self, &cols, (const char *const *)cells, n_cells, dx_csv_reader_get_line(reader),
+                                problem, bad_col);
         if (++rows % DX_PROGRESS_EVERY == 0 && self->progress != NULL)
             self->progress(dx_csv_reader_get_bytes_read(reader), dx_csv_reader_get_bytes_total(reader),
                            self->progress_data);
     }
+    dx_batch_flush(self);   /* worker threads use slot_of_column */
     dx_application_reset(app);
     if (self->progress != NULL)
         self->progress(dx_csv_reader_get_bytes_read(reader), dx_csv_reader_get_bytes_total(reader),
@@ -126,6 +116,27 @@ dx_batch_read_csv(DxBatch *self, DxCsvReader *reader, GError **error)
         return FALSE;
     }
     return TRUE;
+}
+
+void
+dx_csv_record_to_app(DxApplication *app, const DxCsvColumns *cols, const char *const *cells, guint n_cells,
+                     guint64 line, const char *problem, guint bad_col)
+{
+    dx_application_reset(app);
+    app->row = line;
+    if (problem != NULL)
+        dx_application_add_problem(app, G_MAXUINT, bad_col, "column %u: %s", bad_col, problem);
+    if (n_cells != cols->n_header)
+        dx_application_add_problem(app, G_MAXUINT, 0, "the row has %u cells, the header %u", n_cells,
+                                   cols->n_header);
+    for (guint i = 0; i < MIN(n_cells, cols->n_header); i++) {
+        const char *why = NULL;
+
+        if (cols->slot_of_column[i] < 0 || (problem != NULL && bad_col == i + 1))
+            continue;
+        dx_application_set_slot_cell(app, (guint)cols->slot_of_column[i], cells[i], strlen(cells[i]), FALSE,
+                                     i + 1, &why);
+    }
 }
 
 /* A YAML problem is reported as "row N, column C" with N the line of the

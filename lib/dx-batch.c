@@ -14,6 +14,318 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 
+/* Applications per block on worker threads: large enough that handing a
+ * block over costs nothing per application, small enough that a few
+ * blocks in flight hold little memory. */
+#define DX_BLOCK_APPS 512u
+
+struct _DxBatchBlock {
+    DxBatch *owner;
+    guint n;                     /* applications in the block */
+    guint64 first_seq;           /* input order of the first */
+    DxApplication **apps;        /* DX_BLOCK_APPS copies, reused */
+    GStringChunk *texts;         /* the copies' text values */
+    DxDecisionList *list;        /* the block's decisions (worker) */
+    DxDecideScratch scratch;
+    gboolean done;               /* under owner->lock */
+    /* CSV records (raw): the worker parses the cells too */
+    gboolean raw;
+    const DxCsvColumns *cols;    /* the reader's, valid until it flushes */
+    GString *buf;                /* every cell, NUL-terminated */
+    GArray *offs;                /* gsize: where each cell starts in buf */
+    GArray *rows;                /* DxRawRow */
+    GPtrArray *cellp;            /* worker scratch: one record's cells */
+};
+
+typedef struct {
+    guint64 line;
+    guint first, n_cells, bad_col;
+    const char *problem;         /* static, or NULL */
+} DxRawRow;
+
+static DxBatchBlock *
+block_new(DxBatch *self)
+{
+    DxBatchBlock *b = g_new0(DxBatchBlock, 1);
+
+    b->owner = self;
+    b->apps = g_new0(DxApplication *, DX_BLOCK_APPS);
+    for (guint i = 0; i < DX_BLOCK_APPS; i++)
+        b->apps[i] = dx_application_new(self->rs);
+    b->texts = g_string_chunk_new(64 * 1024);
+    dx_decide_scratch_init(&b->scratch, self->rs);
+    b->buf = g_string_new(NULL);
+    b->offs = g_array_new(FALSE, FALSE, sizeof(gsize));
+    b->rows = g_array_new(FALSE, FALSE, sizeof(DxRawRow));
+    b->cellp = g_ptr_array_new();
+    return b;
+}
+
+static void
+block_free(DxBatchBlock *b)
+{
+    for (guint i = 0; i < DX_BLOCK_APPS; i++)
+        dx_application_free(b->apps[i]);
+    g_free(b->apps);
+    g_string_chunk_free(b->texts);
+    dx_decision_list_unref(b->list);
+    dx_decide_scratch_clear(&b->scratch);
+    g_string_free(b->buf, TRUE);
+    g_array_unref(b->offs);
+    g_array_unref(b->rows);
+    g_ptr_array_unref(b->cellp);
+    g_free(b);
+}
+
+/* Copies @src into the block: values, presence, problems; text values
+ * into the block's chunk (the reader's buffer is reused for the next row). */
+static void
+block_add(DxBatchBlock *b, const DxApplication *src)
+{
+    DxApplication *dst = b->apps[b->n++];
+    guint n = src->rs->n_fields;
+
+    dx_application_reset(dst);
+    memcpy(dst->present, src->present, n);
+    for (guint i = 0; i < n; i++) {   /* applications are sparse: copy only what is there */
+        if (!src->present[i])
+            continue;
+        dst->slots[i] = src->slots[i];
+        if (dst->slots[i].type == DX_TYPE_TEXT)
+            dst->slots[i].u.t.s = g_string_chunk_insert_len(b->texts, src->slots[i].u.t.s, src->slots[i].u.t.len);
+    }
+    for (guint i = 0; i < src->problems->len; i++) {
+        DxCellProblem p = g_array_index(src->problems, DxCellProblem, i);
+
+        p.message = g_strdup(p.message);
+        g_array_append_val(dst->problems, p);
+    }
+    dst->row = src->row;
+}
+
+static void
+block_work(DxBatchBlock *b)
+{
+    for (guint i = 0; i < b->n && !b->raw; i++)
+        dx_decide_application(b->list, b->apps[i], b->first_seq + i, &b->scratch);
+    for (guint i = 0; i < b->n && b->raw; i++) {
+        const DxRawRow *r = &g_array_index(b->rows, DxRawRow, i);
+
+        g_ptr_array_set_size(b->cellp, 0);
+        for (guint c = 0; c < r->n_cells; c++)
+            g_ptr_array_add(b->cellp, b->buf->str + g_array_index(b->offs, gsize, r->first + c));
+        dx_csv_record_to_app(b->apps[0], b->cols, (const char *const *)b->cellp->pdata, r->n_cells, r->line,
+                             r->problem, r->bad_col);
+        dx_decide_application(b->list, b->apps[0], b->first_seq + i, &b->scratch);
+    }
+}
+
+/* A worker: takes blocks in submission order until the batch stops and
+ * nothing is left to do. */
+static gpointer
+batch_worker(gpointer data)
+{
+    DxBatch *self = data;
+
+    pthread_mutex_lock(&self->lock);
+    for (;;) {
+        DxBatchBlock *b;
+
+        while (g_queue_is_empty(&self->todo) && !self->stopping)
+            pthread_cond_wait(&self->work_cond, &self->lock);
+        b = g_queue_pop_head(&self->todo);
+        if (b == NULL)
+            break;
+        pthread_mutex_unlock(&self->lock);
+        block_work(b);
+        pthread_mutex_lock(&self->lock);
+        b->done = TRUE;
+        pthread_cond_broadcast(&self->done_cond);
+    }
+    pthread_mutex_unlock(&self->lock);
+    return NULL;
+}
+
+/* Stops and joins the workers after they finish what was submitted. */
+static void
+batch_stop_workers(DxBatch *self)
+{
+    if (self->workers == NULL)
+        return;
+    pthread_mutex_lock(&self->lock);
+    self->stopping = TRUE;
+    pthread_cond_broadcast(&self->work_cond);
+    pthread_mutex_unlock(&self->lock);
+    for (guint i = 0; i < self->workers->len; i++)
+        g_thread_join(g_ptr_array_index(self->workers, i));
+    g_clear_pointer(&self->workers, g_ptr_array_unref);
+    self->stopping = FALSE;
+}
+
+static const char *
+merge_text(DxDecisionList *to, const char *s)
+{
+    return *s == '\0' ? "" : dx_decision_list_intern(to, s, -1);
+}
+
+/* Appends a block's decisions to the batch's list as if they had been
+ * decided there: reason and value indices shifted, texts copied. */
+static void
+block_merge(DxDecisionList *to, const DxDecisionList *from)
+{
+    const DxRuleset *rs = to->rs;
+    guint r0 = to->reasons->len, v0 = to->values->len, d0;
+
+    g_array_append_vals(to->values, from->values->data, from->values->len);
+    for (guint i = v0; i < to->values->len; i++) {
+        DxValue *v = &g_array_index(to->values, DxValue, i);
+
+        if (v->type == DX_TYPE_TEXT)
+            v->u.t.s = dx_decision_list_intern(to, v->u.t.s, v->u.t.len);
+    }
+    g_array_append_vals(to->reasons, from->reasons->data, from->reasons->len);
+    for (guint i = r0; i < to->reasons->len; i++) {
+        DxReason *r = &g_array_index(to->reasons, DxReason, i);
+
+        if (r->text != NULL)
+            r->text = merge_text(to, r->text);
+        if (r->code == DX_REASON_CLAUSE_FAILED)
+            r->a += v0;
+    }
+    d0 = to->decisions->len;
+    g_array_append_vals(to->decisions, from->decisions->data, from->decisions->len);
+    for (guint i = d0; i < to->decisions->len; i++) {
+        DxDecision *d = &g_array_index(to->decisions, DxDecision, i);
+
+        d->app_id = merge_text(to, d->app_id);
+        d->enterprise_id = merge_text(to, d->enterprise_id);
+        if (d->policy < 0 || d->policy_text != rs->policies[d->policy].id)
+            d->policy_text = merge_text(to, d->policy_text);
+        d->reason_first += r0;
+    }
+}
+
+static void
+batch_submit(DxBatch *self)
+{
+    DxBatchBlock *b = self->filling;
+
+    self->filling = NULL;
+    b->done = FALSE;
+    g_queue_push_tail(&self->pending, b);
+    pthread_mutex_lock(&self->lock);
+    g_queue_push_tail(&self->todo, b);
+    pthread_cond_signal(&self->work_cond);
+    pthread_mutex_unlock(&self->lock);
+}
+
+/* Waits for the oldest block, merges it and keeps it for reuse. */
+static void
+batch_merge_oldest(DxBatch *self)
+{
+    DxBatchBlock *b = g_queue_pop_head(&self->pending);
+
+    pthread_mutex_lock(&self->lock);
+    while (!b->done)
+        pthread_cond_wait(&self->done_cond, &self->lock);
+    pthread_mutex_unlock(&self->lock);
+    block_merge(self->list, b->list);
+    g_clear_pointer(&b->list, dx_decision_list_unref);
+    g_string_chunk_clear(b->texts);
+    g_string_truncate(b->buf, 0);
+    g_array_set_size(b->offs, 0);
+    g_array_set_size(b->rows, 0);
+    b->n = 0;
+    g_ptr_array_add(self->spare, b);
+}
+
+/* The block to add to, for applications (@raw FALSE) or CSV records. */
+static DxBatchBlock *
+batch_filling(DxBatch *self, gboolean raw)
+{
+    if (self->filling != NULL && self->filling->raw != raw)
+        batch_submit(self);
+    if (self->filling == NULL) {
+        self->filling = self->spare->len > 0 ? g_ptr_array_steal_index_fast(self->spare, self->spare->len - 1)
+                                             : block_new(self);
+        self->filling->first_seq = self->n_rows;
+        self->filling->list = dx_decision_list_new(self->rs);
+        self->filling->raw = raw;
+    }
+    return self->filling;
+}
+
+/* After adding one: hands a full block to the workers. */
+static void
+batch_added(DxBatch *self)
+{
+    self->n_rows++;
+    if (self->filling->n == DX_BLOCK_APPS) {
+        batch_submit(self);
+        /* a few blocks in flight per worker keep them busy; more would only hold memory */
+        while (g_queue_get_length(&self->pending) > 2 * self->n_threads)
+            batch_merge_oldest(self);
+    }
+}
+
+void
+dx_batch_add_csv_record(DxBatch *self, const DxCsvColumns *cols, const char *const *cells, guint n_cells,
+                        guint64 line, const char *problem, guint bad_col)
+{
+    DxBatchBlock *b;
+    DxRawRow r = { line, 0, n_cells, bad_col, problem };
+
+    if (self->workers == NULL) {
+        dx_csv_record_to_app(self->reader_app, cols, cells, n_cells, line, problem, bad_col);
+        dx_batch_add_application(self, self->reader_app);
+        return;
+    }
+    b = batch_filling(self, TRUE);
+    b->cols = cols;
+    r.first = b->offs->len;
+    for (guint i = 0; i < n_cells; i++) {
+        gsize off = b->buf->len;
+
+        g_array_append_val(b->offs, off);
+        g_string_append_len(b->buf, cells[i], (gssize)strlen(cells[i]) + 1);   /* with its NUL */
+    }
+    g_array_append_val(b->rows, r);
+    b->n++;
+    batch_added(self);
+}
+
+void
+dx_batch_flush(DxBatch *self)
+{
+    if (self->filling != NULL && self->filling->n > 0)
+        batch_submit(self);
+    while (!g_queue_is_empty(&self->pending))
+        batch_merge_oldest(self);
+}
+
+void
+dx_batch_set_threads(DxBatch *self, guint n_threads)
+{
+    g_return_if_fail(self != NULL);
+    g_return_if_fail(self->n_rows == 0 && !self->finished);
+    if (n_threads == 0)
+        n_threads = (guint)g_get_num_processors();
+    self->n_threads = MIN(n_threads, 256u);
+    batch_stop_workers(self);
+    if (self->n_threads > 1) {
+        self->workers = g_ptr_array_new();
+        for (guint i = 0; i < self->n_threads; i++)
+            g_ptr_array_add(self->workers, g_thread_new("dx-decide", batch_worker, self));
+    }
+}
+
+guint
+dx_batch_get_threads(const DxBatch *self)
+{
+    g_return_val_if_fail(self != NULL, 1);
+    return self->n_threads;
+}
+
 DxBatch *
 dx_batch_new(DxRuleset *ruleset)
 {
@@ -27,6 +339,13 @@ dx_batch_new(DxRuleset *ruleset)
     self->reader_app = dx_application_new(ruleset);
     self->warnings = g_ptr_array_new_with_free_func(g_free);
     self->input_hashes = g_ptr_array_new_with_free_func(g_free);
+    self->n_threads = 1;
+    g_queue_init(&self->pending);
+    self->spare = g_ptr_array_new_with_free_func((GDestroyNotify)block_free);
+    pthread_mutex_init(&self->lock, NULL);
+    pthread_cond_init(&self->work_cond, NULL);
+    pthread_cond_init(&self->done_cond, NULL);
+    g_queue_init(&self->todo);
     return self;
 }
 
@@ -35,6 +354,14 @@ dx_batch_free(DxBatch *self)
 {
     if (self == NULL)
         return;
+    batch_stop_workers(self);   /* they finish the blocks in flight first */
+    g_queue_clear_full(&self->pending, (GDestroyNotify)block_free);
+    if (self->filling != NULL)
+        block_free(self->filling);
+    g_ptr_array_unref(self->spare);
+    pthread_mutex_destroy(&self->lock);
+    pthread_cond_destroy(&self->work_cond);
+    pthread_cond_destroy(&self->done_cond);
     dx_decision_list_unref(self->list);
     dx_decide_scratch_clear(&self->scratch);
     dx_application_free(self->reader_app);
@@ -80,7 +407,12 @@ dx_batch_add_application(DxBatch *self, const DxApplication *app)
     g_return_if_fail(app != NULL && app->rs == self->rs);
     g_return_if_fail(!self->finished);
 
-    dx_decide_application(self->list, app, self->n_rows++, &self->scratch);
+    if (self->workers == NULL) {
+        dx_decide_application(self->list, app, self->n_rows++, &self->scratch);
+        return;
+    }
+    block_add(batch_filling(self, FALSE), app);
+    batch_added(self);
 }
 
 /* Hashes a file on its own thread while the caller decodes it: the round
@@ -102,6 +434,19 @@ batch_hash_file(gpointer data)
         g_checksum_update(sum, buf, n);
     fclose(f);
     return g_strdup(g_checksum_get_string(sum));
+}
+
+typedef struct {
+    const char *data;
+    gsize len;
+} DxHashJob;
+
+static gpointer
+batch_hash_data(gpointer data)
+{
+    const DxHashJob *job = data;
+
+    return g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)job->data, job->len);
 }
 
 static void
@@ -166,8 +511,20 @@ dx_batch_add_csv_data(DxBatch *self, const char *data, gssize len, const char *n
     reader = dx_csv_reader_new_data(name != NULL ? name : "<csv>", data, (gsize)len, opts.encoding, &opts.csv, error);
     if (reader == NULL)
         return FALSE;
-    batch_add_input_hash(self, g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, (gsize)len));
-    return dx_batch_read_csv(self, reader, error);
+    if (len < (1 << 20)) {
+        batch_add_input_hash(self, g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, (gsize)len));
+        return dx_batch_read_csv(self, reader, error);
+    }
+    {
+        /* as for a file: hash on another thread while the rows are read
+         * (@data is borrowed for this call, so join before returning) */
+        DxHashJob job = { data, (gsize)len };
+        GThread *hasher = g_thread_new("dx-hash", batch_hash_data, &job);
+        gboolean ok = dx_batch_read_csv(self, reader, error);
+
+        batch_add_input_hash(self, g_thread_join(hasher));
+        return ok;
+    }
 }
 
 gboolean
@@ -216,8 +573,10 @@ dx_batch_add_yaml_data(DxBatch *self, const char *data, gssize len, const char *
 DxDecisionList *
 dx_batch_steal_list(DxBatch *self)
 {
-    DxDecisionList *list = self->list;
+    DxDecisionList *list;
 
+    dx_batch_flush(self);
+    list = self->list;
     self->list = dx_decision_list_new(self->rs);
     self->finished = TRUE;
     return list;
@@ -231,6 +590,7 @@ dx_batch_decide(DxBatch *self)
     g_return_val_if_fail(self != NULL, NULL);
     if (self->finished)
         return dx_decision_list_ref(self->list);
+    dx_batch_flush(self);
     {
         guint n_order;
 

@@ -8,6 +8,7 @@
  */
 #include "duixian/duixian.h"
 #include "dx-decision-private.h"
+#include "dx-out-private.h"
 
 #include <glib/gstdio.h>
 #include <errno.h>
@@ -159,56 +160,22 @@ dx_decision_list_get_item(const DxDecisionList *self, size_t index)
     return &g_array_index(self->decisions, DxDecision, index);
 }
 
-/* Minimal quoting (spec §8): only cells with a comma, quote or line break. */
-static void
-csv_append_cell(GString *out, const char *s)
-{
-    if (strpbrk(s, ",\"\n\r") == NULL) {
-        g_string_append(out, s);
-        return;
-    }
-    g_string_append_c(out, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            g_string_append_c(out, '"');
-        g_string_append_c(out, *s);
-    }
-    g_string_append_c(out, '"');
-}
-
-/* Appends a decimal integer: printf costs more than the rest of a row. */
-static void
-csv_append_int(GString *out, int64_t v)
-{
-    char buf[24];
-    int i = sizeof buf;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-
-    do {
-        buf[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u != 0);
-    if (v < 0)
-        buf[--i] = '-';
-    g_string_append_len(out, buf + i, (gssize)(sizeof buf - (gsize)i));
-}
-
 static void
 decision_append_csv_row(GString *out, const DxDecision *d)
 {
-    csv_append_cell(out, d->app_id);
+    dx_out_cell(out, d->app_id);
     g_string_append_c(out, ',');
-    csv_append_cell(out, d->enterprise_id);
+    dx_out_cell(out, d->enterprise_id);
     g_string_append_c(out, ',');
-    csv_append_cell(out, dx_decision_get_policy_id(d));
+    dx_out_cell(out, dx_decision_get_policy_id(d));
     g_string_append_c(out, ',');
-    csv_append_cell(out, dx_decision_get_bureau(d));
+    dx_out_cell(out, dx_decision_get_bureau(d));
     g_string_append_c(out, ',');
     g_string_append(out, dx_status_to_string(d->status));
     g_string_append_c(out, ',');
-    csv_append_int(out, d->computed_fen);
+    dx_out_int(out, d->computed_fen);
     g_string_append_c(out, ',');
-    csv_append_int(out, d->granted_fen);
+    dx_out_int(out, d->granted_fen);
     g_string_append_c(out, ',');
     for (guint32 i = 0; i < d->n_reasons; i++) {
         if (i > 0)
@@ -235,44 +202,18 @@ dx_decision_list_dup_csv(const DxDecisionList *self)
 gboolean
 dx_decision_list_write_csv(const DxDecisionList *self, const char *path, GError **error)
 {
-    g_autofree char *tmp = NULL;
-    FILE *f;
-    GString *buf;
-    gboolean ok = TRUE;
+    DxOutFile o;
 
     g_return_val_if_fail(self != NULL, FALSE);
     g_return_val_if_fail(path != NULL, FALSE);
 
-    /* stream through a temporary file and rename it, so a reader never sees
-     * half a file and a failure leaves the old one in place */
-    tmp = g_strdup_printf("%s.tmp-%d", path, (int)getpid());
-    f = g_fopen(tmp, "wb");
-    if (f == NULL) {
-        g_set_error(error, DX_ERROR, DX_ERROR_IO, "%s: %s", path, g_strerror(errno));
+    if (!dx_out_open(&o, path, DX_DECISIONS_CSV_HEADER, error))
         return FALSE;
+    for (guint k = 0; k < self->decisions->len; k++) {
+        decision_append_csv_row(o.buf, &g_array_index(self->decisions, DxDecision, k));
+        dx_out_flush(&o, FALSE);
     }
-    buf = g_string_sized_new(1 << 16);
-    g_string_append(buf, DX_DECISIONS_CSV_HEADER);
-    for (guint k = 0; k < self->decisions->len && ok; k++) {
-        decision_append_csv_row(buf, &g_array_index(self->decisions, DxDecision, k));
-        if (buf->len >= (1 << 16) || k + 1 == self->decisions->len) {
-            ok = fwrite(buf->str, 1, buf->len, f) == buf->len;
-            g_string_truncate(buf, 0);
-        }
-    }
-    if (ok && buf->len > 0)
-        ok = fwrite(buf->str, 1, buf->len, f) == buf->len;
-    g_string_free(buf, TRUE);
-    ok = (fflush(f) == 0) && ok;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || g_rename(tmp, path) != 0) {
-        int saved = errno;
-
-        g_unlink(tmp);
-        g_set_error(error, DX_ERROR, DX_ERROR_IO, "%s: %s", path, g_strerror(saved));
-        return FALSE;
-    }
-    return TRUE;
+    return dx_out_close(&o, TRUE, error);
 }
 
 const char *dx_decision_get_app_id(const DxDecision *self) { g_return_val_if_fail(self, NULL); return self->app_id; }

@@ -42,6 +42,7 @@ typedef struct {
     const char *reasons;          /* codes joined by ';' */
     int64_t award_fen;            /* award units after step 7 (0 when nothing was granted) */
     int64_t granted_fen;          /* charged to this fund */
+    int64_t computed_fen;         /* decisions.csv's computed_fen (not kept by a version 2 file) */
     const char *schedule;         /* "YYYY-MM-DD:fen;..." the installment lines, "" if none */
 } DxLedgerDecisionInfo;
 

@@ -30,6 +30,13 @@ typedef struct {
     int64_t granted_fen;
 } DxEnvelopeUse;
 
+/* summary.json (spec §8) from a round's tallies: @status_counts by
+ * DxStatus; @applied, @approved and @pol_granted by policy index; @use by
+ * envelope index. Keys sorted. (transfer full) */
+G_GNUC_INTERNAL char *dx_summary_json(const DxRuleset *rs, const char *approval_date, guint n_decisions,
+                                      const size_t status_counts[8], const size_t *applied, const size_t *approved,
+                                      const int64_t *pol_granted, int64_t granted, const DxEnvelopeUse *use);
+
 /* Step 7: groups, per enterprise over @order (dx_decide_batch_steps()). */
 G_GNUC_INTERNAL void dx_allocate_groups(DxDecisionList *list, const guint *order, guint n_order,
                                         const DxPriorBook *book);

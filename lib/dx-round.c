@@ -129,22 +129,31 @@ round_paid(const char *app_id, gpointer user_data)
 
 /* ---- the ledger ---- */
 
+/* The round header's params (keys sorted; envelopes in the rules' order).
+ * charged_before_fen and requested_fen are summary.json's envelope fields
+ * that the decisions cannot give back, kept so that
+ * dx_ledger_export_round() re-creates summary.json byte for byte. */
 static char *
 round_params_json(DxRound *self)
 {
     const DxRuleset *rs = self->rs;
-    GString *out = g_string_new("{\"dry_run\":false,\"envelopes\":{");
-    g_autoptr(GPtrArray) keys = g_ptr_array_new();
+    GString *out = g_string_new("{\"charged_before_fen\":{");
 
     for (guint e = 0; e < rs->n_envelopes; e++)
-        g_ptr_array_add(keys, &rs->envelopes[e]);
+        g_string_append_printf(out, "%s\"%s\":%" G_GINT64_FORMAT, e > 0 ? "," : "", rs->envelopes[e].key,
+                               self->use[e].charged_before_fen);
+    g_string_append(out, "},\"dry_run\":false,\"envelopes\":{");
     for (guint e = 0; e < rs->n_envelopes; e++)
         g_string_append_printf(out, "%s\"%s\":%" G_GINT64_FORMAT, e > 0 ? "," : "", rs->envelopes[e].key,
                                rs->envelopes[e].total_fen);
     g_string_append(out, "},\"history_sha256\":[");
     for (guint i = 0; i < self->history_hashes->len; i++)
         g_string_append_printf(out, "%s\"%s\"", i > 0 ? "," : "", (char *)g_ptr_array_index(self->history_hashes, i));
-    g_string_append_printf(out, "],\"shortfall\":\"%s\",\"total_fen\":%" G_GINT64_FORMAT "}",
+    g_string_append(out, "],\"requested_fen\":{");
+    for (guint e = 0; e < rs->n_envelopes; e++)
+        g_string_append_printf(out, "%s\"%s\":%" G_GINT64_FORMAT, e > 0 ? "," : "", rs->envelopes[e].key,
+                               self->use[e].requested_fen);
+    g_string_append_printf(out, "},\"shortfall\":\"%s\",\"total_fen\":%" G_GINT64_FORMAT "}",
                            dx_ruleset_get_shortfall(rs), rs->fund_total_fen);
     return g_string_free(out, FALSE);
 }
@@ -193,6 +202,7 @@ round_commit(DxRound *self, GError **error)
         /* what later rounds see for once, caps and groups: the award after step 7 */
         di.award_fen = d->granted_fen > 0 ? d->amount_fen : 0;
         di.granted_fen = d->granted_fen;
+        di.computed_fen = d->computed_fen;
         di.schedule = sched->str;
         if (!dx_ledger_add_decision(self->ledger, self->round_id, &di, error))
             return FALSE;
@@ -315,53 +325,36 @@ sorted_indices(const char **keys, guint n)
     return idx;
 }
 
+/* summary.json from a round's tallies; dx_ledger_export_round() calls it
+ * too, so a round and its export from the ledger are the same bytes. */
 char *
-dx_round_dup_summary_json(DxRound *self)
+dx_summary_json(const DxRuleset *rs, const char *approval_date, guint n_decisions, const size_t status_counts[8],
+                const size_t *applied, const size_t *approved, const int64_t *pol_granted, int64_t granted,
+                const DxEnvelopeUse *use)
 {
-    const DxRuleset *rs;
     GString *out;
-    size_t status_counts[8] = { 0 };
-    g_autofree size_t *applied = NULL, *approved = NULL;
-    g_autofree int64_t *pol_granted = NULL;
     g_autofree const char **env_keys = NULL, **pol_keys = NULL;
     g_autofree guint *env_order = NULL, *pol_order = NULL;
-    int64_t granted = 0;
     static const char *const status_order[] = {
         /* every status, keys sorted */
         "approved", "duplicate", "error", "incomplete", "invalid", "reduced", "rejected", "unfunded",
     };
 
-    g_return_val_if_fail(self != NULL && self->ran, NULL);
-    rs = self->rs;
-    applied = g_new0(size_t, rs->n_policies);
-    approved = g_new0(size_t, rs->n_policies);
-    pol_granted = g_new0(int64_t, rs->n_policies);
-    for (guint k = 0; k < self->list->decisions->len; k++) {
-        const DxDecision *d = &g_array_index(self->list->decisions, DxDecision, k);
-
-        status_counts[d->status]++;
-        granted += d->granted_fen;
-        if (d->policy < 0)
-            continue;
-        applied[d->policy]++;
-        approved[d->policy] += d->status == DX_STATUS_APPROVED || d->status == DX_STATUS_REDUCED;
-        pol_granted[d->policy] += d->granted_fen;
-    }
-    env_keys = g_new(const char *, rs->n_envelopes);
+    env_keys = g_new(const char *, MAX(rs->n_envelopes, 1));
     for (guint e = 0; e < rs->n_envelopes; e++)
         env_keys[e] = rs->envelopes[e].key;
-    pol_keys = g_new(const char *, rs->n_policies);
+    pol_keys = g_new(const char *, MAX(rs->n_policies, 1));
     for (guint p = 0; p < rs->n_policies; p++)
         pol_keys[p] = rs->policies[p].id;
     env_order = sorted_indices(env_keys, rs->n_envelopes);
     pol_order = sorted_indices(pol_keys, rs->n_policies);
 
     out = g_string_new("{\n  \"approval_date\": ");
-    json_string(out, self->approval_date);
-    g_string_append_printf(out, ",\n  \"decisions\": %u,\n  \"envelopes\": {", self->list->decisions->len);
+    json_string(out, approval_date);
+    g_string_append_printf(out, ",\n  \"decisions\": %u,\n  \"envelopes\": {", n_decisions);
     for (guint i = 0; i < rs->n_envelopes; i++) {
         guint e = env_order[i];
-        const DxEnvelopeUse *u = &self->use[e];
+        const DxEnvelopeUse *u = &use[e];
 
         g_string_append_printf(out, "%s\n    ", i > 0 ? "," : "");
         json_string(out, env_keys[e]);
@@ -398,6 +391,35 @@ dx_round_dup_summary_json(DxRound *self)
     }
     g_string_append(out, "}\n}\n");
     return g_string_free(out, FALSE);
+}
+
+char *
+dx_round_dup_summary_json(DxRound *self)
+{
+    const DxRuleset *rs;
+    size_t status_counts[8] = { 0 };
+    g_autofree size_t *applied = NULL, *approved = NULL;
+    g_autofree int64_t *pol_granted = NULL;
+    int64_t granted = 0;
+
+    g_return_val_if_fail(self != NULL && self->ran, NULL);
+    rs = self->rs;
+    applied = g_new0(size_t, MAX(rs->n_policies, 1));
+    approved = g_new0(size_t, MAX(rs->n_policies, 1));
+    pol_granted = g_new0(int64_t, MAX(rs->n_policies, 1));
+    for (guint k = 0; k < self->list->decisions->len; k++) {
+        const DxDecision *d = &g_array_index(self->list->decisions, DxDecision, k);
+
+        status_counts[d->status]++;
+        granted += d->granted_fen;
+        if (d->policy < 0)
+            continue;
+        applied[d->policy]++;
+        approved[d->policy] += d->status == DX_STATUS_APPROVED || d->status == DX_STATUS_REDUCED;
+        pol_granted[d->policy] += d->granted_fen;
+    }
+    return dx_summary_json(rs, self->approval_date, self->list->decisions->len, status_counts, applied, approved,
+                           pol_granted, granted, self->use);
 }
 
 /* Writes @text to @dir/@name through a temporary file and a rename. */

@@ -11,6 +11,7 @@
  */
 #include "duixian/duixian.h"
 #include "dx-round-private.h"
+#include "dx-out-private.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -18,19 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static void
-csv_uint(GString *out, uint64_t v)
-{
-    char buf[24];
-    int i = sizeof buf;
-
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    g_string_append_len(out, buf + i, (gssize)(sizeof buf - (gsize)i));
-}
 
 static gint32
 schedule_day(const DxInstallment *ins, gint32 approval_day)
@@ -103,13 +91,13 @@ dx_schedule_describe(const DxRuleset *rs, const DxDecision *d, gint32 approval_d
         dx_date_format(l[i].day, date);
         if (i > 0)
             g_string_append_c(out, ';');
-        csv_uint(out, l[i].installment);
+        dx_out_int(out, l[i].installment);
         g_string_append_c(out, '/');
-        csv_uint(out, l[i].of);
+        dx_out_int(out, l[i].of);
         g_string_append_c(out, ' ');
         g_string_append(out, date);
         g_string_append_c(out, ' ');
-        csv_uint(out, (uint64_t)l[i].amount_fen);
+        dx_out_int(out, l[i].amount_fen);
     }
 }
 
@@ -332,23 +320,6 @@ dx_schedule_build(const DxDecisionList *list, gint32 approval_day, GStringChunk 
     return b.sorted;
 }
 
-/* Minimal quoting (spec §8): only cells with a comma, quote or line break. */
-static void
-csv_cell(GString *out, const char *s)
-{
-    if (strpbrk(s, ",\"\n\r") == NULL) {
-        g_string_append(out, s);
-        return;
-    }
-    g_string_append_c(out, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            g_string_append_c(out, '"');
-        g_string_append_c(out, *s);
-    }
-    g_string_append_c(out, '"');
-}
-
 #define DX_SCHEDULE_CSV_HEADER "batch_id,date,bureau,enterprise_id,app_id,policy_id,installment,of,amount_fen,future\n"
 
 static void
@@ -356,23 +327,23 @@ schedule_append_row(GString *out, const DxScheduleLine *l)
 {
     const DxDecision *d = l->decision;
 
-    csv_cell(out, l->batch_id);
+    dx_out_cell(out, l->batch_id);
     g_string_append_c(out, ',');
     g_string_append(out, l->date);
     g_string_append_c(out, ',');
-    csv_cell(out, dx_decision_get_bureau(d));
+    dx_out_cell(out, dx_decision_get_bureau(d));
     g_string_append_c(out, ',');
-    csv_cell(out, d->enterprise_id);
+    dx_out_cell(out, d->enterprise_id);
     g_string_append_c(out, ',');
-    csv_cell(out, d->app_id);
+    dx_out_cell(out, d->app_id);
     g_string_append_c(out, ',');
-    csv_cell(out, dx_decision_get_policy_id(d));
+    dx_out_cell(out, dx_decision_get_policy_id(d));
     g_string_append_c(out, ',');
-    csv_uint(out, l->installment);
+    dx_out_int(out, l->installment);
     g_string_append_c(out, ',');
-    csv_uint(out, l->of);
+    dx_out_int(out, l->of);
     g_string_append_c(out, ',');
-    csv_uint(out, (uint64_t)l->amount_fen);   /* installments are never negative */
+    dx_out_int(out, l->amount_fen);   /* installments are never negative */
     g_string_append(out, l->future ? ",true\n" : ",false\n");
 }
 
@@ -389,35 +360,15 @@ dx_schedule_to_csv(const GArray *lines)
 gboolean
 dx_schedule_write_csv(const GArray *lines, const char *path, GError **error)
 {
-    g_autofree char *tmp = g_strdup_printf("%s.tmp-%d", path, (int)getpid());
-    g_autoptr(GString) buf = g_string_sized_new(1 << 17);
-    FILE *f = g_fopen(tmp, "wb");
-    gboolean ok = TRUE;
+    DxOutFile o;
 
-    if (f == NULL) {
-        g_set_error(error, DX_ERROR, DX_ERROR_IO, "%s: %s", path, g_strerror(errno));
+    if (!dx_out_open(&o, path, DX_SCHEDULE_CSV_HEADER, error))
         return FALSE;
+    for (guint i = 0; i < lines->len; i++) {
+        schedule_append_row(o.buf, &g_array_index(lines, DxScheduleLine, i));
+        dx_out_flush(&o, FALSE);
     }
-    g_string_append(buf, DX_SCHEDULE_CSV_HEADER);
-    for (guint i = 0; i < lines->len && ok; i++) {
-        schedule_append_row(buf, &g_array_index(lines, DxScheduleLine, i));
-        if (buf->len >= (1 << 16)) {
-            ok = fwrite(buf->str, 1, buf->len, f) == buf->len;
-            g_string_truncate(buf, 0);
-        }
-    }
-    if (ok && buf->len > 0)
-        ok = fwrite(buf->str, 1, buf->len, f) == buf->len;
-    ok = (fflush(f) == 0) && ok;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || g_rename(tmp, path) != 0) {
-        int saved = errno;
-
-        g_unlink(tmp);
-        g_set_error(error, DX_ERROR, DX_ERROR_IO, "%s: %s", path, g_strerror(saved));
-        return FALSE;
-    }
-    return TRUE;
+    return dx_out_close(&o, TRUE, error);
 }
 
 const char *dx_schedule_line_get_batch_id(const DxScheduleLine *l) { g_return_val_if_fail(l, NULL); return l->batch_id; }

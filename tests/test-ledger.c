@@ -405,7 +405,7 @@ test_ledger_refuses_other_files(void **state)
           "INSERT INTO meta VALUES ('format', 'someone-else'), ('version', '1');",
           NULL, "not a duixian ledger" },
         { "CREATE TABLE meta (key TEXT, value TEXT);"
-          "INSERT INTO meta VALUES ('format', 'duixian-ledger'), ('version', '3');",
+          "INSERT INTO meta VALUES ('format', 'duixian-ledger'), ('version', '4');",
           NULL, "newer duixian" },
         /* version 1 kept one row per decision; it is refused, not misread */
         { "CREATE TABLE meta (key TEXT, value TEXT);"
@@ -1286,6 +1286,7 @@ decode_body(const char *path, gint64 seq, GArray *out, GStringChunk *strings)
         d.reasons = g_ptr_array_index(classes, 6 * (k - 1) + 5);
         d.award_fen = (int64_t)cursor_uint(&c);
         d.granted_fen = (int64_t)cursor_uint(&c);
+        d.computed_fen = (int64_t)cursor_uint(&c);   /* format 3 */
         d.schedule = cursor_str(&c, strings);
         g_array_append_val(out, d);
     }

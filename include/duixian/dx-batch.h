@@ -7,7 +7,8 @@
  * duplicates (input order), `once` and the policy per-enterprise cap in
  * canonical order (priority desc, submitted_on asc, app_id asc, policy id
  * asc). A bad row never aborts the batch: it becomes an `invalid`
- * decision naming row, column and reason. Single owner; not thread-safe.
+ * decision naming row, column and reason. Single owner; not thread-safe
+ * (but see dx_batch_set_threads() for deciding on several threads).
  */
 #pragma once
 #if !defined(DX_INSIDE) && !defined(DX_COMPILATION)
@@ -47,6 +48,25 @@ DX_EXPORT void dx_batch_free(DxBatch *self);
  * Since: 0.1
  */
 DX_EXPORT void dx_batch_set_progress_func(DxBatch *self, DxProgressFunc func, void *user_data);
+
+/**
+ * dx_batch_set_threads:
+ * @self: a batch to which no application was added yet
+ * @n_threads: threads that decide applications: 1 (the default) decides
+ *   each on the caller's thread as it is added; 0 means one per processor
+ *
+ * With more than one thread, added applications (or, from a CSV file, their
+ * cells) are copied into blocks of 512 that worker threads parse and decide
+ * (steps 1-5) while the caller reads on;
+ * the blocks' decisions are merged in input order, so every result,
+ * decisions.csv, the round and the ledger are byte-identical to one thread.
+ * The ruleset is immutable and shared. Memory grows by a few blocks.
+ * Since: 0.1
+ */
+DX_EXPORT void dx_batch_set_threads(DxBatch *self, guint n_threads);
+
+/** dx_batch_get_threads: Returns: the number of deciding threads (1 = the caller's). Since: 0.1 */
+DX_EXPORT guint dx_batch_get_threads(const DxBatch *self);
 
 /**
  * dx_batch_add_application:

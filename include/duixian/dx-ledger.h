@@ -107,6 +107,31 @@ DX_EXPORT uint64_t dx_ledger_get_round_n_decisions(DxLedger *self, size_t index)
 DX_EXPORT int64_t dx_ledger_get_charged_fen(DxLedger *self, const char *fund_id, const char *envelope);
 
 /**
+ * dx_ledger_export_round:
+ * @self: a ledger
+ * @ruleset: the ruleset the round ran with (its sha256 must be the one the
+ *   round recorded): for the policies, the envelopes and the fund period
+ * @round_id: a round id (dx_ledger_get_round_id()), or 0 for the latest round
+ * @dir: (type filename): an existing directory
+ * @error: return location for a #GError, or %NULL
+ *
+ * Re-creates the round's decisions.csv, schedule.csv and summary.json in
+ * @dir from the ledger alone, byte for byte as dx_round_write_outputs()
+ * wrote them when the round ran (spec §8). Revocations appended after the
+ * round do not change them: they are the round as committed. Each file is
+ * replaced atomically.
+ *
+ * Returns: %TRUE; %FALSE with %DX_ERROR_LEDGER (no such round, a read
+ *   failure, or a round committed by a duixian before ledger format 3, which
+ *   did not record computed amounts), %DX_ERROR_LEDGER_CORRUPT (a body that
+ *   does not decode), %DX_ERROR_VALUE_INVALID (@ruleset is not the round's)
+ *   or %DX_ERROR_IO (a file cannot be written)
+ * Since: 0.1
+ */
+DX_EXPORT gboolean dx_ledger_export_round(DxLedger *self, DxRuleset *ruleset, int64_t round_id, const char *dir,
+                                          GError **error);
+
+/**
  * dx_ledger_dup_head_hash:
  * Returns: (transfer full): the hash of the last entry (hex), or "" when
  *   empty; record it outside the ledger to detect a truncated file; g_free()

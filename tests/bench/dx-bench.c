@@ -3,7 +3,8 @@
  * dx-bench: measures the engine, never asserts (no timed unit tests).
  *
  *   dx-bench load RULES [N]            median time of N loads of RULES
- *   dx-bench decide RULES CSV [N]      decide N applications held in memory
+ *   dx-bench decide RULES CSV [N [T]]  decide N applications held in memory
+ *                                      on T threads (default 1)
  *
  * `decide` reads the rows of CSV once into in-memory applications
  * (templates), then adds N applications to a batch cycling through them,
@@ -19,6 +20,7 @@
 
 #include "duixian/duixian.h"
 #include "dx-application-private.h"
+#include "dx-batch-private.h"
 #include "dx-csv-private.h"
 
 static int
@@ -96,8 +98,17 @@ read_templates(DxRuleset *rs, const char *csv)
     return apps;
 }
 
+static double
+cpu_s(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static int
-bench_decide(const char *rules, const char *csv, guint64 n)
+bench_decide(const char *rules, const char *csv, guint64 n, guint threads)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(DxRuleset) rs = dx_ruleset_load_file(rules, NULL, &error);
@@ -106,6 +117,7 @@ bench_decide(const char *rules, const char *csv, guint64 n)
     g_autoptr(DxDecisionList) list = NULL;
     char *ids;
     gint64 t0, t1, t2;
+    double c0, c1;
     guint64 decisions;
 
     if (rs == NULL) {
@@ -121,6 +133,8 @@ bench_decide(const char *rules, const char *csv, guint64 n)
         g_snprintf(ids + i * 32 + 16, 16, "E%014" G_GUINT64_FORMAT, i / 2);
     }
     batch = dx_batch_new(rs);
+    dx_batch_set_threads(batch, threads);
+    c0 = cpu_s();
     t0 = g_get_monotonic_time();
     for (guint64 i = 0; i < n; i++) {
         DxApplication *app = g_ptr_array_index(apps, i % apps->len);
@@ -133,12 +147,16 @@ bench_decide(const char *rules, const char *csv, guint64 n)
         }
         dx_batch_add_application(batch, app);
     }
+    dx_batch_flush(batch);   /* with threads, the last blocks belong to steps 1-5 */
     t1 = g_get_monotonic_time();
+    c1 = cpu_s();
     list = dx_batch_decide(batch);
     t2 = g_get_monotonic_time();
     decisions = dx_decision_list_get_n_items(list);
-    printf("decide %" G_GUINT64_FORMAT " applications (%u templates from %s) on one core:\n", n, apps->len, csv);
-    printf("  steps 1-5 per application: %.3f s, %.0f applications/s\n", (t1 - t0) / 1e6, n / ((t1 - t0) / 1e6));
+    printf("decide %" G_GUINT64_FORMAT " applications (%u templates from %s) on %u thread%s:\n", n, apps->len,
+           csv, threads, threads == 1 ? "" : "s");
+    printf("  steps 1-5 per application: %.3f s (CPU %.3f s), %.0f applications/s\n", (t1 - t0) / 1e6, c1 - c0,
+           n / ((t1 - t0) / 1e6));
     printf("  batch-wide steps + output order: %.3f s\n", (t2 - t1) / 1e6);
     printf("  total: %.3f s, %" G_GUINT64_FORMAT " decisions, %.0f decisions/s\n", (t2 - t0) / 1e6, decisions,
            decisions / ((t2 - t0) / 1e6));
@@ -153,7 +171,8 @@ main(int argc, char **argv)
     if (argc >= 3 && strcmp(argv[1], "load") == 0)
         return bench_load(argv[2], argc > 3 ? atoi(argv[3]) : 1000);
     if (argc >= 4 && strcmp(argv[1], "decide") == 0)
-        return bench_decide(argv[2], argv[3], argc > 4 ? g_ascii_strtoull(argv[4], NULL, 10) : 1000000);
-    fprintf(stderr, "usage: dx-bench load RULES [N] | dx-bench decide RULES CSV [N]\n");
+        return bench_decide(argv[2], argv[3], argc > 4 ? g_ascii_strtoull(argv[4], NULL, 10) : 1000000,
+                            argc > 5 ? (guint)atoi(argv[5]) : 1);
+    fprintf(stderr, "usage: dx-bench load RULES [N] | dx-bench decide RULES CSV [N [THREADS]]\n");
     return 1;
 }

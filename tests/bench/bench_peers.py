@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""duixian and the peer engines side by side, on the same decisions.
+
+usage: bench_peers.py BUILD_DIR PEERS_DIR [--n N] [--runs R] [--slow-n N] [--slow-runs R]
+                      [--threads T] [--block ROWS] [--skip ENGINE,...]
+
+PEERS_DIR is a writable copy of shared/bench/peers (the workload generator
+gen.py, the Python reference ref.py, GoRules Zen zen.js and json-rules-engine
+jre.js). Missing pieces are made there: `npm install` if node_modules is
+absent, `python3 gen.py N` if data/apps-N.* are absent (deterministic: a fixed
+seed). duixian runs tests/bench/dx-peers with rules/bench-peers-20.yaml on
+data/apps-N.csv; the peers read data/apps-N.jsonl, as their README runs them.
+
+Every engine runs 1 untimed warm-up, then R timed runs of the whole process
+(start-up, reading, deciding, writing app_id,eligible,award_fen in input
+order). Wall time is a monotonic clock around the process; CPU (user + system)
+and peak RSS come from wait4(2). Cells are medians, with the wall range.
+Every output is compared byte for byte with ref.py's. The slow peers (Zen,
+json-rules-engine: 20-30 s per run at 1,000,000) run --slow-runs times; if
+--slow-n is given they run at that N instead and the ratio is per application.
+Ratios are the peer's median over duixian's (single-threaded whole batch).
+Nothing here is a test: it measures.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def measure(argv, cwd):
+    t0 = time.monotonic()
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(proc.pid, 0)
+    wall = time.monotonic() - t0
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(argv)} failed: {err}")
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0
+
+
+def same_file(a, b):
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            x, y = fa.read(1 << 20), fb.read(1 << 20)
+            if x != y:
+                return False
+            if not x:
+                return True
+
+
+def ensure_data(peers, n):
+    if not os.path.exists(os.path.join(peers, "data", f"apps-{n}.csv")):
+        subprocess.run([sys.executable, "gen.py", str(n)], cwd=peers, check=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("build")
+    ap.add_argument("peers")
+    ap.add_argument("--n", type=int, default=1000000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--slow-n", type=int, default=0, help="N for zen/jre (default: --n)")
+    ap.add_argument("--slow-runs", type=int, default=0, help="runs for zen/jre (default: --runs)")
+    ap.add_argument("--threads", type=int, default=2, help="the threaded duixian row (default 2)")
+    ap.add_argument("--block", type=int, default=65536, help="the streamed duixian row (default 65536)")
+    ap.add_argument("--skip", default="", help="engines to leave out, e.g. zen-batch,jre")
+    args = ap.parse_args()
+    peers = os.path.abspath(args.peers)
+    n, slow_n = args.n, args.slow_n or args.n
+    slow_runs = args.slow_runs or args.runs
+    dx = os.path.abspath(os.path.join(args.build, "tests", "bench", "dx-peers"))
+    rules = os.path.join(ROOT, "rules", "bench-peers-20.yaml")
+    skip = set(filter(None, args.skip.split(",")))
+
+    if not os.path.isdir(os.path.join(peers, "node_modules")) and not {"zen-batch", "jre"} <= skip:
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=peers, check=True,
+                       stdout=subprocess.DEVNULL)
+    for size in {n, slow_n}:
+        ensure_data(peers, size)
+    os.makedirs(os.path.join(peers, "out"), exist_ok=True)
+
+    def out(name, size):
+        return os.path.join(peers, "out", f"{name}-{size}.csv")
+
+    def data(size, ext):
+        return os.path.join(peers, "data", f"apps-{size}.{ext}")
+
+    def ref(s):
+        return [sys.executable, "ref.py", data(s, "jsonl"), out("ref", s)]
+
+    engines = [
+        # name, N, runs, argv; duixian first: the ratios are over its times
+        ("duixian", n, args.runs, lambda s: [dx, rules, data(s, "csv"), out("duixian", s)]),
+        (f"duixian-t{args.threads}", n, args.runs,
+         lambda s: [dx, rules, data(s, "csv"), out(f"duixian-t{args.threads}", s), "--threads", str(args.threads)]),
+        ("duixian-stream", n, args.runs,
+         lambda s: [dx, rules, data(s, "csv"), out("duixian-stream", s), "--block", str(args.block)]),
+        ("ref", n, args.runs, ref),
+        ("zen-batch", slow_n, slow_runs,
+         lambda s: ["node", "zen.js", data(s, "jsonl"), out("zen-batch", s), "--batch", "1000"]),
+        ("jre", slow_n, slow_runs, lambda s: ["node", "jre.js", data(s, "jsonl"), out("jre", s)]),
+    ]
+    if slow_n != n:
+        engines.insert(4, ("ref", slow_n, slow_runs, ref))
+    for size in {n, slow_n}:   # the oracle's output, for the comparisons
+        if not os.path.exists(out("ref", size)):
+            subprocess.run(ref(size), cwd=peers, check=True, stderr=subprocess.DEVNULL)
+    try:
+        load = os.getloadavg()
+    except OSError:
+        load = (0, 0, 0)
+    print(f"{os.cpu_count()} cores; load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
+          f"1 warm-up + R timed runs; medians")
+    print(f"{'engine':<16} {'N':>9} {'R':>2} {'wall s':>8} {'(range)':>15} {'CPU s':>8} {'RSS MiB':>8} "
+          f"{'apps/s wall':>12} {'× wall':>7} {'× CPU':>7}  output")
+    base = {}
+    for name, size, runs, argv in engines:
+        if name in skip:
+            continue
+        cmd = argv(size)
+        measure(cmd, peers)   # warm-up, also writes the output checked below
+        results = [measure(cmd, peers) for _ in range(runs)]
+        wall = statistics.median(r[0] for r in results)
+        cpu = statistics.median(r[1] for r in results)
+        rss = statistics.median(r[2] for r in results)
+        rate = size / wall
+        if name == "duixian":
+            base = {"wall": wall / size, "cpu": cpu / size}
+        if name == "ref":
+            verdict = "the reference"
+        else:
+            verdict = "same as ref.py" if same_file(cmd[3], out("ref", size)) else "DIFFERS from ref.py"
+        xw = f"{(wall / size) / base['wall']:.1f}" if base else "-"
+        xc = f"{(cpu / size) / base['cpu']:.1f}" if base else "-"
+        rng = f"[{min(r[0] for r in results):.2f}-{max(r[0] for r in results):.2f}]"
+        print(f"{name:<16} {size:>9} {runs:>2} {wall:8.2f} {rng:>15} {cpu:8.2f} {rss:8.0f} {rate:12.0f} "
+              f"{xw:>7} {xc:>7}  {verdict}", flush=True)
+    try:
+        load = os.getloadavg()
+        print(f"load average at end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    except OSError:
+        pass
+    print("× = the engine's wall (CPU) time per application over duixian's (one thread, whole batch)")
+
+
+if __name__ == "__main__":
+    main()
