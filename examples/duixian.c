@@ -487,6 +487,7 @@ cmd_decide(int argc, char **argv)
         return EXIT_RULES;
     batch = dx_batch_new(rs);
     dx_batch_set_threads(batch, threads);
+    dx_batch_set_hash_input(batch, FALSE);   /* nothing records it: save the CPU */
     if (!read_apps(batch, apps, opts, &error)) {
         fprintf(stderr, "duixian: %s\n", error->message);
         return EXIT_INPUT;
@@ -688,6 +689,8 @@ cmd_run(int argc, char **argv)
     }
     batch = dx_batch_new(rs);
     dx_batch_set_threads(batch, threads);
+    /* the input's SHA-256 is recorded only by a committed round */
+    dx_batch_set_hash_input(batch, ledger_path != NULL && !dry_run);
     if (!read_apps(batch, apps, opts, &error)) {
         fprintf(stderr, "duixian: %s\n", error->message);
         return EXIT_INPUT;
@@ -830,6 +833,7 @@ cmd_explain(int argc, char **argv)
         return usage_error("explain: --history needs --approval-date");
     }
     batch = dx_batch_new(rs);
+    dx_batch_set_hash_input(batch, FALSE);   /* explain never commits */
     if (!read_apps(batch, apps, opts, &error)) {
         fprintf(stderr, "duixian: %s\n", error->message);
         return EXIT_INPUT;

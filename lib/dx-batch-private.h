@@ -25,6 +25,7 @@ struct _DxBatch {
     void *progress_data;
     gboolean finished;          /* decided: no more applications */
     GPtrArray *input_hashes;    /* SHA-256 hex of each input, in order */
+    gboolean skip_input_hash;   /* dx_batch_set_hash_input(FALSE): nothing will record it */
     char *input_sha256;         /* combined, made on demand */
     guint n_threads;            /* 1: decide on the caller's thread */
     GPtrArray *workers;         /* GThread*, n_threads of them when n_threads > 1 */

@@ -449,9 +449,20 @@ batch_hash_data(gpointer data)
     return g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)job->data, job->len);
 }
 
+void
+dx_batch_set_hash_input(DxBatch *self, gboolean hash)
+{
+    g_return_if_fail(self != NULL);
+    self->skip_input_hash = !hash;
+}
+
 static void
 batch_add_input_hash(DxBatch *self, char *hex_take)
 {
+    if (self->skip_input_hash) {
+        g_free(hex_take);
+        return;
+    }
     g_ptr_array_add(self->input_hashes, hex_take != NULL ? hex_take : g_strdup("unreadable"));
     g_clear_pointer(&self->input_sha256, g_free);
 }
@@ -470,6 +481,8 @@ dx_batch_add_csv_file(DxBatch *self, const char *path, const DxLoadOptions *opti
     reader = dx_csv_reader_new_file(path, opts.encoding, &opts.csv, error);
     if (reader == NULL)
         return FALSE;
+    if (self->skip_input_hash)
+        return dx_batch_read_csv(self, reader, error);
     hasher = g_thread_new("dx-hash", batch_hash_file, (gpointer)path);
     ok = dx_batch_read_csv(self, reader, error);
     batch_add_input_hash(self, g_thread_join(hasher));
@@ -511,6 +524,8 @@ dx_batch_add_csv_data(DxBatch *self, const char *data, gssize len, const char *n
     reader = dx_csv_reader_new_data(name != NULL ? name : "<csv>", data, (gsize)len, opts.encoding, &opts.csv, error);
     if (reader == NULL)
         return FALSE;
+    if (self->skip_input_hash)
+        return dx_batch_read_csv(self, reader, error);
     if (len < (1 << 20)) {
         batch_add_input_hash(self, g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, (gsize)len));
         return dx_batch_read_csv(self, reader, error);
@@ -551,7 +566,8 @@ dx_batch_add_yaml_file(DxBatch *self, const char *path, const DxLoadOptions *opt
         g_set_error(error, DX_ERROR, DX_ERROR_IO, "%s: %s", path, io_error->message);
         return FALSE;
     }
-    batch_add_input_hash(self, g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len));
+    if (!self->skip_input_hash)
+        batch_add_input_hash(self, g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len));
     return dx_batch_read_yaml(self, path, data, len, &opts, error);
 }
 
@@ -566,7 +582,8 @@ dx_batch_add_yaml_data(DxBatch *self, const char *data, gssize len, const char *
     dx_load_options_resolve(options, &opts);
     if (len < 0)
         len = (gssize)strlen(data);
-    batch_add_input_hash(self, g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, (gsize)len));
+    if (!self->skip_input_hash)
+        batch_add_input_hash(self, g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, (gsize)len));
     return dx_batch_read_yaml(self, name != NULL ? name : "<yaml>", data, (gsize)len, &opts, error);
 }
 

@@ -875,6 +875,27 @@ test_decide_enum_strings(void **state)
     }
 }
 
+/* The input's SHA-256, which a round records in the ledger, is computed by
+ * default and can be switched off by callers that record nothing. The
+ * expected digest was computed with Python's hashlib over the same bytes. */
+static void
+test_decide_input_hash(void **state)
+{
+    static const char csv[] = "app_id,enterprise_id,submitted_on\nA1,E1,2022-05-01\n";
+    Fixture *f = *state;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DxBatch) with_hash = dx_batch_new(f->rs);
+    g_autoptr(DxBatch) without = dx_batch_new(f->rs);
+
+    assert_true(dx_batch_add_csv_data(with_hash, csv, -1, "h.csv", NULL, &error));
+    assert_string_equal(dx_batch_get_input_sha256(with_hash),
+                        "3a8e14b3f975d1a463f223e9a4906bb59b86e76b35aee5e713f97cab62bbda76");
+    dx_batch_set_hash_input(without, FALSE);
+    assert_true(dx_batch_add_csv_data(without, csv, -1, "h.csv", NULL, &error));
+    assert_string_equal(dx_batch_get_input_sha256(without), "");
+    assert_int_equal(dx_batch_get_n_rows(without), 1);
+}
+
 int
 main(void)
 {
@@ -892,6 +913,7 @@ main(void)
         cmocka_unit_test(test_decide_batch_decide_twice),
         cmocka_unit_test(test_decide_list_getters),
         cmocka_unit_test(test_decide_enum_strings),
+        cmocka_unit_test(test_decide_input_hash),
     };
 
     return cmocka_run_group_tests_name("decide", tests, setup, teardown);

@@ -110,6 +110,8 @@ peers_batch(DxRuleset *rs, guint threads)
 {
     DxBatch *b = dx_batch_new(rs);
 
+    dx_batch_set_hash_input(b, FALSE);   /* nothing records the input's hash here */
+
     dx_batch_set_threads(b, threads);
     return b;
 }
