@@ -13,6 +13,7 @@
  * quoting); this is not a general JSON or CSV reader.
  */
 #include "duixian/duixian.h"
+#include "dx-num-private.h"
 #include "dx-ruleset-private.h"
 
 #include <errno.h>
@@ -189,6 +190,22 @@ report_count_cmp(gconstpointer a, gconstpointer b)
 }
 
 /* A horizontal bar chart: @n bars, each one value (fen or a count). */
+/* Chart geometry in whole tenths of a pixel, computed with integers (no
+ * floating point in the library): @span px scaled by @v / @max. */
+static int64_t
+report_tenths(int64_t span, int64_t v, int64_t max)
+{
+    return (int64_t)((dx_i128)span * 10 * MAX(v, 0) / MAX(max, 1));
+}
+
+/* "N.D" pixels from tenths (never negative here). */
+static const char *
+report_px(char buf[32], int64_t tenths)
+{
+    g_snprintf(buf, 32, "%" G_GINT64_FORMAT ".%d", tenths / 10, (int)(tenths % 10));
+    return buf;
+}
+
 static void
 report_hbars(GString *out, const char *id, const char *const *labels, const int64_t *values, guint n, gboolean money,
              const char *color)
@@ -201,15 +218,17 @@ report_hbars(GString *out, const char *id, const char *const *labels, const int6
     g_string_append_printf(out, "<svg id=\"%s\" class=\"chart\" viewBox=\"0 0 %u %u\" width=\"%u\" height=\"%u\" role=\"img\">\n",
                            id, w, h, w, h);
     for (guint i = 0; i < n; i++) {
-        double bw = (double)(w - lw - 120) * (double)values[i] / (double)max;
+        int64_t bw = report_tenths(w - lw - 120, values[i], max);
+        char b1[32], b2[32];
         g_autofree char *v = money ? report_wan(values[i]) : g_strdup_printf("%" G_GINT64_FORMAT, values[i]);
 
         g_string_append_printf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\">", lw - 8, i * row + 22);
         report_esc(out, labels[i]);
-        g_string_append_printf(out, "</text><rect class=\"bar\" x=\"%u\" y=\"%u\" width=\"%.1f\" height=\"18\" fill=\"%s\" "
+        g_string_append_printf(out, "</text><rect class=\"bar\" x=\"%u\" y=\"%u\" width=\"%s\" height=\"18\" fill=\"%s\" "
                                     "data-%s=\"%" G_GINT64_FORMAT "\"/>"
-                                    "<text x=\"%.1f\" y=\"%u\">%s</text>\n",
-                               lw, i * row + 8, bw, color, money ? "fen" : "count", values[i], lw + bw + 6, i * row + 22, v);
+                                    "<text x=\"%s\" y=\"%u\">%s</text>\n",
+                               lw, i * row + 8, report_px(b1, bw), color, money ? "fen" : "count", values[i],
+                               report_px(b2, (int64_t)(lw + 6) * 10 + bw), i * row + 22, v);
     }
     g_string_append(out, "</svg>\n");
 }
@@ -411,7 +430,8 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
                            rs->n_envelopes * 40 + 10, rs->n_envelopes * 40 + 10);
     for (guint k = 0; k < rs->n_envelopes; k++) {
         int64_t tot = 0, before = 0, gr = 0, left = 0;
-        double x = 160, scale;
+        int64_t x = 1600;   /* tenths of a pixel */
+        char b1[32], b2[32];
 
         if (report_json_object(strstr(summary, "\"envelopes\""), rs->envelopes[k].key, &p, &e)) {
             tot = report_json_int(p, e, "total");
@@ -419,7 +439,6 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
             gr = report_json_int(p, e, "granted");
             left = report_json_int(p, e, "remaining");
         }
-        scale = 560.0 / (double)MAX(rs->fund_total_fen, 1);
         g_string_append_printf(out, "<g class=\"envelope\" data-key=\"%s\" data-total-fen=\"%" G_GINT64_FORMAT "\">"
                                     "<text x=\"152\" y=\"%u\" text-anchor=\"end\">",
                                rs->envelopes[k].key, tot, k * 40 + 26);
@@ -430,18 +449,19 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
             const char *cls[3] = { "before", "granted", "remaining" }, *fill[3] = { "#999", "#c33", "#dde" };
 
             for (int j = 0; j < 3; j++) {
-                double w = (double)MAX(parts[j], 0) * scale;
+                int64_t w = report_tenths(560, parts[j], rs->fund_total_fen);
 
-                g_string_append_printf(out, "<rect class=\"%s\" x=\"%.1f\" y=\"%u\" width=\"%.1f\" height=\"24\" fill=\"%s\" "
+                g_string_append_printf(out, "<rect class=\"%s\" x=\"%s\" y=\"%u\" width=\"%s\" height=\"24\" fill=\"%s\" "
                                             "data-fen=\"%" G_GINT64_FORMAT "\"/>",
-                                       cls[j], x, k * 40 + 8, w, fill[j], parts[j]);
+                                       cls[j], report_px(b1, x), k * 40 + 8, report_px(b2, w), fill[j], parts[j]);
                 x += w;
             }
         }
         {
             g_autofree char *gs = report_wan(gr), *ls = report_wan(left);
 
-            g_string_append_printf(out, "<text x=\"%.1f\" y=\"%u\">本轮 %s / 剩余 %s</text></g>\n", x + 6, k * 40 + 26, gs, ls);
+            g_string_append_printf(out, "<text x=\"%s\" y=\"%u\">本轮 %s / 剩余 %s</text></g>\n", report_px(b1, x + 60),
+                                   k * 40 + 26, gs, ls);
         }
     }
     g_string_append(out, "</svg>\n");
@@ -479,18 +499,19 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
                                cw, ch + 40, cw, ch + 40);
         for (int i = 0; i <= n_months; i++) {
             int64_t v = i < n_months ? month_fen[i] : after_period;
-            double h = (double)(ch - 30) * (double)v / (double)max;
+            int64_t h = report_tenths(ch - 30, v, max), top = (int64_t)ch * 10 - h;
+            char b1[32], b2[32];
             guint x = 30 + (guint)i * (bw + 8);
             g_autofree char *label = i < n_months ? g_strdup_printf("%d-%02d", y0 + (m0 - 1 + i) / 12, (m0 - 1 + i) % 12 + 1)
                                                   : g_strdup("期后");
             g_autofree char *vs = report_wan(v);
 
-            g_string_append_printf(out, "<rect class=\"month\" data-month=\"%s\" data-fen=\"%" G_GINT64_FORMAT "\" x=\"%u\" y=\"%.1f\" "
-                                        "width=\"%u\" height=\"%.1f\" fill=\"%s\"/>",
-                                   label, v, x, (double)ch - h, bw, h, i < n_months ? "#c33" : "#e9a");
+            g_string_append_printf(out, "<rect class=\"month\" data-month=\"%s\" data-fen=\"%" G_GINT64_FORMAT "\" x=\"%u\" y=\"%s\" "
+                                        "width=\"%u\" height=\"%s\" fill=\"%s\"/>",
+                                   label, v, x, report_px(b1, top), bw, report_px(b2, h), i < n_months ? "#c33" : "#e9a");
             if (v > 0)
-                g_string_append_printf(out, "<text x=\"%u\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", x + bw / 2,
-                                       (double)ch - h - 4, vs);
+                g_string_append_printf(out, "<text x=\"%u\" y=\"%s\" text-anchor=\"middle\">%s</text>", x + bw / 2,
+                                       report_px(b1, top - 40), vs);
             g_string_append_printf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%s</text>\n", x + bw / 2, ch + 16,
                                    label);
         }
