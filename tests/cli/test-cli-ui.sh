@@ -8,32 +8,10 @@
 set -u
 DX=$1 SRC=$2
 RULES=$SRC/rules/wuchang-2022.yaml APPS=$SRC/examples/applications-2022.csv
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
+. "$SRC/tests/cli/tap.sh"
 
-ok() {   # ok DESCRIPTION COMMAND...
-    desc=$1; shift
-    n=$((n + 1))
-    if "$@" >"$tmp/last.out" 2>"$tmp/last.err"; then
-        echo "ok $n - $desc"
-    else
-        echo "not ok $n - $desc"; sed 's/^/# /' "$tmp/last.out" "$tmp/last.err" | head -20
-        failed=$((failed + 1))
-    fi
-}
 
-exit_code() {   # exit_code EXPECTED COMMAND...
-    want=$1; shift
-    "$@" >"$tmp/ec.out" 2>"$tmp/ec.err"
-    got=$?
-    [ "$got" = "$want" ] || { echo "exit $got, wanted $want" >&2; cat "$tmp/ec.err" >&2; return 1; }
-}
 
-has() {   # has FILE TEXT...: every TEXT occurs in FILE
-    f=$1; shift
-    for t in "$@"; do grep -qF -- "$t" "$f" || { echo "missing: $t" >&2; return 1; }; done
-}
 
 ok "the round" exit_code 0 "$DX" run "$RULES" "$APPS" --approval-date 2022-06-30 --out "$tmp/r"
 reduced=$(awk -F, '$5 == "reduced" && $8 ~ /capped/ && $8 ~ /rationed/ { print $1; exit }' "$tmp/r/decisions.csv")

@@ -6,27 +6,9 @@
 set -u
 DX=$1 SRC=$2
 RULES=$SRC/rules/wuchang-2022.yaml APPS=$SRC/examples/applications-2022.csv
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
+. "$SRC/tests/cli/tap.sh"
 
-ok() {   # ok DESCRIPTION COMMAND...  (passes when the command succeeds)
-    desc=$1; shift
-    n=$((n + 1))
-    if "$@" >"$tmp/last.out" 2>"$tmp/last.err"; then
-        echo "ok $n - $desc"
-    else
-        echo "not ok $n - $desc"; sed 's/^/# /' "$tmp/last.out" "$tmp/last.err" | head -20
-        failed=$((failed + 1))
-    fi
-}
 
-exit_code() {   # exit_code EXPECTED COMMAND...
-    want=$1; shift
-    "$@" >"$tmp/ec.out" 2>"$tmp/ec.err"
-    got=$?
-    [ "$got" = "$want" ] || { echo "exit $got, wanted $want" >&2; cat "$tmp/ec.err" >&2; return 1; }
-}
 
 json_field() {   # json_field FILE KEY: an integer at the top level of summary.json
     python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"

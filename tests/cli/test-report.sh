@@ -13,20 +13,8 @@ if [ -z "$CHROMIUM" ]; then
     echo "1..0 # SKIP chromium is not installed"
     exit 0
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
+. "$SRC/tests/cli/tap.sh"
 
-ok() {   # ok DESCRIPTION COMMAND...
-    desc=$1; shift
-    n=$((n + 1))
-    if "$@" >"$tmp/last.out" 2>"$tmp/last.err"; then
-        echo "ok $n - $desc"
-    else
-        echo "not ok $n - $desc"; sed 's/^/# /' "$tmp/last.out" "$tmp/last.err" | head -30
-        failed=$((failed + 1))
-    fi
-}
 
 dump() {   # dump HTML DOM_OUT LOG
     timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
