@@ -174,14 +174,17 @@ static void
 block_merge(DxDecisionList *to, const DxDecisionList *from)
 {
     const DxRuleset *rs = to->rs;
-    guint r0 = to->reasons->len, v0 = to->values->len, d0;
+    guint r0 = to->reasons->len, v0 = to->values->len, b0 = to->big->len, d0;
 
     g_array_append_vals(to->values, from->values->data, from->values->len);
+    g_array_append_vals(to->big, from->big->data, from->big->len);
     for (guint i = v0; i < to->values->len; i++) {
-        DxValue *v = &g_array_index(to->values, DxValue, i);
+        DxKeptValue *v = &g_array_index(to->values, DxKeptValue, i);
 
         if (v->type == DX_TYPE_TEXT)
-            v->u.t.s = dx_decision_list_intern(to, v->u.t.s, v->u.t.len);
+            v->u.s = dx_decision_list_intern(to, v->u.s, v->len);
+        else if (v->big)
+            v->u.index += b0;
     }
     g_array_append_vals(to->reasons, from->reasons->data, from->reasons->len);
     for (guint i = r0; i < to->reasons->len; i++) {

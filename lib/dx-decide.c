@@ -87,16 +87,6 @@ dx_clause_shape(const DxClause *c)
 }
 
 static void
-keep_value(DxDecisionList *list, const DxValue *v)
-{
-    DxValue copy = *v;
-
-    if (copy.type == DX_TYPE_TEXT)
-        copy.u.t.s = dx_decision_list_intern(list, v->u.t.s, v->u.t.len);
-    g_array_append_val(list->values, copy);
-}
-
-static void
 record_clause_values(DxDecisionList *list, const DxClause *c, DxEvalCtx *ctx, DxReason *r)
 {
     const DxExprNode *root = c->expr;
@@ -107,13 +97,16 @@ record_clause_values(DxDecisionList *list, const DxClause *c, DxEvalCtx *ctx, Dx
     case DX_CLAUSE_COMPARE:
         if (dx_expr_eval(root->children[0], ctx, &v) != DX_EVAL_OK)
             break;
-        keep_value(list, &v);
-        if (root->children[1]->kind != DX_NODE_LIST && dx_expr_eval(root->children[1], ctx, &v) == DX_EVAL_OK)
-            keep_value(list, &v);
+        dx_decision_list_keep_value(list, &v);
+        /* a list or a constant is read back from the tree when explained:
+         * keeping a copy per rejection would double what a batch holds */
+        if (root->children[1]->kind != DX_NODE_LIST && root->children[1]->kind != DX_NODE_CONST &&
+            dx_expr_eval(root->children[1], ctx, &v) == DX_EVAL_OK)
+            dx_decision_list_keep_value(list, &v);
         break;
     case DX_CLAUSE_FLAG:
         if (dx_expr_eval(root->kind == DX_NODE_FIELD ? root : root->children[0], ctx, &v) == DX_EVAL_OK)
-            keep_value(list, &v);
+            dx_decision_list_keep_value(list, &v);
         break;
     case DX_CLAUSE_GENERIC:
         for (guint i = 0; i < c->n_slots; i++) {
@@ -122,7 +115,7 @@ record_clause_values(DxDecisionList *list, const DxClause *c, DxEvalCtx *ctx, Dx
 
             field.kind = DX_NODE_FIELD;
             field.slot = c->slots[i];
-            keep_value(list, dx_expr_eval(&field, ctx, &v) == DX_EVAL_OK ? &v : &none);
+            dx_decision_list_keep_value(list, dx_expr_eval(&field, ctx, &v) == DX_EVAL_OK ? &v : &none);
         }
         break;
     }

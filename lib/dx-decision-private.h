@@ -52,18 +52,43 @@ struct _DxDecision {
     guint32 n_reasons;
 };
 
+/* One actual value behind a failed clause, packed to half a DxValue: a
+ * batch of a million rejections keeps a million of these. A rational
+ * whose terms do not both fit in 64 bits is kept whole in the list's
+ * `big` array and referred to by index (`big` set). */
+typedef struct {
+    guint8 type;                  /* DxType */
+    guint8 elem;
+    guint8 big;
+    guint32 len;                  /* TEXT */
+    union {
+        gint64 q[2];              /* NUMBER, MONEY: num, den */
+        gint64 index;             /* big: index into list->big */
+        gboolean b;
+        gint32 date;
+        const char *s;            /* TEXT, in the list's chunk */
+    } u;
+} DxKeptValue;
+
 struct _DxDecisionList {
     gint ref_count;
     DxRuleset *rs;                /* (owned ref) */
     GArray *decisions;            /* DxDecision */
     GArray *reasons;              /* DxReason */
     GStringChunk *strings;
-    GArray *values;               /* DxValue: the actual values behind failed clauses */
+    GArray *values;               /* DxKeptValue: the actual values behind failed clauses */
+    GArray *big;                  /* DxRat: kept values too large to pack */
     gboolean sealed;
 };
 
+/* Appends @v to @list->values (text copied into the list's chunk). */
+G_GNUC_INTERNAL void dx_decision_list_keep_value(DxDecisionList *list, const DxValue *v);
+/* Kept values [@first, @first + @n) unpacked into a new array (g_free). */
+G_GNUC_INTERNAL DxValue *dx_decision_list_dup_values(const DxDecisionList *list, guint first, guint n);
+
 /* How a failed clause is explained (dx-explain.c), by the shape of its tree:
- * DX_CLAUSE_COMPARE   <field> <op> <x>: values = the field's, then x's (unless x is a list)
+ * DX_CLAUSE_COMPARE   <field> <op> <x>: values = the field's, then x's (unless x is a list
+ *                     or a constant, which are read from the tree)
  * DX_CLAUSE_FLAG      <field> or not <field>: values = the field's
  * DX_CLAUSE_GENERIC   anything else: values = one per field the clause reads
  *                     (type DX_TYPE_NONE where the field is missing) */

@@ -26,7 +26,8 @@ dx_decision_list_new(DxRuleset *rs)
     list->decisions = g_array_sized_new(FALSE, FALSE, sizeof(DxDecision), 1024);
     list->reasons = g_array_sized_new(FALSE, FALSE, sizeof(DxReason), 1024);
     list->strings = g_string_chunk_new(64 * 1024);
-    list->values = g_array_new(FALSE, FALSE, sizeof(DxValue));
+    list->values = g_array_new(FALSE, FALSE, sizeof(DxKeptValue));
+    list->big = g_array_new(FALSE, FALSE, sizeof(DxRat));
     return list;
 }
 
@@ -47,6 +48,7 @@ dx_decision_list_unref(DxDecisionList *self)
     g_array_unref(self->reasons);
     g_string_chunk_free(self->strings);
     g_array_unref(self->values);
+    g_array_unref(self->big);
     dx_ruleset_unref(self->rs);
     g_free(self);
 }
@@ -86,6 +88,79 @@ void
 dx_decision_clear_reasons(DxDecision *d)
 {
     d->n_reasons = 0;
+}
+
+void
+dx_decision_list_keep_value(DxDecisionList *list, const DxValue *v)
+{
+    DxKeptValue k = { 0 };
+
+    k.type = v->type;
+    k.elem = v->elem;
+    switch ((DxType)v->type) {
+    case DX_TYPE_NUMBER:
+    case DX_TYPE_MONEY:
+        if (v->u.r.num >= G_MININT64 && v->u.r.num <= G_MAXINT64 && v->u.r.den <= G_MAXINT64) {
+            k.u.q[0] = (gint64)v->u.r.num;
+            k.u.q[1] = (gint64)v->u.r.den;
+        } else {
+            k.big = 1;
+            k.u.index = list->big->len;
+            g_array_append_val(list->big, v->u.r);
+        }
+        break;
+    case DX_TYPE_BOOL:
+        k.u.b = v->u.b;
+        break;
+    case DX_TYPE_DATE:
+        k.u.date = v->u.date;
+        break;
+    case DX_TYPE_TEXT:
+        k.u.s = dx_decision_list_intern(list, v->u.t.s, v->u.t.len);
+        k.len = v->u.t.len;
+        break;
+    default:
+        break;
+    }
+    g_array_append_val(list->values, k);
+}
+
+DxValue *
+dx_decision_list_dup_values(const DxDecisionList *list, guint first, guint n)
+{
+    DxValue *out = g_new0(DxValue, MAX(n, 1));
+
+    for (guint i = 0; i < n; i++) {
+        const DxKeptValue *k = &g_array_index(list->values, DxKeptValue, first + i);
+        DxValue *v = &out[i];
+
+        v->type = k->type;
+        v->elem = k->elem;
+        switch ((DxType)k->type) {
+        case DX_TYPE_NUMBER:
+        case DX_TYPE_MONEY:
+            if (k->big) {
+                v->u.r = g_array_index(list->big, DxRat, k->u.index);
+            } else {
+                v->u.r.num = k->u.q[0];
+                v->u.r.den = k->u.q[1];
+            }
+            break;
+        case DX_TYPE_BOOL:
+            v->u.b = k->u.b;
+            break;
+        case DX_TYPE_DATE:
+            v->u.date = k->u.date;
+            break;
+        case DX_TYPE_TEXT:
+            v->u.t.s = k->u.s;
+            v->u.t.len = k->len;
+            break;
+        default:
+            break;
+        }
+    }
+    return out;
 }
 
 const char *

@@ -111,6 +111,8 @@ dx_explain_clause_values(const DxRuleset *rs, const DxClause *c, const DxValue *
                 explain_value(buf, &rhs->children[i]->value, FALSE);
             }
             g_string_append_c(buf, ']');
+        } else if (rhs->kind == DX_NODE_CONST) {
+            explain_value(buf, &rhs->value, pct);
         } else if (n_vals >= 2) {
             explain_value(buf, &vals[1], pct);
         }
@@ -141,7 +143,9 @@ dx_explain_clause_values(const DxRuleset *rs, const DxClause *c, const DxValue *
 static char *
 explain_clause(const DxRuleset *rs, const DxDecisionList *list, const DxClause *c, const DxReason *r, gboolean en)
 {
-    return dx_explain_clause_values(rs, c, &g_array_index(list->values, DxValue, r->a), (guint)r->b, en);
+    g_autofree DxValue *vals = dx_decision_list_dup_values(list, (guint)r->a, (guint)r->b);
+
+    return dx_explain_clause_values(rs, c, vals, (guint)r->b, en);
 }
 
 char *

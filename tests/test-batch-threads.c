@@ -159,6 +159,25 @@ test_generated_50000(void **state)
     check_same(rs, csv);
 }
 
+/* Failed clauses keep their actual values, packed; a value too large to
+ * pack is kept whole in a side array, which each block has its own of until
+ * it is merged. Every row here fails with a different such value, across
+ * several blocks, so a merged index that pointed at the wrong one would
+ * show the wrong number in some sentence. */
+static void
+test_huge_values(void **state)
+{
+    g_autoptr(DxRuleset) rs = load_rules();
+    GString *csv = g_string_new("app_id,enterprise_id,policy,submitted_on,注册地,institution_type,office_area\n");
+    g_autofree char *text = NULL;
+
+    (void)state;
+    for (guint i = 0; i < 3000; i++)   /* office_area > 0 fails */
+        g_string_append_printf(csv, "H%05u,E%u,FIN-BUY,2022-06-01,武昌区,银行,-12345678901234567890%04u.5\n", i, i, i);
+    text = g_string_free(csv, FALSE);
+    check_same(rs, text);
+}
+
 /* A whole round: the decisions after rationing, the schedule and the summary. */
 static char *
 round_files(DxRuleset *rs, const char *csv, guint threads)
@@ -216,6 +235,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_example_batch),
         cmocka_unit_test(test_generated_50000),
+        cmocka_unit_test(test_huge_values),
         cmocka_unit_test(test_round),
         cmocka_unit_test(test_defaults_and_free),
     };

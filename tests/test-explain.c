@@ -106,7 +106,15 @@ static const char rules_yaml[] =
     "    name: 人均奖励\n"
     "    bureau: commerce\n"
     "    basis: 人均\n"
-    "    award: revenue / x\n";
+    "    award: revenue / x\n"
+    "  - id: BIGX\n"
+    "    name: 系数条款\n"
+    "    bureau: commerce\n"
+    "    basis: 系数\n"
+    "    eligible:\n"
+    "      - 系数不超过1: x <= 1\n"
+    "      - 收入不低于实缴: revenue >= paid_in_capital\n"
+    "    award: {fixed: 1万元}\n";
 
 static int
 setup(void **state)
@@ -339,7 +347,10 @@ static const char apps_csv[] =
     /* 20: GROW with every clause false: percent, integer and list details */
     "GF,E16,2022-05-01,GROW,江岸区,,5%,30,,,\n"
     /* 21: a ragged row */
-    "RG,E17,2022-05-01,GROW\n";
+    "RG,E17,2022-05-01,GROW\n"
+    /* 22: failed clauses keep their values packed; this x does not fit in
+     * 64 bits and is kept whole; the second clause compares two fields */
+    "BX,E18,2022-05-01,BIGX,,1万元,,,,5000元,123456789012345678901.5\n";
 
 static void
 test_explain_sentences(void **state)
@@ -381,6 +392,8 @@ test_explain_sentences(void **state)
         { "GF", "GROW", DX_REASON_CLAUSE_FAILED, 1, { "不满足「规模达标」", "从业人数为 30", "≥ 50" } },
         { "GF", "GROW", DX_REASON_CLAUSE_FAILED, 2, { "不满足「本区或邻区」", "江岸区", "武昌区", "洪山区" } },
         { "RG", "GROW", DX_REASON_INVALID_FIELD, 0, { "第 21 行" } },
+        { "BX", "BIGX", DX_REASON_CLAUSE_FAILED, 0, { "不满足「系数不超过1」", "系数为 123456789012345678901.5", "≤ 1" } },
+        { "BX", "BIGX", DX_REASON_CLAUSE_FAILED, 1, { "营业收入为 5,000元", "要求 ≥ 1万元" } },
     };
     g_autoptr(DxDecisionList) list = decide_csv(*state, apps_csv);
 
@@ -414,6 +427,7 @@ test_explain_statuses_of_the_cases(void **state)
     static const char expected[] =
         "app_id,enterprise_id,policy_id,bureau,status,computed_fen,granted_fen,reasons\n"
         "AZ,E8,ZERO,commerce,rejected,0,0,award_zero\n"
+        "BX,E18,BIGX,commerce,rejected,0,0,clause_failed;clause_failed\n"
         "CF,E1,FIN-HQ,finance,rejected,0,0,clause_failed;clause_failed;clause_failed\n"
         "CF,E7,FIN-HQ,finance,duplicate,0,0,duplicate_app_id\n"
         "CP,E3,FIN-HQ,finance,reduced,600000000,500000000,award_formula;capped\n"
