@@ -57,25 +57,27 @@ peers_write(Peers *p, DxDecisionList *list, gboolean check_order, GError **error
     size_t n = dx_decision_list_get_n_items(list);
     gboolean sorted = TRUE;
 
-    g_ptr_array_set_size(p->order, 0);
-    for (size_t i = 0; i < n; i++) {
-        const DxDecision *d = dx_decision_list_get_item(list, i);
+    /* app_id order is input order when ids are generated in order: then
+     * the list is written as it is, with no array of a million pointers */
+    for (size_t i = 1; i < n && sorted; i++) {
+        const DxDecision *a = dx_decision_list_get_item(list, i - 1), *b = dx_decision_list_get_item(list, i);
 
-        if (i > 0 && cmp_row(&p->order->pdata[i - 1], &d) >= 0)
-            sorted = FALSE;
-        g_ptr_array_add(p->order, (gpointer)d);
+        sorted = cmp_row(&a, &b) < 0;
     }
-    if (!sorted)   /* app_id order is input order when ids are generated in order */
+    g_ptr_array_set_size(p->order, 0);
+    for (size_t i = 0; i < n && !sorted; i++)
+        g_ptr_array_add(p->order, (gpointer)dx_decision_list_get_item(list, i));
+    if (!sorted)
         qsort(p->order->pdata, n, sizeof(gpointer), cmp_row);
     for (size_t i = 0; i < n; i++) {
-        const DxDecision *d = p->order->pdata[i];
+        const DxDecision *d = sorted ? dx_decision_list_get_item(list, i) : p->order->pdata[i];
         DxStatus st = dx_decision_get_status(d);
         const char *id = dx_decision_get_app_id(d);
         gboolean eligible = st == DX_STATUS_APPROVED || st == DX_STATUS_REDUCED ||
                             (st == DX_STATUS_REJECTED && dx_decision_get_n_reasons(d) > 0 &&
                              dx_decision_get_reason_code(d, 0) == DX_REASON_AWARD_ZERO);
 
-        if (i > 0 && dx_decision_get_row(d) == dx_decision_get_row(p->order->pdata[i - 1])) {
+        if (i > 0 && !sorted && dx_decision_get_row(d) == dx_decision_get_row(p->order->pdata[i - 1])) {
             g_set_error(error, DX_ERROR, DX_ERROR_INPUT_INVALID, "line %" G_GUINT64_FORMAT
                         ": more than one decision (a row without its policy?)", dx_decision_get_row(d));
             return FALSE;
