@@ -336,13 +336,13 @@ dx_allocate_settle(DxDecisionList *list)
 
         if (d->status != DX_STATUS_PENDING)
             continue;
-        d->computed_fen = dx_apply_share(d->award_fen, rs->policies[d->policy].fund_share);
+        d->computed = TRUE;
         if (d->amount_fen <= 0 || d->charged_fen <= 0) {
             d->status = DX_STATUS_REJECTED;   /* cut to 0 in steps 5-8; the cause is in the reasons */
             d->granted_fen = 0;
         } else if (d->granted_fen == 0) {
             d->status = DX_STATUS_UNFUNDED;
-        } else if (d->granted_fen == d->computed_fen) {
+        } else if (d->granted_fen == dx_decision_computed_fen(rs, d)) {
             d->status = DX_STATUS_APPROVED;
         } else {
             d->status = DX_STATUS_REDUCED;

@@ -105,8 +105,7 @@ record_clause_values(DxDecisionList *list, const DxClause *c, DxEvalCtx *ctx, Dx
             dx_decision_list_keep_value(list, &v);
         break;
     case DX_CLAUSE_FLAG:
-        if (dx_expr_eval(root->kind == DX_NODE_FIELD ? root : root->children[0], ctx, &v) == DX_EVAL_OK)
-            dx_decision_list_keep_value(list, &v);
+        /* nothing: a failed `flag` means it was false, `not flag` true */
         break;
     case DX_CLAUSE_GENERIC:
         for (guint i = 0; i < c->n_slots; i++) {
@@ -599,11 +598,11 @@ dx_decide_settle(DxDecisionList *list)
         if (d->status != DX_STATUS_PENDING)
             continue;
         share = rs->policies[d->policy].fund_share;
-        d->computed_fen = dx_apply_share(d->award_fen, share);
+        d->computed = TRUE;
         d->granted_fen = d->amount_fen > 0 ? dx_apply_share(d->amount_fen, share) : 0;
         if (d->granted_fen == 0)
             d->status = DX_STATUS_REJECTED;
-        else if (d->granted_fen == d->computed_fen)
+        else if (d->granted_fen == dx_apply_share(d->award_fen, share))
             d->status = DX_STATUS_APPROVED;
         else
             d->status = DX_STATUS_REDUCED;

@@ -30,6 +30,7 @@ typedef struct {
 } DxReason;
 
 struct _DxDecision {
+    /* 104 bytes: a batch holds one per decision */
     const DxDecisionList *list;   /* set when the list is sealed */
     const char *app_id;           /* in the list's chunk; "" if none */
     const char *enterprise_id;    /* "" if none */
@@ -37,20 +38,23 @@ struct _DxDecision {
     gint32 policy;                /* index, or -1 */
     gint32 submitted_on;          /* days; valid when the row had one */
     guint32 enterprise;           /* interned index, set by the batch-wide steps */
-    DxStatus status;
-    guint8 matching;              /* from an application without `policy` */
-    guint8 clauses_ok;            /* passed window and clauses (true or unknown) */
-    guint8 dropped;               /* removed before output (matching + once_only, duplicates' extras) */
+    guint32 reason_first;
+    guint8 status;                /* DxStatus, or DX_STATUS_PENDING */
+    guint8 matching : 1;          /* from an application without `policy` */
+    guint8 clauses_ok : 1;        /* passed window and clauses (true or unknown) */
+    guint8 dropped : 1;           /* removed before output (matching + once_only, duplicates' extras) */
+    guint8 computed : 1;          /* settled with an award: computed_fen = award_fen × fund_share,
+                                   * made when asked (dx_decision_computed_fen()), not stored */
+    guint32 n_reasons;
     guint64 row;                  /* source line */
     guint64 seq;                  /* input order of the row */
     int64_t award_fen;            /* step 4, rounded, before fund_share; 0 if none */
     int64_t amount_fen;           /* after steps 5-8 so far, before fund_share */
-    int64_t computed_fen;
     int64_t granted_fen;
     int64_t charged_fen;          /* step 8: amount × fund_share (a round's request) */
-    guint32 reason_first;
-    guint32 n_reasons;
 };
+
+G_STATIC_ASSERT(sizeof(struct _DxDecision) == 104);
 
 /* One actual value behind a failed clause, packed to half a DxValue: a
  * batch of a million rejections keeps a million of these. A rational
@@ -89,7 +93,7 @@ G_GNUC_INTERNAL DxValue *dx_decision_list_dup_values(const DxDecisionList *list,
 /* How a failed clause is explained (dx-explain.c), by the shape of its tree:
  * DX_CLAUSE_COMPARE   <field> <op> <x>: values = the field's, then x's (unless x is a list
  *                     or a constant, which are read from the tree)
- * DX_CLAUSE_FLAG      <field> or not <field>: values = the field's
+ * DX_CLAUSE_FLAG      <field> or not <field>: no values (failed: it was the opposite)
  * DX_CLAUSE_GENERIC   anything else: values = one per field the clause reads
  *                     (type DX_TYPE_NONE where the field is missing) */
 typedef enum {
@@ -162,3 +166,11 @@ G_GNUC_INTERNAL int dx_decision_cmp_canonical(const DxRuleset *rs, const DxDecis
 
 /* round_half_up(fen × share) */
 G_GNUC_INTERNAL int64_t dx_apply_share(int64_t fen, DxRat share);
+
+/* The computed amount (decisions.csv's computed_fen): the award times the
+ * policy's fund_share once settled, else 0. */
+static inline int64_t
+dx_decision_computed_fen(const DxRuleset *rs, const DxDecision *d)
+{
+    return d->computed ? dx_apply_share(d->award_fen, rs->policies[d->policy].fund_share) : 0;
+}

@@ -248,7 +248,7 @@ decision_append_csv_row(GString *out, const DxDecision *d)
     g_string_append_c(out, ',');
     g_string_append(out, dx_status_to_string(d->status));
     g_string_append_c(out, ',');
-    dx_out_int(out, d->computed_fen);
+    dx_out_int(out, dx_decision_computed_fen(d->list->rs, d));
     g_string_append_c(out, ',');
     dx_out_int(out, d->granted_fen);
     g_string_append_c(out, ',');
@@ -294,7 +294,7 @@ dx_decision_list_write_csv(const DxDecisionList *self, const char *path, GError 
 const char *dx_decision_get_app_id(const DxDecision *self) { g_return_val_if_fail(self, NULL); return self->app_id; }
 const char *dx_decision_get_enterprise_id(const DxDecision *self) { g_return_val_if_fail(self, NULL); return self->enterprise_id; }
 DxStatus dx_decision_get_status(const DxDecision *self) { g_return_val_if_fail(self, DX_STATUS_ERROR); return self->status; }
-int64_t dx_decision_get_computed_fen(const DxDecision *self) { g_return_val_if_fail(self, 0); return self->computed_fen; }
+int64_t dx_decision_get_computed_fen(const DxDecision *self) { g_return_val_if_fail(self, 0); return dx_decision_computed_fen(self->list->rs, self); }
 int64_t dx_decision_get_granted_fen(const DxDecision *self) { g_return_val_if_fail(self, 0); return self->granted_fen; }
 uint64_t dx_decision_get_row(const DxDecision *self) { g_return_val_if_fail(self, 0); return self->row; }
 size_t dx_decision_get_n_reasons(const DxDecision *self) { g_return_val_if_fail(self, 0); return self->n_reasons; }

@@ -536,10 +536,11 @@ steps_computation(Explain *x)
                                ++step, pct, am, pct, ch);
     }
     {
-        g_autofree char *comp = steps_money(d->computed_fen), *gr = steps_money(d->granted_fen);
-        g_autofree char *factor = dx_explain_ratio(d->granted_fen, d->computed_fen);
+        int64_t computed = dx_decision_computed_fen(x->rs, d);
+        g_autofree char *comp = steps_money(computed), *gr = steps_money(d->granted_fen);
+        g_autofree char *factor = dx_explain_ratio(d->granted_fen, computed);
 
-        if (d->computed_fen > 0)
+        if (computed > 0)
             g_string_append_printf(x->out, T("  测算 %s，核定 %s，为测算的 %s\n", "  computed %s, granted %s: %s of computed\n"),
                                    comp, gr, factor);
         else
@@ -603,7 +604,7 @@ dx_decision_dup_explanation(const DxDecision *self, const DxApplication *app, co
     x->d = self;
     x->pol = self->policy >= 0 ? &rs->policies[self->policy] : NULL;
     x->app = app;
-    computed = steps_money(self->computed_fen);
+    computed = steps_money(dx_decision_computed_fen(rs, self));
     granted = steps_money(self->granted_fen);
 
     g_string_append_printf(x->out, T("申报编号  %s", "application  %s"), self->app_id);

@@ -118,14 +118,16 @@ dx_explain_clause_values(const DxRuleset *rs, const DxClause *c, const DxValue *
         }
         break;
     }
-    case DX_CLAUSE_FLAG:
-        if (n_vals < 1)
-            break;
+    case DX_CLAUSE_FLAG: {
+        /* a failed clause keeps no value: it can only have been the opposite */
+        gboolean actual = n_vals >= 1 ? vals[0].u.b : root->kind != DX_NODE_FIELD;
+
         g_string_append_printf(buf, en ? "%s is %s, required %s" : "%s为 %s，要求为 %s",
                                rs->fields[(root->kind == DX_NODE_FIELD ? root : root->children[0])->slot].label,
-                               vals[0].u.b ? (en ? "yes" : "是") : (en ? "no" : "否"),
+                               actual ? (en ? "yes" : "是") : (en ? "no" : "否"),
                                root->kind == DX_NODE_FIELD ? (en ? "yes" : "是") : (en ? "no" : "否"));
         break;
+    }
     case DX_CLAUSE_GENERIC:
         for (guint i = 0; i < c->n_slots && i < n_vals; i++) {
             if (vals[i].type == DX_TYPE_NONE)
@@ -393,7 +395,8 @@ dx_decision_dup_json(const DxDecision *self)
     json_append_string(out, dx_decision_get_basis(self));
     g_string_append(out, ",\"bureau\":");
     json_append_string(out, dx_decision_get_bureau(self));
-    g_string_append_printf(out, ",\"computed_fen\":%" G_GINT64_FORMAT ",\"enterprise_id\":", self->computed_fen);
+    g_string_append_printf(out, ",\"computed_fen\":%" G_GINT64_FORMAT ",\"enterprise_id\":",
+                           dx_decision_computed_fen(self->list->rs, self));
     json_append_string(out, self->enterprise_id);
     g_string_append_printf(out, ",\"granted_fen\":%" G_GINT64_FORMAT ",\"policy_id\":", self->granted_fen);
     json_append_string(out, dx_decision_get_policy_id(self));

@@ -202,7 +202,7 @@ round_commit(DxRound *self, GError **error)
         /* what later rounds see for once, caps and groups: the award after step 7 */
         di.award_fen = d->granted_fen > 0 ? d->amount_fen : 0;
         di.granted_fen = d->granted_fen;
-        di.computed_fen = d->computed_fen;
+        di.computed_fen = dx_decision_computed_fen(rs, d);
         di.schedule = sched->str;
         if (!dx_ledger_add_decision(self->ledger, self->round_id, &di, error))
             return FALSE;

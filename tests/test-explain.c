@@ -114,6 +114,7 @@ static const char rules_yaml[] =
     "    eligible:\n"
     "      - 系数不超过1: x <= 1\n"
     "      - 收入不低于实缴: revenue >= paid_in_capital\n"
+    "      - 失信标记（测试用）: blacklisted\n"
     "    award: {fixed: 1万元}\n";
 
 static int
@@ -366,7 +367,7 @@ test_explain_sentences(void **state)
         { "CF", "FIN-HQ", DX_REASON_CLAUSE_FAILED, 2,
           { "不满足「实缴资本达到1亿元」", "实缴资本为 8,000万元", "要求 ≥ 1亿元" } },
         { "CF", "FIN-HQ", DX_REASON_CLAUSE_FAILED, 0, { "不满足「注册在本区」", "洪山区", "武昌区" } },
-        { "CF", "FIN-HQ", DX_REASON_CLAUSE_FAILED, 1, { "不满足「非失信主体」", "失信主体" } },
+        { "CF", "FIN-HQ", DX_REASON_CLAUSE_FAILED, 1, { "不满足「非失信主体」", "失信主体为 是，要求为 否" } },
         { "MF", "GROW", DX_REASON_MISSING_FIELD, 0, { "缺少「营业收入增速」，请补正后重新申报" } },
         { "CP", "FIN-HQ", DX_REASON_CAPPED, 0, { "测算 1,200万元，按单项上限 1,000万元 核定" } },
         { "CP", "FIN-HQ", DX_REASON_AWARD_FORMULA, 0, { "1,200万元" } },
@@ -394,6 +395,7 @@ test_explain_sentences(void **state)
         { "RG", "GROW", DX_REASON_INVALID_FIELD, 0, { "第 21 行" } },
         { "BX", "BIGX", DX_REASON_CLAUSE_FAILED, 0, { "不满足「系数不超过1」", "系数为 123456789012345678901.5", "≤ 1" } },
         { "BX", "BIGX", DX_REASON_CLAUSE_FAILED, 1, { "营业收入为 5,000元", "要求 ≥ 1万元" } },
+        { "BX", "BIGX", DX_REASON_CLAUSE_FAILED, 2, { "失信主体为 否，要求为 是" } },
     };
     g_autoptr(DxDecisionList) list = decide_csv(*state, apps_csv);
 
@@ -427,7 +429,7 @@ test_explain_statuses_of_the_cases(void **state)
     static const char expected[] =
         "app_id,enterprise_id,policy_id,bureau,status,computed_fen,granted_fen,reasons\n"
         "AZ,E8,ZERO,commerce,rejected,0,0,award_zero\n"
-        "BX,E18,BIGX,commerce,rejected,0,0,clause_failed;clause_failed\n"
+        "BX,E18,BIGX,commerce,rejected,0,0,clause_failed;clause_failed;clause_failed\n"
         "CF,E1,FIN-HQ,finance,rejected,0,0,clause_failed;clause_failed;clause_failed\n"
         "CF,E7,FIN-HQ,finance,duplicate,0,0,duplicate_app_id\n"
         "CP,E3,FIN-HQ,finance,reduced,600000000,500000000,award_formula;capped\n"
