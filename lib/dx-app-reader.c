@@ -97,6 +97,13 @@ dx_batch_read_csv(DxBatch *self, DxCsvReader *reader, GError **error)
         guint bad_col = 0;
         const char *problem;
 
+        /* on worker threads, whole lines go to the workers unsplit; what
+         * they cannot take (quotes, a line across reads) is read here */
+        while (dx_batch_take_csv_lines(self, &cols, reader)) {
+            if (self->progress != NULL)
+                self->progress(dx_csv_reader_get_bytes_read(reader), dx_csv_reader_get_bytes_total(reader),
+                               self->progress_data);
+        }
         if (!dx_csv_reader_next(reader, &cells, &n_cells, &local))
             break;
         problem = dx_csv_reader_get_record_problem(reader, &bad_col);

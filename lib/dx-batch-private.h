@@ -55,6 +55,11 @@ G_GNUC_INTERNAL void dx_csv_record_to_app(DxApplication *app, const DxCsvColumns
  * copied into a block and parsed and decided by a worker. */
 G_GNUC_INTERNAL void dx_batch_add_csv_record(DxBatch *self, const DxCsvColumns *cols, const char *const *cells,
                                              guint n_cells, guint64 line, const char *problem, guint bad_col);
+/* On worker threads: hands the whole lines that follow in @reader's block
+ * (dx_csv_reader_take_lines()) to a worker, which splits and decides them.
+ * Returns FALSE when none could be taken (or on one thread): read the next
+ * record with dx_csv_reader_next(). */
+G_GNUC_INTERNAL gboolean dx_batch_take_csv_lines(DxBatch *self, const DxCsvColumns *cols, DxCsvReader *reader);
 G_GNUC_INTERNAL void dx_batch_add_warning(DxBatch *self, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 G_GNUC_INTERNAL gboolean dx_batch_read_csv(DxBatch *self, DxCsvReader *reader, GError **error);
 G_GNUC_INTERNAL gboolean dx_batch_read_yaml(DxBatch *self, const char *name, const char *data, gsize len,

@@ -19,6 +19,12 @@
  * blocks in flight hold little memory. */
 #define DX_BLOCK_APPS 512u
 
+typedef enum {
+    BLOCK_APPS,                  /* copies of added applications */
+    BLOCK_RECORDS,               /* CSV records split by the reading thread */
+    BLOCK_LINES,                 /* whole CSV lines, split by the worker */
+} DxBlockKind;
+
 struct _DxBatchBlock {
     DxBatch *owner;
     guint n;                     /* applications in the block */
@@ -28,12 +34,14 @@ struct _DxBatchBlock {
     DxDecisionList *list;        /* the block's decisions (worker) */
     DxDecideScratch scratch;
     gboolean done;               /* under owner->lock */
-    /* CSV records (raw): the worker parses the cells too */
-    gboolean raw;
+    DxBlockKind kind;
+    /* CSV records and lines: the worker parses the cells too */
     const DxCsvColumns *cols;    /* the reader's, valid until it flushes */
-    GString *buf;                /* every cell, NUL-terminated */
-    GArray *offs;                /* gsize: where each cell starts in buf */
-    GArray *rows;                /* DxRawRow */
+    GString *buf;                /* records: every cell, NUL-terminated; lines: the lines */
+    GArray *offs;                /* records: gsize, where each cell starts in buf */
+    GArray *rows;                /* records: DxRawRow */
+    guint64 first_line;          /* lines: the line number of the first */
+    DxEncoding encoding;         /* lines: the reader's */
     GPtrArray *cellp;            /* worker scratch: one record's cells */
 };
 
@@ -103,12 +111,45 @@ block_add(DxBatchBlock *b, const DxApplication *src)
     dst->row = src->row;
 }
 
+/* Splits and decides the lines of a BLOCK_LINES block, as the reader
+ * would have read them one record at a time. */
+static void
+block_work_lines(DxBatchBlock *b)
+{
+    char *p = b->buf->str, *end = b->buf->str + b->buf->len;
+    guint64 line = b->first_line;
+    guint i = 0;
+
+    while (p < end) {
+        char *nl = memchr(p, '\n', (gsize)(end - p));   /* every taken line has its end */
+        gsize len = (gsize)(nl - p);
+        const char *problem;
+        guint bad_col, n_cells;
+
+        if (len > 0 && p[len - 1] == '\r')
+            len--;
+        if (len > 0) {
+            g_ptr_array_set_size(b->cellp, (guint)len + 2);
+            n_cells = dx_csv_split_line(p, len, (char **)b->cellp->pdata, b->encoding, &problem, &bad_col);
+            dx_csv_record_to_app(b->apps[0], b->cols, (const char *const *)b->cellp->pdata, n_cells, line,
+                                 problem, bad_col);
+            dx_decide_application(b->list, b->apps[0], b->first_seq + i++, &b->scratch);
+        }
+        line++;
+        p = nl + 1;
+    }
+}
+
 static void
 block_work(DxBatchBlock *b)
 {
-    for (guint i = 0; i < b->n && !b->raw; i++)
+    if (b->kind == BLOCK_LINES) {
+        block_work_lines(b);
+        return;
+    }
+    for (guint i = 0; i < b->n && b->kind == BLOCK_APPS; i++)
         dx_decide_application(b->list, b->apps[i], b->first_seq + i, &b->scratch);
-    for (guint i = 0; i < b->n && b->raw; i++) {
+    for (guint i = 0; i < b->n && b->kind == BLOCK_RECORDS; i++) {
         const DxRawRow *r = &g_array_index(b->rows, DxRawRow, i);
 
         g_ptr_array_set_size(b->cellp, 0);
@@ -242,18 +283,22 @@ batch_merge_oldest(DxBatch *self)
     g_ptr_array_add(self->spare, b);
 }
 
-/* The block to add to, for applications (@raw FALSE) or CSV records. */
+/* The block to add to, of @kind. */
 static DxBatchBlock *
-batch_filling(DxBatch *self, gboolean raw)
+batch_filling(DxBatch *self, DxBlockKind kind)
 {
-    if (self->filling != NULL && self->filling->raw != raw)
-        batch_submit(self);
+    if (self->filling != NULL && self->filling->kind != kind) {
+        if (self->filling->n == 0 && self->filling->buf->len == 0)
+            self->filling->kind = kind;   /* nothing in it yet: no need to hand over an empty block */
+        else
+            batch_submit(self);
+    }
     if (self->filling == NULL) {
         self->filling = self->spare->len > 0 ? g_ptr_array_steal_index_fast(self->spare, self->spare->len - 1)
                                              : block_new(self);
         self->filling->first_seq = self->n_rows;
         self->filling->list = dx_decision_list_new(self->rs);
-        self->filling->raw = raw;
+        self->filling->kind = kind;
     }
     return self->filling;
 }
@@ -271,6 +316,28 @@ batch_added(DxBatch *self)
     }
 }
 
+gboolean
+dx_batch_take_csv_lines(DxBatch *self, const DxCsvColumns *cols, DxCsvReader *reader)
+{
+    DxBatchBlock *b;
+    guint n_records;
+
+    if (self->workers == NULL)
+        return FALSE;
+    b = batch_filling(self, BLOCK_LINES);
+    if (dx_csv_reader_take_lines(reader, b->buf, &b->first_line, &n_records) == 0)
+        return FALSE;   /* the block stays empty for the next taker (batch_submit only hands over a full one) */
+    b->cols = cols;
+    b->encoding = dx_csv_reader_get_encoding(reader);
+    b->n = n_records;
+    self->n_rows += n_records;
+    /* one block per take: the lines of one 64 KiB read */
+    batch_submit(self);
+    while (g_queue_get_length(&self->pending) > 2 * self->n_threads)
+        batch_merge_oldest(self);
+    return TRUE;
+}
+
 void
 dx_batch_add_csv_record(DxBatch *self, const DxCsvColumns *cols, const char *const *cells, guint n_cells,
                         guint64 line, const char *problem, guint bad_col)
@@ -283,7 +350,7 @@ dx_batch_add_csv_record(DxBatch *self, const DxCsvColumns *cols, const char *con
         dx_batch_add_application(self, self->reader_app);
         return;
     }
-    b = batch_filling(self, TRUE);
+    b = batch_filling(self, BLOCK_RECORDS);
     b->cols = cols;
     r.first = b->offs->len;
     for (guint i = 0; i < n_cells; i++) {
@@ -414,7 +481,7 @@ dx_batch_add_application(DxBatch *self, const DxApplication *app)
         dx_decide_application(self->list, app, self->n_rows++, &self->scratch);
         return;
     }
-    block_add(batch_filling(self, FALSE), app);
+    block_add(batch_filling(self, BLOCK_APPS), app);
     batch_added(self);
 }
 

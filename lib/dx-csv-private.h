@@ -54,6 +54,29 @@ dx_csv_reader_next(DxCsvReader *self, char ***cells, guint *n_cells, GError **er
 G_GNUC_INTERNAL const char *
 dx_csv_reader_get_record_problem(DxCsvReader *self, guint *column);
 
+/* Between records, takes the whole lines that follow in the reader's
+ * current block and that are certainly one record each (no '"', within
+ * the record limits), appending their bytes to @out as they are (line ends
+ * included, blank lines too) so that another thread can split them
+ * (dx_csv_split_line()). Sets *first_line to the line number of the first
+ * and *n_records to the records among them (lines that are not blank).
+ * Returns the bytes taken: 0 when the next line must go through
+ * dx_csv_reader_next() (it has a quote, is too long, goes on into the next
+ * block, or there is no current block). */
+G_GNUC_INTERNAL gsize dx_csv_reader_take_lines(DxCsvReader *self, GString *out, guint64 *first_line,
+                                               guint *n_records);
+/* Splits one line taken by dx_csv_reader_take_lines() (@len bytes without
+ * its line end; line[len] is overwritten) into NUL-terminated cells, in
+ * place: what dx_csv_reader_next() gives for it. @cells has room for
+ * @len + 2 pointers (NULL-terminated). Sets *problem and *bad_col as
+ * dx_csv_reader_get_record_problem() would. Returns the number of cells. */
+G_GNUC_INTERNAL guint dx_csv_split_line(char *line, gsize len, char **cells, DxEncoding encoding,
+                                        const char **problem, guint *bad_col);
+/* The non-fatal problem of one cell as dx_csv_reader_get_record_problem()
+ * names it (NUL byte, invalid UTF-8 when @encoding is UTF-8, a BOM inside),
+ * or NULL. */
+G_GNUC_INTERNAL const char *dx_csv_cell_problem(const char *p, gsize len, DxEncoding encoding);
+
 /* 1-based physical line on which the record just read starts. */
 G_GNUC_INTERNAL guint64 dx_csv_reader_get_line(const DxCsvReader *self);
 /* 1-based record number (the header is record 1; blank lines not counted). */

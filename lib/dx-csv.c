@@ -524,6 +524,27 @@ csv_cell_begin(DxCsvReader *self, guint64 line, guint64 col, GError **error)
     return TRUE;
 }
 
+const char *
+dx_csv_cell_problem(const char *p, gsize len, DxEncoding encoding)
+{
+    const char *q = p, *end = p + len;
+
+    if (len == 0)
+        return NULL;
+    if (memchr(p, '\0', len) != NULL)
+        return "NUL byte";
+    if (encoding == DX_ENCODING_UTF8 && csv_utf8_first_invalid(p, len) < len)
+        return "invalid UTF-8";
+    /* A BOM at the very start was stripped before parsing; any other
+     * U+FEFF is usually two files pasted together. */
+    while ((q = memchr(q, 0xEF, (gsize)(end - q))) != NULL) {
+        if (end - q >= 3 && memcmp(q, "\xEF\xBB\xBF", 3) == 0)
+            return "byte-order mark inside the data";
+        q++;
+    }
+    return NULL;
+}
+
 /* Closes the current cell and checks it for non-fatal problems. */
 static void
 csv_cell_end(DxCsvReader *self)
@@ -533,20 +554,10 @@ csv_cell_end(DxCsvReader *self)
 
     /* rec is still NULL when the first cell of the first record is empty */
     if (self->problem == NULL && len > 0) {
-        const char *p = self->rec + start;
-        const char *q = p, *end = p + len;
+        const char *why = dx_csv_cell_problem(self->rec + start, len, self->encoding);
 
-        if (memchr(p, '\0', len) != NULL)
-            csv_note_problem(self, "NUL byte", self->n_cells);
-        else if (self->encoding == DX_ENCODING_UTF8 && csv_utf8_first_invalid(p, len) < len)
-            csv_note_problem(self, "invalid UTF-8", self->n_cells);
-        /* A BOM at the very start was stripped before parsing; any other
-         * U+FEFF is usually two files pasted together. */
-        while (self->problem == NULL && (q = memchr(q, 0xEF, (gsize)(end - q))) != NULL) {
-            if (end - q >= 3 && memcmp(q, "\xEF\xBB\xBF", 3) == 0)
-                csv_note_problem(self, "byte-order mark inside the data", self->n_cells);
-            q++;
-        }
+        if (why != NULL)
+            csv_note_problem(self, why, self->n_cells);
     }
     csv_push(self, '\0');
 }
@@ -753,6 +764,71 @@ dx_csv_reader_next(DxCsvReader *self, char ***cells, guint *n_cells, GError **er
 record:
     csv_record_publish(self, cells, n_cells);
     return TRUE;
+}
+
+gsize
+dx_csv_reader_take_lines(DxCsvReader *self, GString *out, guint64 *first_line, guint *n_records)
+{
+    const char *start, *p, *end;
+    guint64 lines = 0;
+    guint records = 0;
+
+    g_return_val_if_fail(self != NULL && out != NULL && first_line != NULL && n_records != NULL, 0);
+
+    *first_line = self->line;
+    *n_records = 0;
+    if (self->fatal != NULL || self->state != CSV_RECORD_START)
+        return 0;
+    start = p = self->blk + self->blk_pos;
+    end = self->blk + self->blk_len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (gsize)(end - p));
+        gsize len;
+
+        if (nl == NULL)
+            break;   /* the line goes on in the next block: next() reads it */
+        len = (gsize)(nl - p);
+        if (len > 0 && p[len - 1] == '\r')
+            len--;
+        /* Only lines that are certainly one whole record each, within the
+         * limits: no quote (quoting may join lines), at most len + 1 cells. */
+        if (len > self->max_record_bytes || len + 1 > self->max_columns || memchr(p, '"', len) != NULL)
+            break;
+        records += len > 0;
+        lines++;
+        p = nl + 1;
+    }
+    g_string_append_len(out, start, p - start);
+    self->blk_pos += (gsize)(p - start);
+    self->line += lines;
+    self->col = 0;
+    self->record_number += records;
+    *n_records = records;
+    return (gsize)(p - start);
+}
+
+guint
+dx_csv_split_line(char *line, gsize len, char **cells, DxEncoding encoding, const char **problem, guint *bad_col)
+{
+    char *p = line, *end = line + len;
+    guint n = 0;
+
+    *problem = NULL;
+    *bad_col = 0;
+    for (;;) {
+        char *comma = memchr(p, ',', (gsize)(end - p));
+        char *cell_end = comma != NULL ? comma : end;
+
+        if (*problem == NULL && (*problem = dx_csv_cell_problem(p, (gsize)(cell_end - p), encoding)) != NULL)
+            *bad_col = n + 1;
+        *cell_end = '\0';
+        cells[n++] = p;
+        if (comma == NULL)
+            break;
+        p = comma + 1;
+    }
+    cells[n] = NULL;
+    return n;
 }
 
 /* ------------------------------------------------------------------ accessors */

@@ -695,6 +695,162 @@ test_csv_stream_large_file(void **state)
     g_unlink(path);
 }
 
+/* ------------------------------------------------------------------ whole lines for other threads */
+
+static void
+render_record(GString *out, guint64 line, char **cells, guint n, const char *problem, guint column)
+{
+    g_string_append_printf(out, "%" G_GUINT64_FORMAT ":", line);
+    for (guint i = 0; i < n; i++) {
+        if (i > 0)
+            g_string_append_c(out, '|');
+        append_escaped(out, cells[i]);
+    }
+    if (problem != NULL)
+        g_string_append_printf(out, " [%s @%u]", problem, column);
+    g_string_append_c(out, '\n');
+}
+
+/* Every record with its line and problem; with @take, whole lines are taken
+ * (dx_csv_reader_take_lines) and split (dx_csv_split_line) wherever the
+ * reader lets them be, the rest read with dx_csv_reader_next(). Appends the
+ * final record number and how many records went each way. */
+static char *
+render_split(DxCsvReader *reader, gboolean take, guint *n_taken)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GString) lines = g_string_new(NULL);
+    g_autoptr(GError) error = NULL;
+    char **cells = NULL;
+    guint n = 0, column = 0;
+
+    *n_taken = 0;
+    for (;;) {
+        guint64 first;
+        guint records;
+
+        while (take && dx_csv_reader_take_lines(reader, lines, &first, &records) > 0) {
+            char *p = lines->str, *end = lines->str + lines->len;
+            guint seen = 0;
+
+            while (p < end) {
+                char *nl = memchr(p, '\n', (gsize)(end - p));
+                gsize len;
+
+                assert_non_null(nl);   /* every taken line is whole */
+                len = (gsize)(nl - p);
+                if (len > 0 && p[len - 1] == '\r')
+                    len--;
+                if (len > 0) {
+                    g_autofree char **split = g_new(char *, len + 2);
+                    const char *problem;
+                    guint k = dx_csv_split_line(p, len, split, dx_csv_reader_get_encoding(reader), &problem, &column);
+
+                    render_record(out, first, split, k, problem, column);
+                    seen++;
+                }
+                first++;
+                p = nl + 1;
+            }
+            assert_int_equal(seen, records);
+            *n_taken += records;
+            g_string_truncate(lines, 0);
+        }
+        if (!dx_csv_reader_next(reader, &cells, &n, &error))
+            break;
+        {
+            const char *problem = dx_csv_reader_get_record_problem(reader, &column);
+
+            render_record(out, dx_csv_reader_get_line(reader), cells, n, problem, column);
+        }
+    }
+    if (error != NULL)
+        g_string_append_printf(out, "fatal: %s\n", error->message);
+    g_string_append_printf(out, "records: %" G_GUINT64_FORMAT "\n", dx_csv_reader_get_record_number(reader));
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/* Splitting taken lines elsewhere gives exactly the records, lines,
+ * problems and errors of reading them one by one: on the syntax cases, on
+ * every kind of per-record problem, and on a large mixed file whose lines
+ * cross the 64 KiB reads, in UTF-8 and in GB18030. */
+static void
+test_csv_taken_lines_read_the_same(void **state)
+{
+    static const struct {
+        const char *in;
+        gsize len;
+    } small[] = {
+        { "a,b,c\n1,2,3\n", 0 }, { "x,\"l1\nl2\"\ny,z\nq,r\n", 0 }, { "a,b\r\nc,d\r\ne\r\n", 0 },
+        { "\n\na,b\n\n\r\nc\n\n", 0 }, { "a,,\n,\n", 0 }, { " a , b \n", 0 }, { "ab\"c,d\ne,f\n", 0 },
+        { "a\rb,c\nd\r\r\n", 0 }, { "a,b\r", 0 }, { "a,b,c\nd\ne,f\n", 0 }, { "\xEF\xBB\xBFid,x\n1,2\n", 0 },
+        { "id,x,y\n1,ok,\xC3\x28\n2,a,b\n", 0 }, { "id,x\n1,a\0b\n2,a\n", 15 },
+        { "id,x\n\xEF\xBB\xBF" "1,a\n2,a\n", 0 }, { "id,x\n1,b\xEF\xBB\xBF,\xFF\n2,a\n", 0 },
+        { "id\n1,\"x\n", 0 },   /* unterminated quote after taken lines */
+    };
+    g_autoptr(GString) big = g_string_new("app_id,企业名称,amount\n");
+    g_autofree char *gb = NULL;
+    gsize gb_len = 0;
+    guint taken = 0;
+    (void)state;
+
+    for (gsize i = 0; i < G_N_ELEMENTS(small); i++) {
+        gsize len = small[i].len > 0 ? small[i].len : strlen(small[i].in);
+        g_autoptr(DxCsvReader) one = reader_for(small[i].in, (gssize)len, DX_ENCODING_AUTO, NULL);
+        g_autoptr(DxCsvReader) two = reader_for(small[i].in, (gssize)len, DX_ENCODING_AUTO, NULL);
+        g_autofree char *want = render_split(one, FALSE, &taken);
+        g_autofree char *got = render_split(two, TRUE, &taken);
+
+        if (strcmp(want, got) != 0)
+            fail_msg("case %zu: taken lines give\n%s\nrecord by record gives\n%s", i, got, want);
+    }
+    for (guint i = 0; i < 20000; i++) {
+        switch (i % 97) {
+        case 0: g_string_append(big, "\n"); break;                                     /* blank */
+        case 1: g_string_append(big, "\r\n"); break;                                  /* blank, CRLF */
+        case 2: g_string_append_printf(big, "Q%u,\"武汉,\n有限公司\",1\n", i); break;   /* quoted */
+        case 3: g_string_append_printf(big, "L%u,%0*u,2\n", i, 5000, i); break;        /* over 4096 cells' worth */
+        case 4: g_string_append_printf(big, "C%u,行\r里,3\r\n", i); break;
+        case 5: g_string_append_printf(big, "R%u,short\n", i); break;                 /* ragged */
+        case 6: g_string_append_printf(big, "B%u,\xEF\xBB\xBF,4\n", i); break;       /* BOM inside */
+        default: g_string_append_printf(big, "A%05u,武昌区企业%u,%u.%02u万元\n", i, i, i * 7, i % 100); break;
+        }
+    }
+    g_string_append(big, "Z,last,9");   /* no final line end */
+    {
+        g_autoptr(DxCsvReader) one = reader_for(big->str, (gssize)big->len, DX_ENCODING_UTF8, NULL);
+        g_autoptr(DxCsvReader) two = reader_for(big->str, (gssize)big->len, DX_ENCODING_UTF8, NULL);
+        g_autofree char *want = render_split(one, FALSE, &taken);
+        g_autofree char *got = render_split(two, TRUE, &taken);
+
+        assert_string_equal(got, want);
+        assert_true(taken > 15000);   /* most lines did go the other way */
+    }
+    gb = g_convert(big->str, (gssize)big->len, "GB18030", "UTF-8", NULL, &gb_len, NULL);
+    assert_non_null(gb);
+    {
+        g_autoptr(DxCsvReader) one = reader_for(gb, (gssize)gb_len, DX_ENCODING_AUTO, NULL);
+        g_autoptr(DxCsvReader) two = reader_for(gb, (gssize)gb_len, DX_ENCODING_AUTO, NULL);
+        g_autofree char *want = render_split(one, FALSE, &taken);
+        g_autofree char *got = render_split(two, TRUE, &taken);
+
+        assert_int_equal(dx_csv_reader_get_encoding(two), DX_ENCODING_GB18030);
+        assert_string_equal(got, want);
+        assert_true(taken > 15000);
+    }
+    {
+        /* a small column limit: lines that could be too wide are read one by one */
+        DxCsvLimits limits = { 0, 3 };
+        g_autoptr(DxCsvReader) one = reader_for("a,b\nc,d,e,f\ng\n", -1, DX_ENCODING_UTF8, &limits);
+        g_autoptr(DxCsvReader) two = reader_for("a,b\nc,d,e,f\ng\n", -1, DX_ENCODING_UTF8, &limits);
+        g_autofree char *want = render_split(one, FALSE, &taken);
+        g_autofree char *got = render_split(two, TRUE, &taken);
+
+        assert_string_equal(got, want);
+        assert_non_null(strstr(got, "fatal: t.csv:2:"));
+    }
+}
+
 int
 main(void)
 {
@@ -720,6 +876,7 @@ main(void)
         cmocka_unit_test(test_csv_auto_utf8_cut_at_first_chunk),
         cmocka_unit_test(test_csv_record_spanning_chunks),
         cmocka_unit_test(test_csv_stream_large_file),
+        cmocka_unit_test(test_csv_taken_lines_read_the_same),
     };
     return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }
