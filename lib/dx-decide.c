@@ -487,6 +487,15 @@ dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, DxPaidFunc paid, 
     DxSortCtx sc;
 
     batch_mark_duplicates(list, paid, user_data);
+    if (n_order == NULL) {
+        /* no order wanted: the per-enterprise pass is only for once and caps */
+        gboolean needed = prior != NULL;
+
+        for (guint p = 0; p < rs->n_policies && !needed; p++)
+            needed = rs->policies[p].once || rs->policies[p].has_enterprise_cap;
+        if (!needed)
+            return NULL;
+    }
     ds = (DxDecision *)(void *)list->decisions->data;
     n = list->decisions->len;
     idx = g_new(guint, MAX(n, 1));
@@ -581,6 +590,10 @@ dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, DxPaidFunc paid, 
             }
         }
         i = j;
+    }
+    if (n_order == NULL) {
+        g_free(idx);
+        return NULL;
     }
     *n_order = m;
     return idx;

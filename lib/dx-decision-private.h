@@ -152,7 +152,9 @@ typedef gboolean (*DxPaidFunc)(const char *app_id, gpointer user_data);
  * enterprise in canonical order, `once` (step 3) and the policy
  * per-enterprise cap (step 6). Sets d->enterprise. Returns the indices of
  * the decisions that passed their clauses, sorted by (enterprise,
- * canonical order), for the steps that follow (g_free; *n_order set). */
+ * canonical order), for the steps that follow (g_free; *n_order set).
+ * With @n_order NULL returns NULL, and skips the per-enterprise pass when
+ * no policy has `once` or a per-enterprise cap (and @prior is NULL). */
 G_GNUC_INTERNAL guint *dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, DxPaidFunc paid,
                                              gpointer user_data, guint *n_order);
 
