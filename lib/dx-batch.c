@@ -23,6 +23,7 @@ typedef enum {
     BLOCK_APPS,                  /* copies of added applications */
     BLOCK_RECORDS,               /* CSV records split by the reading thread */
     BLOCK_LINES,                 /* whole CSV lines, split by the worker */
+    BLOCK_BORROWED,              /* the caller's applications (dx_batch_add_applications) */
 } DxBlockKind;
 
 struct _DxBatchBlock {
@@ -30,6 +31,7 @@ struct _DxBatchBlock {
     guint n;                     /* applications in the block */
     guint64 first_seq;           /* input order of the first */
     DxApplication **apps;        /* DX_BLOCK_APPS copies, reused */
+    const DxApplication *const *borrowed;   /* BLOCK_BORROWED: n of the caller's */
     GStringChunk *texts;         /* the copies' text values */
     DxDecisionList *list;        /* the block's decisions (worker) */
     DxDecideScratch scratch;
@@ -57,9 +59,8 @@ block_new(DxBatch *self)
     DxBatchBlock *b = g_new0(DxBatchBlock, 1);
 
     b->owner = self;
-    b->apps = g_new0(DxApplication *, DX_BLOCK_APPS);
-    for (guint i = 0; i < DX_BLOCK_APPS; i++)
-        b->apps[i] = dx_application_new(self->rs);
+    b->apps = g_new0(DxApplication *, DX_BLOCK_APPS);   /* made when first used, but the first: */
+    b->apps[0] = dx_application_new(self->rs);          /* CSV records and lines are parsed into it */
     b->texts = g_string_chunk_new(64 * 1024);
     dx_decide_scratch_init(&b->scratch, self->rs);
     b->buf = g_string_new(NULL);
@@ -72,8 +73,10 @@ block_new(DxBatch *self)
 static void
 block_free(DxBatchBlock *b)
 {
-    for (guint i = 0; i < DX_BLOCK_APPS; i++)
-        dx_application_free(b->apps[i]);
+    for (guint i = 0; i < DX_BLOCK_APPS; i++) {
+        if (b->apps[i] != NULL)
+            dx_application_free(b->apps[i]);
+    }
     g_free(b->apps);
     g_string_chunk_free(b->texts);
     dx_decision_list_unref(b->list);
@@ -90,8 +93,12 @@ block_free(DxBatchBlock *b)
 static void
 block_add(DxBatchBlock *b, const DxApplication *src)
 {
-    DxApplication *dst = b->apps[b->n++];
+    DxApplication *dst;
     guint n = src->rs->n_fields;
+
+    if (b->apps[b->n] == NULL)
+        b->apps[b->n] = dx_application_new(b->owner->rs);
+    dst = b->apps[b->n++];
 
     dx_application_reset(dst);
     memcpy(dst->present, src->present, n);
@@ -149,6 +156,8 @@ block_work(DxBatchBlock *b)
     }
     for (guint i = 0; i < b->n && b->kind == BLOCK_APPS; i++)
         dx_decide_application(b->list, b->apps[i], b->first_seq + i, &b->scratch);
+    for (guint i = 0; i < b->n && b->kind == BLOCK_BORROWED; i++)
+        dx_decide_application(b->list, b->borrowed[i], b->first_seq + i, &b->scratch);
     for (guint i = 0; i < b->n && b->kind == BLOCK_RECORDS; i++) {
         const DxRawRow *r = &g_array_index(b->rows, DxRawRow, i);
 
@@ -203,52 +212,6 @@ batch_stop_workers(DxBatch *self)
     self->stopping = FALSE;
 }
 
-static const char *
-merge_text(DxDecisionList *to, const char *s)
-{
-    return *s == '\0' ? "" : dx_decision_list_intern(to, s, -1);
-}
-
-/* Appends a block's decisions to the batch's list as if they had been
- * decided there: reason and value indices shifted, texts copied. */
-static void
-block_merge(DxDecisionList *to, const DxDecisionList *from)
-{
-    const DxRuleset *rs = to->rs;
-    guint r0 = to->reasons->len, v0 = to->values->len, b0 = to->big->len, d0;
-
-    g_array_append_vals(to->values, from->values->data, from->values->len);
-    g_array_append_vals(to->big, from->big->data, from->big->len);
-    for (guint i = v0; i < to->values->len; i++) {
-        DxKeptValue *v = &g_array_index(to->values, DxKeptValue, i);
-
-        if (v->type == DX_TYPE_TEXT)
-            v->u.s = dx_decision_list_intern(to, v->u.s, v->len);
-        else if (v->big)
-            v->u.index += b0;
-    }
-    g_array_append_vals(to->reasons, from->reasons->data, from->reasons->len);
-    for (guint i = r0; i < to->reasons->len; i++) {
-        DxReason *r = &g_array_index(to->reasons, DxReason, i);
-
-        if (r->text != NULL)
-            r->text = merge_text(to, r->text);
-        if (r->code == DX_REASON_CLAUSE_FAILED)
-            r->a += v0;
-    }
-    d0 = to->decisions->len;
-    g_array_append_vals(to->decisions, from->decisions->data, from->decisions->len);
-    for (guint i = d0; i < to->decisions->len; i++) {
-        DxDecision *d = &g_array_index(to->decisions, DxDecision, i);
-
-        d->app_id = merge_text(to, d->app_id);
-        d->enterprise_id = merge_text(to, d->enterprise_id);
-        if (d->policy < 0 || d->policy_text != rs->policies[d->policy].id)
-            d->policy_text = merge_text(to, d->policy_text);
-        d->reason_first += r0;
-    }
-}
-
 static void
 batch_submit(DxBatch *self)
 {
@@ -270,16 +233,29 @@ batch_merge_oldest(DxBatch *self)
     DxBatchBlock *b = g_queue_pop_head(&self->pending);
 
     pthread_mutex_lock(&self->lock);
-    while (!b->done)
-        pthread_cond_wait(&self->done_cond, &self->lock);
+    while (!b->done) {
+        /* rather than wait, do a block nobody has taken yet */
+        DxBatchBlock *other = g_queue_pop_head(&self->todo);
+
+        if (other == NULL) {
+            pthread_cond_wait(&self->done_cond, &self->lock);
+            continue;
+        }
+        pthread_mutex_unlock(&self->lock);
+        block_work(other);
+        pthread_mutex_lock(&self->lock);
+        other->done = TRUE;
+        pthread_cond_broadcast(&self->done_cond);
+    }
     pthread_mutex_unlock(&self->lock);
-    block_merge(self->list, b->list);
+    dx_decision_list_adopt(self->list, b->list);
     g_clear_pointer(&b->list, dx_decision_list_unref);
     g_string_chunk_clear(b->texts);
     g_string_truncate(b->buf, 0);
     g_array_set_size(b->offs, 0);
     g_array_set_size(b->rows, 0);
     b->n = 0;
+    b->borrowed = NULL;
     g_ptr_array_add(self->spare, b);
 }
 
@@ -297,7 +273,7 @@ batch_filling(DxBatch *self, DxBlockKind kind)
         self->filling = self->spare->len > 0 ? g_ptr_array_steal_index_fast(self->spare, self->spare->len - 1)
                                              : block_new(self);
         self->filling->first_seq = self->n_rows;
-        self->filling->list = dx_decision_list_new(self->rs);
+        self->filling->list = dx_decision_list_new_small(self->rs);
         self->filling->kind = kind;
     }
     return self->filling;
@@ -483,6 +459,41 @@ dx_batch_add_application(DxBatch *self, const DxApplication *app)
     }
     block_add(batch_filling(self, BLOCK_APPS), app);
     batch_added(self);
+}
+
+void
+dx_batch_add_applications(DxBatch *self, const DxApplication *const *apps, size_t n_apps)
+{
+    guint per;
+
+    g_return_if_fail(self != NULL);
+    g_return_if_fail(apps != NULL || n_apps == 0);
+    g_return_if_fail(!self->finished);
+
+    if (self->workers == NULL) {
+        for (size_t i = 0; i < n_apps; i++)
+            dx_batch_add_application(self, apps[i]);
+        return;
+    }
+    for (size_t i = 0; i < n_apps; i++)
+        g_return_if_fail(apps[i] != NULL && apps[i]->rs == self->rs);
+    /* blocks of the caller's own applications, nothing copied; this thread
+     * works on them too (batch_merge_oldest) and returns when all are
+     * merged. A short array is cut finer, so that every thread gets some. */
+    per = (guint)CLAMP(n_apps / (2 * (self->n_threads + 1)), 64, DX_BLOCK_APPS);
+    for (size_t i = 0; i < n_apps;) {
+        guint n = (guint)MIN(n_apps - i, (size_t)per);
+        DxBatchBlock *b = batch_filling(self, BLOCK_BORROWED);
+
+        b->borrowed = apps + i;
+        b->n = n;
+        self->n_rows += n;
+        batch_submit(self);
+        while (g_queue_get_length(&self->pending) > 2 * self->n_threads)
+            batch_merge_oldest(self);
+        i += n;
+    }
+    dx_batch_flush(self);
 }
 
 /* Hashes a file on its own thread while the caller decodes it: the round

@@ -80,6 +80,7 @@ struct _DxDecisionList {
     GArray *decisions;            /* DxDecision */
     GArray *reasons;              /* DxReason */
     GStringChunk *strings;
+    GPtrArray *adopted;           /* (nullable) GStringChunk*: merged lists' strings (dx_decision_list_adopt) */
     GArray *values;               /* DxKeptValue: the actual values behind failed clauses */
     GArray *big;                  /* DxRat: kept values too large to pack */
     gboolean sealed;
@@ -105,6 +106,14 @@ typedef enum {
 G_GNUC_INTERNAL DxClauseShape dx_clause_shape(const DxClause *c);
 
 G_GNUC_INTERNAL DxDecisionList *dx_decision_list_new(DxRuleset *rs);
+/* A list for a worker's block: small first allocations, since its records
+ * move into the batch's list and its strings are adopted by it. */
+G_GNUC_INTERNAL DxDecisionList *dx_decision_list_new_small(DxRuleset *rs);
+/* Appends @from's decisions, reasons and values to @to as if they had been
+ * decided there (indices shifted), and takes over @from's strings, which
+ * the records point at, instead of copying them. @from is left empty and
+ * must only be unreffed. */
+G_GNUC_INTERNAL void dx_decision_list_adopt(DxDecisionList *to, DxDecisionList *from);
 /* Appends an empty decision and returns it (valid until the next append). */
 G_GNUC_INTERNAL DxDecision *dx_decision_list_append(DxDecisionList *list);
 /* Appends a reason to @d; moves @d's reasons to the end first if others

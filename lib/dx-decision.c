@@ -16,19 +16,70 @@
 #include <unistd.h>
 #include <string.h>
 
-DxDecisionList *
-dx_decision_list_new(DxRuleset *rs)
+static DxDecisionList *
+decision_list_new(DxRuleset *rs, guint n, gsize chunk)
 {
     DxDecisionList *list = g_new0(DxDecisionList, 1);
 
     list->ref_count = 1;
     list->rs = dx_ruleset_ref(rs);
-    list->decisions = g_array_sized_new(FALSE, FALSE, sizeof(DxDecision), 1024);
-    list->reasons = g_array_sized_new(FALSE, FALSE, sizeof(DxReason), 1024);
-    list->strings = g_string_chunk_new(64 * 1024);
+    list->decisions = g_array_sized_new(FALSE, FALSE, sizeof(DxDecision), n);
+    list->reasons = g_array_sized_new(FALSE, FALSE, sizeof(DxReason), n);
+    list->strings = g_string_chunk_new(chunk);
     list->values = g_array_new(FALSE, FALSE, sizeof(DxKeptValue));
     list->big = g_array_new(FALSE, FALSE, sizeof(DxRat));
     return list;
+}
+
+DxDecisionList *
+dx_decision_list_new(DxRuleset *rs)
+{
+    return decision_list_new(rs, 1024, 64 * 1024);
+}
+
+DxDecisionList *
+dx_decision_list_new_small(DxRuleset *rs)
+{
+    return decision_list_new(rs, 64, 16 * 1024);
+}
+
+void
+dx_decision_list_adopt(DxDecisionList *to, DxDecisionList *from)
+{
+    guint r0 = to->reasons->len, v0 = to->values->len, b0 = to->big->len, d0 = to->decisions->len;
+
+    g_array_append_vals(to->values, from->values->data, from->values->len);
+    g_array_append_vals(to->big, from->big->data, from->big->len);
+    for (guint i = v0; i < to->values->len; i++) {
+        DxKeptValue *v = &g_array_index(to->values, DxKeptValue, i);
+
+        if (v->big)
+            v->u.index += b0;
+    }
+    g_array_append_vals(to->reasons, from->reasons->data, from->reasons->len);
+    for (guint i = r0; i < to->reasons->len; i++) {
+        DxReason *r = &g_array_index(to->reasons, DxReason, i);
+
+        if (r->code == DX_REASON_CLAUSE_FAILED)
+            r->a += v0;
+    }
+    g_array_append_vals(to->decisions, from->decisions->data, from->decisions->len);
+    for (guint i = d0; i < to->decisions->len; i++)
+        g_array_index(to->decisions, DxDecision, i).reason_first += r0;
+    /* the texts stay where they are: the records point into these chunks */
+    if (to->adopted == NULL)
+        to->adopted = g_ptr_array_new_with_free_func((GDestroyNotify)g_string_chunk_free);
+    if (from->adopted != NULL) {
+        for (guint i = 0; i < from->adopted->len; i++)
+            g_ptr_array_add(to->adopted, from->adopted->pdata[i]);
+        g_ptr_array_set_free_func(from->adopted, NULL);
+        g_ptr_array_set_size(from->adopted, 0);
+    }
+    g_ptr_array_add(to->adopted, g_steal_pointer(&from->strings));
+    g_array_set_size(from->decisions, 0);
+    g_array_set_size(from->reasons, 0);
+    g_array_set_size(from->values, 0);
+    g_array_set_size(from->big, 0);
 }
 
 DxDecisionList *
@@ -46,7 +97,10 @@ dx_decision_list_unref(DxDecisionList *self)
         return;
     g_array_unref(self->decisions);
     g_array_unref(self->reasons);
-    g_string_chunk_free(self->strings);
+    if (self->strings != NULL)
+        g_string_chunk_free(self->strings);
+    if (self->adopted != NULL)
+        g_ptr_array_unref(self->adopted);
     g_array_unref(self->values);
     g_array_unref(self->big);
     dx_ruleset_unref(self->rs);

@@ -5,8 +5,9 @@
  * byte for byte, as one thread — for the example batch
  * (invalid, incomplete, duplicate and 免申即享 rows included), for 50,000
  * rows made from it (many blocks, duplicates across blocks), through the
- * CSV reader, through applications added one by one, and through a
- * whole round (decisions, schedule, summary).
+ * CSV reader, through applications added one by one or in arrays
+ * (dx_batch_add_applications), and through a whole round (decisions,
+ * schedule, summary).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -98,19 +99,25 @@ decide_csv(DxRuleset *rs, const char *csv, guint threads)
     return dump(list);
 }
 
-/* The same rows, added as applications built through the API. */
+/* The same rows, added as applications built through the API: one by one
+ * (@many 0), or @many at a time with dx_batch_add_applications() and every
+ * 7th of those one by one in between. */
 static char *
-decide_apps(DxRuleset *rs, const char *csv, guint threads)
+decide_apps(DxRuleset *rs, const char *csv, guint threads, guint many)
 {
     g_autoptr(DxBatch) batch = dx_batch_new(rs);
     g_autoptr(DxDecisionList) list = NULL;
-    g_autoptr(DxApplication) app = dx_application_new(rs);
+    g_autoptr(GPtrArray) apps = g_ptr_array_new_with_free_func((GDestroyNotify)dx_application_free);
     g_auto(GStrv) lines = g_strsplit(csv, "\n", -1);
     g_auto(GStrv) header = g_strsplit(lines[0], ",", -1);
+    guint used = 0;
 
     dx_batch_set_threads(batch, threads);
+    for (guint i = 0; i < MAX(many, 1); i++)
+        g_ptr_array_add(apps, dx_application_new(rs));
     for (guint i = 1; lines[i] != NULL; i++) {
         g_auto(GStrv) cells = NULL;
+        DxApplication *app = g_ptr_array_index(apps, used);
 
         if (*lines[i] == '\0' || strchr(lines[i], '"') != NULL)   /* quoted cells: the CSV test covers them */
             continue;
@@ -118,8 +125,18 @@ decide_apps(DxRuleset *rs, const char *csv, guint threads)
         dx_application_clear(app);
         for (guint c = 0; header[c] != NULL && cells[c] != NULL; c++)
             dx_application_set(app, header[c], cells[c], NULL);
-        dx_batch_add_application(batch, app);
+        if (many == 0) {
+            dx_batch_add_application(batch, app);
+        } else if (i % 7 == 0) {   /* the ones before it first: input order is kept */
+            dx_batch_add_applications(batch, (const DxApplication *const *)apps->pdata, used);
+            dx_batch_add_application(batch, app);
+            used = 0;
+        } else if (++used == many) {
+            dx_batch_add_applications(batch, (const DxApplication *const *)apps->pdata, used);
+            used = 0;
+        }
     }
+    dx_batch_add_applications(batch, (const DxApplication *const *)apps->pdata, used);
     list = dx_batch_decide(batch);
     return dump(list);
 }
@@ -128,14 +145,16 @@ static void
 check_same(DxRuleset *rs, const char *csv)
 {
     g_autofree char *one = decide_csv(rs, csv, 1);
-    g_autofree char *apps_one = decide_apps(rs, csv, 1);
+    g_autofree char *apps_one = decide_apps(rs, csv, 1, 0);
 
-    for (guint t = 2; t <= 4; t += 2) {
+    for (guint t = 1; t <= 4; t++) {
         g_autofree char *many = decide_csv(rs, csv, t);
-        g_autofree char *apps_many = decide_apps(rs, csv, t);
+        g_autofree char *apps_many = decide_apps(rs, csv, t, 0);
+        g_autofree char *arrays = decide_apps(rs, csv, t, 1500);
 
         assert_string_equal(one, many);
         assert_string_equal(apps_one, apps_many);
+        assert_string_equal(apps_one, arrays);   /* in arrays or one by one: the same */
     }
 }
 

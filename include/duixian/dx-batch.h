@@ -80,6 +80,23 @@ DX_EXPORT guint dx_batch_get_threads(const DxBatch *self);
 DX_EXPORT void dx_batch_add_application(DxBatch *self, const DxApplication *app);
 
 /**
+ * dx_batch_add_applications:
+ * @self: a batch
+ * @apps: (array length=n_apps): applications of the batch's ruleset (read
+ *   only; borrowed until this returns)
+ * @n_apps: how many
+ *
+ * Adds @n_apps applications in this order, exactly as calling
+ * dx_batch_add_application() on each would. Nothing is copied: on worker
+ * threads (dx_batch_set_threads()) the applications are decided in
+ * parallel, the calling thread taking its share, and this returns once all
+ * are decided. Use it for applications already in memory; one by one, each
+ * is copied for a worker.
+ * Since: 0.1
+ */
+DX_EXPORT void dx_batch_add_applications(DxBatch *self, const DxApplication *const *apps, size_t n_apps);
+
+/**
  * dx_batch_add_csv_file:
  * @self: a batch
  * @path: (type filename): a CSV file whose header row names fields or aliases

@@ -125,6 +125,12 @@ bench_decide(const char *rules, const char *csv, guint64 n, guint threads)
         return 1;
     }
     apps = read_templates(rs, csv);
+    while (apps->len < 4096) {   /* enough distinct applications that a call keeps every thread busy */
+        g_autoptr(GPtrArray) more = read_templates(rs, csv);
+
+        while (more->len > 0)
+            g_ptr_array_add(apps, g_ptr_array_steal_index(more, 0));
+    }
     /* distinct app_ids and enterprise ids (as in a real batch, where an
      * enterprise applies a few times at most), made before timing starts */
     ids = g_malloc(n * 32);
@@ -136,16 +142,23 @@ bench_decide(const char *rules, const char *csv, guint64 n, guint threads)
     dx_batch_set_threads(batch, threads);
     c0 = cpu_s();
     t0 = g_get_monotonic_time();
-    for (guint64 i = 0; i < n; i++) {
-        DxApplication *app = g_ptr_array_index(apps, i % apps->len);
+    for (guint64 i = 0; i < n;) {
+        /* all the templates at a time, each with its next ids: applications
+         * in memory, handed over without copies (dx_batch_add_applications) */
+        guint64 m = MIN(n - i, (guint64)apps->len);
 
-        for (guint f = 0; f < 2; f++) {   /* app_id, enterprise_id */
-            app->slots[f].type = 5;   /* DX_TYPE_TEXT */
-            app->slots[f].u.t.s = ids + i * 32 + f * 16;
-            app->slots[f].u.t.len = 15;
-            app->present[f] = 1;
+        for (guint64 k = 0; k < m; k++) {
+            DxApplication *app = g_ptr_array_index(apps, k);
+
+            for (guint f = 0; f < 2; f++) {   /* app_id, enterprise_id */
+                app->slots[f].type = 5;   /* DX_TYPE_TEXT */
+                app->slots[f].u.t.s = ids + (i + k) * 32 + f * 16;
+                app->slots[f].u.t.len = 15;
+                app->present[f] = 1;
+            }
         }
-        dx_batch_add_application(batch, app);
+        dx_batch_add_applications(batch, (const DxApplication *const *)apps->pdata, m);
+        i += m;
     }
     dx_batch_flush(batch);   /* with threads, the last blocks belong to steps 1-5 */
     t1 = g_get_monotonic_time();
