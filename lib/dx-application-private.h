@@ -25,6 +25,9 @@ struct _DxApplication {
     GStringChunk *texts;    /* copies made by API setters */
     GArray *problems;       /* DxCellProblem */
     guint64 row;            /* source line, 0 when built through the API */
+    gint policy;            /* the policy slot's text looked up in the ruleset when
+                             * it was set (index, or -1 if none has that id);
+                             * valid while present[DX_SLOT_POLICY] */
 };
 
 /* Forgets values and problems; keeps the buffers for reuse. */

@@ -22,6 +22,7 @@ dx_application_new(DxRuleset *ruleset)
     app->present = g_new0(guint8, ruleset->n_fields);
     app->texts = g_string_chunk_new(256);
     app->problems = g_array_new(FALSE, FALSE, sizeof(DxCellProblem));
+    app->policy = -1;
     return app;
 }
 
@@ -93,6 +94,8 @@ dx_application_set_slot_cell(DxApplication *app, guint slot, const char *cell, g
     }
     app->slots[slot] = v;
     app->present[slot] = 1;
+    if (slot == DX_SLOT_POLICY)   /* once here, not each time it is decided */
+        app->policy = dx_ruleset_find_policy(app->rs, v.u.t.s);
     return TRUE;
 }
 

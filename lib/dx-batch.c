@@ -116,6 +116,26 @@ block_add(DxBatchBlock *b, const DxApplication *src)
         g_array_append_val(dst->problems, p);
     }
     dst->row = src->row;
+    dst->policy = src->policy;
+}
+
+/* Applications in memory are usually cold: while one is decided, ask for
+ * the next one's values and the one after's header, so the wait for memory
+ * overlaps the work. */
+static inline void
+borrowed_prefetch(const DxApplication *const *apps, gsize i, gsize n)
+{
+    if (i + 2 < n)
+        __builtin_prefetch(apps[i + 2]);
+    if (i + 1 < n) {
+        const DxApplication *next = apps[i + 1];
+        const char *s = (const char *)next->slots;
+
+        for (gsize off = 0; off < next->rs->n_fields * sizeof(DxValue); off += 64)
+            __builtin_prefetch(s + off);
+        __builtin_prefetch(next->present);
+        __builtin_prefetch(next->problems);
+    }
 }
 
 /* Splits and decides the lines of a BLOCK_LINES block, as the reader
@@ -156,8 +176,10 @@ block_work(DxBatchBlock *b)
     }
     for (guint i = 0; i < b->n && b->kind == BLOCK_APPS; i++)
         dx_decide_application(b->list, b->apps[i], b->first_seq + i, &b->scratch);
-    for (guint i = 0; i < b->n && b->kind == BLOCK_BORROWED; i++)
+    for (guint i = 0; i < b->n && b->kind == BLOCK_BORROWED; i++) {
+        borrowed_prefetch(b->borrowed, i, b->n);
         dx_decide_application(b->list, b->borrowed[i], b->first_seq + i, &b->scratch);
+    }
     for (guint i = 0; i < b->n && b->kind == BLOCK_RECORDS; i++) {
         const DxRawRow *r = &g_array_index(b->rows, DxRawRow, i);
 
@@ -248,8 +270,7 @@ batch_merge_oldest(DxBatch *self)
         pthread_cond_broadcast(&self->done_cond);
     }
     pthread_mutex_unlock(&self->lock);
-    dx_decision_list_adopt(self->list, b->list);
-    g_clear_pointer(&b->list, dx_decision_list_unref);
+    dx_decision_list_adopt(self->list, b->list);   /* leaves b->list empty, for the block's next use */
     g_string_chunk_clear(b->texts);
     g_string_truncate(b->buf, 0);
     g_array_set_size(b->offs, 0);
@@ -273,7 +294,8 @@ batch_filling(DxBatch *self, DxBlockKind kind)
         self->filling = self->spare->len > 0 ? g_ptr_array_steal_index_fast(self->spare, self->spare->len - 1)
                                              : block_new(self);
         self->filling->first_seq = self->n_rows;
-        self->filling->list = dx_decision_list_new_small(self->rs);
+        if (self->filling->list == NULL)
+            self->filling->list = dx_decision_list_new_small(self->rs);
         self->filling->kind = kind;
     }
     return self->filling;
@@ -470,13 +492,15 @@ dx_batch_add_applications(DxBatch *self, const DxApplication *const *apps, size_
     g_return_if_fail(apps != NULL || n_apps == 0);
     g_return_if_fail(!self->finished);
 
-    if (self->workers == NULL) {
-        for (size_t i = 0; i < n_apps; i++)
-            dx_batch_add_application(self, apps[i]);
-        return;
-    }
     for (size_t i = 0; i < n_apps; i++)
         g_return_if_fail(apps[i] != NULL && apps[i]->rs == self->rs);
+    if (self->workers == NULL) {
+        for (size_t i = 0; i < n_apps; i++) {
+            borrowed_prefetch(apps, i, n_apps);
+            dx_decide_application(self->list, apps[i], self->n_rows++, &self->scratch);
+        }
+        return;
+    }
     /* blocks of the caller's own applications, nothing copied; this thread
      * works on them too (batch_merge_oldest) and returns when all are
      * merged. A short array is cut finer, so that every thread gets some. */

@@ -303,7 +303,7 @@ dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 se
     if (s->present[DX_SLOT_POLICY]) {
         const char *named = s->slots[DX_SLOT_POLICY].u.t.s;   /* NUL-terminated: see DxApplication */
 
-        pi = dx_ruleset_find_policy(rs, named);
+        pi = app->policy;   /* looked up when the cell was set */
         /* a known policy's id is the ruleset's own string: nothing to copy */
         base.policy_text = pi >= 0 ? rs->policies[pi].id : dx_decision_list_intern(list, named, -1);
     }

@@ -80,6 +80,7 @@ struct _DxDecisionList {
     GArray *decisions;            /* DxDecision */
     GArray *reasons;              /* DxReason */
     GStringChunk *strings;
+    gsize chunk_size;             /* of strings */
     GPtrArray *adopted;           /* (nullable) GStringChunk*: merged lists' strings (dx_decision_list_adopt) */
     GArray *values;               /* DxKeptValue: the actual values behind failed clauses */
     GArray *big;                  /* DxRat: kept values too large to pack */
@@ -111,8 +112,8 @@ G_GNUC_INTERNAL DxDecisionList *dx_decision_list_new(DxRuleset *rs);
 G_GNUC_INTERNAL DxDecisionList *dx_decision_list_new_small(DxRuleset *rs);
 /* Appends @from's decisions, reasons and values to @to as if they had been
  * decided there (indices shifted), and takes over @from's strings, which
- * the records point at, instead of copying them. @from is left empty and
- * must only be unreffed. */
+ * the records point at, instead of copying them. @from is left empty,
+ * with its arrays' room, for reuse. */
 G_GNUC_INTERNAL void dx_decision_list_adopt(DxDecisionList *to, DxDecisionList *from);
 /* Appends an empty decision and returns it (valid until the next append). */
 G_GNUC_INTERNAL DxDecision *dx_decision_list_append(DxDecisionList *list);

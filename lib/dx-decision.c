@@ -26,6 +26,7 @@ decision_list_new(DxRuleset *rs, guint n, gsize chunk)
     list->decisions = g_array_sized_new(FALSE, FALSE, sizeof(DxDecision), n);
     list->reasons = g_array_sized_new(FALSE, FALSE, sizeof(DxReason), n);
     list->strings = g_string_chunk_new(chunk);
+    list->chunk_size = chunk;
     list->values = g_array_new(FALSE, FALSE, sizeof(DxKeptValue));
     list->big = g_array_new(FALSE, FALSE, sizeof(DxRat));
     return list;
@@ -75,7 +76,8 @@ dx_decision_list_adopt(DxDecisionList *to, DxDecisionList *from)
         g_ptr_array_set_free_func(from->adopted, NULL);
         g_ptr_array_set_size(from->adopted, 0);
     }
-    g_ptr_array_add(to->adopted, g_steal_pointer(&from->strings));
+    g_ptr_array_add(to->adopted, from->strings);
+    from->strings = g_string_chunk_new(from->chunk_size);
     g_array_set_size(from->decisions, 0);
     g_array_set_size(from->reasons, 0);
     g_array_set_size(from->values, 0);
