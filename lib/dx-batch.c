@@ -120,21 +120,30 @@ block_add(DxBatchBlock *b, const DxApplication *src)
 }
 
 /* Applications in memory are usually cold: while one is decided, ask for
- * the next one's values and the one after's header, so the wait for memory
- * overlaps the work. */
+ * what the next ones will need, each stage one application ahead of the
+ * stage that needs its result (header, then values, then the texts they
+ * point at), so the waits for memory overlap the work. */
 static inline void
 borrowed_prefetch(const DxApplication *const *apps, gsize i, gsize n)
 {
-    if (i + 2 < n)
-        __builtin_prefetch(apps[i + 2]);
-    if (i + 1 < n) {
-        const DxApplication *next = apps[i + 1];
-        const char *s = (const char *)next->slots;
+    if (i + 3 < n)
+        __builtin_prefetch(apps[i + 3]);
+    if (i + 2 < n) {
+        const DxApplication *a = apps[i + 2];
+        const char *s = (const char *)a->slots;
 
-        for (gsize off = 0; off < next->rs->n_fields * sizeof(DxValue); off += 64)
+        for (gsize off = 0; off < a->rs->n_fields * sizeof(DxValue); off += 64)
             __builtin_prefetch(s + off);
-        __builtin_prefetch(next->present);
-        __builtin_prefetch(next->problems);
+        __builtin_prefetch(a->present);
+        __builtin_prefetch(a->problems);
+    }
+    if (i + 1 < n) {
+        const DxApplication *a = apps[i + 1];
+
+        for (guint f = 0; f < a->rs->n_fields; f++) {
+            if (a->present[f] && a->slots[f].type == DX_TYPE_TEXT)
+                __builtin_prefetch(a->slots[f].u.t.s);
+        }
     }
 }
 
