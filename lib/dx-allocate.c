@@ -71,7 +71,7 @@ dx_allocate_groups(DxDecisionList *list, const guint *order, guint n_order, cons
                         continue;
                     r = dx_decision_add_reason(list, d, DX_REASON_GROUP_HIGHEST);
                     r->index = (gint32)g;
-                    r->text = rs->policies[ds[winner].policy].id;
+                    dx_reason_set_text(list, r, rs->policies[ds[winner].policy].id);
                     d->amount_fen = 0;
                 }
                 if (held > 0) {
@@ -89,7 +89,7 @@ dx_allocate_groups(DxDecisionList *list, const guint *order, guint n_order, cons
                     } else {
                         r = dx_decision_add_reason(list, w, DX_REASON_GROUP_HIGHEST);
                         r->index = (gint32)g;
-                        r->text = "已享受的同组奖励";
+                        dx_reason_set_text(list, r, "已享受的同组奖励");
                         w->amount_fen = 0;
                     }
                 }
@@ -321,7 +321,7 @@ dx_allocate_envelopes(DxDecisionList *list, const DxPriorBook *book, DxEnvelopeU
             r->a = (int64_t)S;
             r->b = R;
             r->c = d->granted_fen;
-            r->text = bureau_name;
+            dx_reason_set_text(list, r, bureau_name);
         }
     }
 }

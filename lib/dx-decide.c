@@ -321,7 +321,7 @@ dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 se
 
             r->index = p->slot == G_MAXUINT ? -1 : (gint32)p->slot;
             r->a = p->column;
-            r->text = dx_decision_list_intern(list, p->message, -1);
+            dx_reason_set_text(list, r, dx_decision_list_intern(list, p->message, -1));
         }
         for (guint i = 0; i < G_N_ELEMENTS(required); i++) {
             gboolean bad_cell = FALSE;
@@ -332,7 +332,7 @@ dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 se
                 DxReason *r = dx_decision_add_reason(list, d, DX_REASON_INVALID_FIELD);
 
                 r->index = (gint32)required[i];
-                r->text = "required: the cell is empty";
+                dx_reason_set_text(list, r, "required: the cell is empty");
             }
         }
         return;

@@ -21,13 +21,19 @@
  * visible outside the library. */
 #define DX_STATUS_PENDING ((DxStatus)100)
 
+/* 32 bytes: a batch of rejections holds about one per application. */
 typedef struct {
-    guint16 code;           /* DxReasonCode */
-    gint32 index;           /* clause index, field slot, group index; -1 award, -2 cap */
+    guint32 code : 8;       /* DxReasonCode */
+    gint32 index : 24;      /* clause index, field slot, group index; -1 award, -2 cap
+                             * (a ruleset has fewer than 2^23 of each: its YAML
+                             * document has at most DX_YAML_DEFAULT_MAX_NODES nodes) */
+    guint32 text;           /* the detail: 0 none, else 1 + its index in list->texts
+                             * (dx_reason_get_text / dx_reason_set_text) */
     int64_t a, b, c;        /* amounts in fen (see dx-explain.c for each code);
                              * clause_failed: a = first index in list->values, b = count */
-    const char *text;       /* (nullable) detail, in the list's string chunk */
 } DxReason;
+
+G_STATIC_ASSERT(sizeof(DxReason) == 32);
 
 struct _DxDecision {
     /* 104 bytes: a batch holds one per decision */
@@ -83,6 +89,7 @@ struct _DxDecisionList {
     gsize chunk_size;             /* of strings */
     GPtrArray *adopted;           /* (nullable) GStringChunk*: merged lists' strings (dx_decision_list_adopt) */
     GArray *values;               /* DxKeptValue: the actual values behind failed clauses */
+    GPtrArray *texts;             /* const char*: reasons' details (static, the ruleset's or in strings) */
     GArray *big;                  /* DxRat: kept values too large to pack */
     gboolean sealed;
 };
@@ -122,6 +129,14 @@ G_GNUC_INTERNAL DxDecision *dx_decision_list_append(DxDecisionList *list);
 G_GNUC_INTERNAL DxReason *dx_decision_add_reason(DxDecisionList *list, DxDecision *d, DxReasonCode code);
 /* Replaces @d's reasons by nothing. */
 G_GNUC_INTERNAL void dx_decision_clear_reasons(DxDecision *d);
+/* A reason's detail text (NULL if none); setting one keeps the pointer,
+ * which must live as long as the list (static, the ruleset's, or interned). */
+static inline const char *
+dx_reason_get_text(const DxDecisionList *list, const DxReason *r)
+{
+    return r->text != 0 ? g_ptr_array_index(list->texts, r->text - 1) : NULL;
+}
+G_GNUC_INTERNAL void dx_reason_set_text(DxDecisionList *list, DxReason *r, const char *text);
 G_GNUC_INTERNAL const char *dx_decision_list_intern(DxDecisionList *list, const char *s, gssize len);
 /* Sorts into output order (app_id, policy id, input order), drops dropped
  * decisions, sets back pointers and seals. */

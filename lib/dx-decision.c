@@ -29,6 +29,7 @@ decision_list_new(DxRuleset *rs, guint n, gsize chunk)
     list->chunk_size = chunk;
     list->values = g_array_new(FALSE, FALSE, sizeof(DxKeptValue));
     list->big = g_array_new(FALSE, FALSE, sizeof(DxRat));
+    list->texts = g_ptr_array_new();
     return list;
 }
 
@@ -48,6 +49,7 @@ void
 dx_decision_list_adopt(DxDecisionList *to, DxDecisionList *from)
 {
     guint r0 = to->reasons->len, v0 = to->values->len, b0 = to->big->len, d0 = to->decisions->len;
+    guint t0 = to->texts->len;
 
     g_array_append_vals(to->values, from->values->data, from->values->len);
     g_array_append_vals(to->big, from->big->data, from->big->len);
@@ -63,7 +65,12 @@ dx_decision_list_adopt(DxDecisionList *to, DxDecisionList *from)
 
         if (r->code == DX_REASON_CLAUSE_FAILED)
             r->a += v0;
+        if (r->text != 0)
+            r->text += t0;
     }
+    for (guint i = 0; i < from->texts->len; i++)
+        g_ptr_array_add(to->texts, from->texts->pdata[i]);
+    g_ptr_array_set_size(from->texts, 0);
     g_array_append_vals(to->decisions, from->decisions->data, from->decisions->len);
     for (guint i = d0; i < to->decisions->len; i++)
         g_array_index(to->decisions, DxDecision, i).reason_first += r0;
@@ -105,6 +112,7 @@ dx_decision_list_unref(DxDecisionList *self)
         g_ptr_array_unref(self->adopted);
     g_array_unref(self->values);
     g_array_unref(self->big);
+    g_ptr_array_unref(self->texts);
     dx_ruleset_unref(self->rs);
     g_free(self);
 }
@@ -144,6 +152,13 @@ void
 dx_decision_clear_reasons(DxDecision *d)
 {
     d->n_reasons = 0;
+}
+
+void
+dx_reason_set_text(DxDecisionList *list, DxReason *r, const char *text)
+{
+    g_ptr_array_add(list->texts, (gpointer)text);
+    r->text = list->texts->len;
 }
 
 void

@@ -442,6 +442,7 @@ steps_computation(Explain *x)
     steps_award(x);
     for (size_t i = 0; i < d->n_reasons; i++) {
         const DxReason *r = steps_reason(d, i);
+        const char *rtext = dx_reason_get_text(d->list, r) != NULL ? dx_reason_get_text(d->list, r) : "";
         g_autofree char *a = steps_money(r->a), *b = steps_money(r->b), *c = steps_money(r->c);
 
         /* the fund share comes between the group steps (award units) and the fund's cap (charged units) */
@@ -476,7 +477,7 @@ steps_computation(Explain *x)
         case DX_REASON_GROUP_HIGHEST:
             g_string_append_printf(x->out, T("  %u. 「%s」就高不重复，就高适用 %s：本项 0元\n",
                                              "  %u. group “%s” pays only the highest award (%s): 0 here\n"),
-                                   ++step, x->rs->groups[r->index].name, r->text != NULL ? r->text : "");
+                                   ++step, x->rs->groups[r->index].name, rtext);
             amount = 0;
             break;
         case DX_REASON_GROUP_TOPUP:
@@ -509,16 +510,16 @@ steps_computation(Explain *x)
                                          "  %u. %s envelope rationed pro rata: available %s ÷ requested %s = %s; %s × %s → %s "
                                          "(floored to the fen, leftover fen to the largest remainders)\n"
                                          "     actual factor (granted ÷ requested) %s\n"),
-                                       ++step, r->text != NULL ? r->text : "", b, a, ratio, ch, ratio, c, factor);
+                                       ++step, rtext, b, a, ratio, ch, ratio, c, factor);
             else
                 g_string_append_printf(x->out, T("  %u. %s额度不足，按顺序安排：申请 %s，安排 %s（%s）\n",
                                                  "  %u. %s envelope short, served in order: requested %s, granted %s (%s)\n"),
-                                       ++step, r->text != NULL ? r->text : "", ch, c, factor);
+                                       ++step, rtext, ch, c, factor);
             break;
         }
         case DX_REASON_UNFUNDED:
             g_string_append_printf(x->out, T("  %u. %s额度已安排完毕：0元，列入排队\n", "  %u. %s envelope used up: 0, queued\n"),
-                                   ++step, r->text != NULL ? r->text : "");
+                                   ++step, rtext);
             break;
         default:
             break;

@@ -155,12 +155,16 @@ dx_decision_dup_reason_message(const DxDecision *self, size_t index)
 {
     const DxRuleset *rs;
     const DxReason *r;
+    const char *rtext;
     const DxPolicy *pol;
     g_autofree char *a = NULL, *b = NULL, *c = NULL;
 
     g_return_val_if_fail(self != NULL && self->list != NULL && index < self->n_reasons, NULL);
     rs = self->list->rs;
     r = explain_reason(self, index);
+    rtext = dx_reason_get_text(self->list, r);
+    if (rtext == NULL)
+        rtext = "";
     pol = self->policy >= 0 ? &rs->policies[self->policy] : NULL;
     a = dx_money_format(r->a);
     b = dx_money_format(r->b);
@@ -169,14 +173,14 @@ dx_decision_dup_reason_message(const DxDecision *self, size_t index)
     switch ((DxReasonCode)r->code) {
     case DX_REASON_INVALID_FIELD:
         if (r->index < 0)
-            return g_strdup_printf("第 %" G_GUINT64_FORMAT " 行格式有误：%s", self->row, r->text);
+            return g_strdup_printf("第 %" G_GUINT64_FORMAT " 行格式有误：%s", self->row, rtext);
         if (r->a > 0)
             return g_strdup_printf("「%s」填写有误（第 %" G_GUINT64_FORMAT " 行第 %" G_GINT64_FORMAT " 列）：%s",
-                                   explain_field_label(rs, r->index), self->row, r->a, r->text);
+                                   explain_field_label(rs, r->index), self->row, r->a, rtext);
         if (self->row > 0)   /* e.g. an empty required cell: the row, without a column */
             return g_strdup_printf("「%s」填写有误（第 %" G_GUINT64_FORMAT " 行）：%s",
-                                   explain_field_label(rs, r->index), self->row, r->text);
-        return g_strdup_printf("「%s」填写有误：%s", explain_field_label(rs, r->index), r->text);
+                                   explain_field_label(rs, r->index), self->row, rtext);
+        return g_strdup_printf("「%s」填写有误：%s", explain_field_label(rs, r->index), rtext);
     case DX_REASON_DUPLICATE_APP_ID:
         return g_strdup_printf("申报编号 %s 已使用，不重复受理", self->app_id);
     case DX_REASON_UNKNOWN_POLICY:
@@ -213,7 +217,7 @@ dx_decision_dup_reason_message(const DxDecision *self, size_t index)
     case DX_REASON_POLICY_ENTERPRISE_CAP:
         return g_strdup_printf("「%s」单户累计上限 %s，已享受 %s，本次核定 %s", pol->name, a, b, c);
     case DX_REASON_GROUP_HIGHEST:
-        return g_strdup_printf("与 %s 同属「%s」，按就高原则不重复享受", r->text != NULL ? r->text : "",
+        return g_strdup_printf("与 %s 同属「%s」，按就高原则不重复享受", rtext,
                                rs->groups[r->index].name);
     case DX_REASON_GROUP_TOPUP:
         return g_strdup_printf("同属「%s」已享受 %s，按就高原则补差 %s", rs->groups[r->index].name, b, c);
@@ -222,7 +226,7 @@ dx_decision_dup_reason_message(const DxDecision *self, size_t index)
     case DX_REASON_FUND_ENTERPRISE_CAP:
         return g_strdup_printf("本资金单户上限 %s，已安排 %s，本次核定 %s", a, b, c);
     case DX_REASON_RATIONED: {
-        const char *bureau = r->text != NULL ? r->text : "";
+        const char *bureau = rtext;
         g_autofree char *ratio = explain_ratio(r->b, r->a);
 
         if (rs->shortfall == DX_SHORTFALL_PRO_RATA)
@@ -231,7 +235,7 @@ dx_decision_dup_reason_message(const DxDecision *self, size_t index)
                                rs->shortfall == DX_SHORTFALL_FCFS ? "申报先后" : "优先级", c);
     }
     case DX_REASON_UNFUNDED:
-        return g_strdup_printf("%s额度已安排完毕，列入排队", r->text != NULL ? r->text : "");
+        return g_strdup_printf("%s额度已安排完毕，列入排队", rtext);
     case DX_REASON_AWARD_FIXED:
         return g_strdup_printf("按定额核定奖励 %s", a);
     case DX_REASON_AWARD_TABLE:
@@ -256,12 +260,16 @@ dx_explain_reason_message_en(const DxDecision *self, size_t index)
 {
     const DxRuleset *rs;
     const DxReason *r;
+    const char *rtext;
     const DxPolicy *pol;
     g_autofree char *a = NULL, *b = NULL, *c = NULL;
 
     g_return_val_if_fail(self != NULL && self->list != NULL && index < self->n_reasons, NULL);
     rs = self->list->rs;
     r = explain_reason(self, index);
+    rtext = dx_reason_get_text(self->list, r);
+    if (rtext == NULL)
+        rtext = "";
     pol = self->policy >= 0 ? &rs->policies[self->policy] : NULL;
     a = dx_money_format(r->a);
     b = dx_money_format(r->b);
@@ -270,14 +278,14 @@ dx_explain_reason_message_en(const DxDecision *self, size_t index)
     switch ((DxReasonCode)r->code) {
     case DX_REASON_INVALID_FIELD:
         if (r->index < 0)
-            return g_strdup_printf("row %" G_GUINT64_FORMAT " is malformed: %s", self->row, r->text);
+            return g_strdup_printf("row %" G_GUINT64_FORMAT " is malformed: %s", self->row, rtext);
         if (r->a > 0)
             return g_strdup_printf("“%s” is invalid (row %" G_GUINT64_FORMAT ", column %" G_GINT64_FORMAT "): %s",
-                                   explain_field_label(rs, r->index), self->row, r->a, r->text);
+                                   explain_field_label(rs, r->index), self->row, r->a, rtext);
         if (self->row > 0)
             return g_strdup_printf("“%s” is invalid (row %" G_GUINT64_FORMAT "): %s",
-                                   explain_field_label(rs, r->index), self->row, r->text);
-        return g_strdup_printf("“%s” is invalid: %s", explain_field_label(rs, r->index), r->text);
+                                   explain_field_label(rs, r->index), self->row, rtext);
+        return g_strdup_printf("“%s” is invalid: %s", explain_field_label(rs, r->index), rtext);
     case DX_REASON_DUPLICATE_APP_ID:
         return g_strdup_printf("application number %s was already used; not accepted twice", self->app_id);
     case DX_REASON_UNKNOWN_POLICY:
@@ -316,7 +324,7 @@ dx_explain_reason_message_en(const DxDecision *self, size_t index)
                                a, b, c);
     case DX_REASON_GROUP_HIGHEST:
         return g_strdup_printf("in the same group “%s” as %s: only the highest award is paid",
-                               rs->groups[r->index].name, r->text != NULL ? r->text : "");
+                               rs->groups[r->index].name, rtext);
     case DX_REASON_GROUP_TOPUP:
         return g_strdup_printf("already holds %s in group “%s”: pays the difference, %s", b, rs->groups[r->index].name, c);
     case DX_REASON_GROUP_STACK_CAP:
@@ -325,7 +333,7 @@ dx_explain_reason_message_en(const DxDecision *self, size_t index)
     case DX_REASON_FUND_ENTERPRISE_CAP:
         return g_strdup_printf("this fund pays one enterprise at most %s; already arranged %s; granted %s", a, b, c);
     case DX_REASON_RATIONED: {
-        const char *bureau = r->text != NULL ? r->text : "";
+        const char *bureau = rtext;
         g_autofree char *ratio = explain_ratio(r->b, r->a);
 
         if (rs->shortfall == DX_SHORTFALL_PRO_RATA)
@@ -336,7 +344,7 @@ dx_explain_reason_message_en(const DxDecision *self, size_t index)
                                rs->shortfall == DX_SHORTFALL_FCFS ? "submission" : "priority", c);
     }
     case DX_REASON_UNFUNDED:
-        return g_strdup_printf("the %s envelope is used up: queued", r->text != NULL ? r->text : "");
+        return g_strdup_printf("the %s envelope is used up: queued", rtext);
     case DX_REASON_AWARD_FIXED:
         return g_strdup_printf("fixed award of %s", a);
     case DX_REASON_AWARD_TABLE:
