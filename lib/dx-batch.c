@@ -21,8 +21,7 @@
 
 typedef enum {
     BLOCK_APPS,                  /* copies of added applications */
-    BLOCK_RECORDS,               /* CSV records split by the reading thread */
-    BLOCK_LINES,                 /* whole CSV lines, split by the worker */
+    BLOCK_CSV,                   /* CSV records, and runs of whole lines the worker splits */
     BLOCK_BORROWED,              /* the caller's applications (dx_batch_add_applications) */
 } DxBlockKind;
 
@@ -37,20 +36,24 @@ struct _DxBatchBlock {
     DxDecideScratch scratch;
     gboolean done;               /* under owner->lock */
     DxBlockKind kind;
-    /* CSV records and lines: the worker parses the cells too */
+    /* CSV: the worker parses the cells too */
     const DxCsvColumns *cols;    /* the reader's, valid until it flushes */
-    GString *buf;                /* records: every cell, NUL-terminated; lines: the lines */
-    GArray *offs;                /* records: gsize, where each cell starts in buf */
-    GArray *rows;                /* records: DxRawRow */
-    guint64 first_line;          /* lines: the line number of the first */
-    DxEncoding encoding;         /* lines: the reader's */
+    DxEncoding encoding;         /* the reader's */
+    GString *buf;                /* records' cells, NUL-terminated, and runs of lines */
+    GArray *offs;                /* gsize: where each record's cell starts in buf */
+    GArray *rows;                /* DxRawRow, in input order */
     GPtrArray *cellp;            /* worker scratch: one record's cells */
 };
 
+/* A record split by the reading thread, or a run of whole lines taken
+ * unsplit (dx_csv_reader_take_lines), which the worker splits. */
 typedef struct {
-    guint64 line;
-    guint first, n_cells, bad_col;
-    const char *problem;         /* static, or NULL */
+    guint64 line;                /* of the record, or the first line of the run */
+    gsize at;                    /* record: its first cell in offs; run: its first byte in buf */
+    gsize len;                   /* record: cells; run: bytes */
+    guint bad_col;
+    gboolean is_run;
+    const char *problem;         /* record: static, or NULL */
 } DxRawRow;
 
 static DxBatchBlock *
@@ -147,13 +150,13 @@ borrowed_prefetch(const DxApplication *const *apps, gsize i, gsize n)
     }
 }
 
-/* Splits and decides the lines of a BLOCK_LINES block, as the reader
- * would have read them one record at a time. */
-static void
-block_work_lines(DxBatchBlock *b)
+/* Splits and decides a run of whole lines, as the reader would have read
+ * them one record at a time. Returns the records decided. */
+static guint
+block_work_run(DxBatchBlock *b, const DxRawRow *r, guint64 seq)
 {
-    char *p = b->buf->str, *end = b->buf->str + b->buf->len;
-    guint64 line = b->first_line;
+    char *p = b->buf->str + r->at, *end = p + r->len;
+    guint64 line = r->line;
     guint i = 0;
 
     while (p < end) {
@@ -169,35 +172,36 @@ block_work_lines(DxBatchBlock *b)
             n_cells = dx_csv_split_line(p, len, (char **)b->cellp->pdata, b->encoding, &problem, &bad_col);
             dx_csv_record_to_app(b->apps[0], b->cols, (const char *const *)b->cellp->pdata, n_cells, line,
                                  problem, bad_col);
-            dx_decide_application(b->list, b->apps[0], b->first_seq + i++, &b->scratch);
+            dx_decide_application(b->list, b->apps[0], seq + i++, &b->scratch);
         }
         line++;
         p = nl + 1;
     }
+    return i;
 }
 
 static void
 block_work(DxBatchBlock *b)
 {
-    if (b->kind == BLOCK_LINES) {
-        block_work_lines(b);
-        return;
-    }
     for (guint i = 0; i < b->n && b->kind == BLOCK_APPS; i++)
         dx_decide_application(b->list, b->apps[i], b->first_seq + i, &b->scratch);
     for (guint i = 0; i < b->n && b->kind == BLOCK_BORROWED; i++) {
         borrowed_prefetch(b->borrowed, i, b->n);
         dx_decide_application(b->list, b->borrowed[i], b->first_seq + i, &b->scratch);
     }
-    for (guint i = 0; i < b->n && b->kind == BLOCK_RECORDS; i++) {
-        const DxRawRow *r = &g_array_index(b->rows, DxRawRow, i);
+    for (guint k = 0, i = 0; k < b->rows->len && b->kind == BLOCK_CSV; k++) {
+        const DxRawRow *r = &g_array_index(b->rows, DxRawRow, k);
 
+        if (r->is_run) {
+            i += block_work_run(b, r, b->first_seq + i);
+            continue;
+        }
         g_ptr_array_set_size(b->cellp, 0);
-        for (guint c = 0; c < r->n_cells; c++)
-            g_ptr_array_add(b->cellp, b->buf->str + g_array_index(b->offs, gsize, r->first + c));
-        dx_csv_record_to_app(b->apps[0], b->cols, (const char *const *)b->cellp->pdata, r->n_cells, r->line,
+        for (gsize c = 0; c < r->len; c++)
+            g_ptr_array_add(b->cellp, b->buf->str + g_array_index(b->offs, gsize, r->at + c));
+        dx_csv_record_to_app(b->apps[0], b->cols, (const char *const *)b->cellp->pdata, (guint)r->len, r->line,
                              r->problem, r->bad_col);
-        dx_decide_application(b->list, b->apps[0], b->first_seq + i, &b->scratch);
+        dx_decide_application(b->list, b->apps[0], b->first_seq + i++, &b->scratch);
     }
 }
 
@@ -310,12 +314,11 @@ batch_filling(DxBatch *self, DxBlockKind kind)
     return self->filling;
 }
 
-/* After adding one: hands a full block to the workers. */
+/* Hands a full block to the workers. */
 static void
-batch_added(DxBatch *self)
+batch_full(DxBatch *self)
 {
-    self->n_rows++;
-    if (self->filling->n == DX_BLOCK_APPS) {
+    if (self->filling->n >= DX_BLOCK_APPS) {
         batch_submit(self);
         /* a few blocks in flight per worker keep them busy; more would only hold memory */
         while (g_queue_get_length(&self->pending) > 2 * self->n_threads)
@@ -323,25 +326,35 @@ batch_added(DxBatch *self)
     }
 }
 
+/* After adding one. */
+static void
+batch_added(DxBatch *self)
+{
+    self->n_rows++;
+    batch_full(self);
+}
+
 gboolean
 dx_batch_take_csv_lines(DxBatch *self, const DxCsvColumns *cols, DxCsvReader *reader)
 {
     DxBatchBlock *b;
+    DxRawRow r = { 0 };
     guint n_records;
 
     if (self->workers == NULL)
         return FALSE;
-    b = batch_filling(self, BLOCK_LINES);
-    if (dx_csv_reader_take_lines(reader, b->buf, &b->first_line, &n_records) == 0)
-        return FALSE;   /* the block stays empty for the next taker (batch_submit only hands over a full one) */
+    b = batch_filling(self, BLOCK_CSV);
+    r.at = b->buf->len;
+    r.len = dx_csv_reader_take_lines(reader, b->buf, &r.line, &n_records);
+    if (r.len == 0)
+        return FALSE;
+    r.is_run = TRUE;
     b->cols = cols;
     b->encoding = dx_csv_reader_get_encoding(reader);
-    b->n = n_records;
+    g_array_append_val(b->rows, r);
+    b->n += n_records;
     self->n_rows += n_records;
-    /* one block per take: the lines of one 64 KiB read */
-    batch_submit(self);
-    while (g_queue_get_length(&self->pending) > 2 * self->n_threads)
-        batch_merge_oldest(self);
+    batch_full(self);
     return TRUE;
 }
 
@@ -350,16 +363,16 @@ dx_batch_add_csv_record(DxBatch *self, const DxCsvColumns *cols, const char *con
                         guint64 line, const char *problem, guint bad_col)
 {
     DxBatchBlock *b;
-    DxRawRow r = { line, 0, n_cells, bad_col, problem };
+    DxRawRow r = { line, 0, n_cells, bad_col, FALSE, problem };
 
     if (self->workers == NULL) {
         dx_csv_record_to_app(self->reader_app, cols, cells, n_cells, line, problem, bad_col);
         dx_batch_add_application(self, self->reader_app);
         return;
     }
-    b = batch_filling(self, BLOCK_RECORDS);
+    b = batch_filling(self, BLOCK_CSV);
     b->cols = cols;
-    r.first = b->offs->len;
+    r.at = b->offs->len;
     for (guint i = 0; i < n_cells; i++) {
         gsize off = b->buf->len;
 

@@ -55,14 +55,14 @@ G_GNUC_INTERNAL const char *
 dx_csv_reader_get_record_problem(DxCsvReader *self, guint *column);
 
 /* Between records, takes the whole lines that follow in the reader's
- * current block and that are certainly one record each (no '"', within
- * the record limits), appending their bytes to @out as they are (line ends
+ * current block and that are certainly one record each (no quoted cell
+ * open at the line end, within the record limits), appending their bytes to @out as they are (line ends
  * included, blank lines too) so that another thread can split them
  * (dx_csv_split_line()). Sets *first_line to the line number of the first
  * and *n_records to the records among them (lines that are not blank).
  * Returns the bytes taken: 0 when the next line must go through
- * dx_csv_reader_next() (it has a quote, is too long, goes on into the next
- * block, or there is no current block). */
+ * dx_csv_reader_next() (a quoted cell goes on past it, it is too long,
+ * it goes on into the next block, or there is no current block). */
 G_GNUC_INTERNAL gsize dx_csv_reader_take_lines(DxCsvReader *self, GString *out, guint64 *first_line,
                                                guint *n_records);
 /* Splits one line taken by dx_csv_reader_take_lines() (@len bytes without

@@ -766,6 +766,42 @@ record:
     return TRUE;
 }
 
+/* TRUE if a record that starts at @p ends at @p + @len, a line end: no
+ * quoted cell is left open there (the state machine of csv_feed(),
+ * reduced to what decides that). */
+static gboolean
+csv_line_closes_record(const char *p, gsize len)
+{
+    CsvState st = CSV_FIELD_START;
+
+    if (memchr(p, '"', len) == NULL)
+        return TRUE;
+    for (gsize i = 0; i < len; i++) {
+        char c = p[i];
+
+        switch (st) {
+        case CSV_FIELD_START:
+            st = c == '"' ? CSV_QUOTED : c == ',' ? CSV_FIELD_START : CSV_UNQUOTED;
+            break;
+        case CSV_UNQUOTED:
+            if (c == ',')
+                st = CSV_FIELD_START;
+            break;
+        case CSV_QUOTED:
+            if (c == '"')
+                st = CSV_QUOTE_IN_QUOTED;
+            break;
+        case CSV_QUOTE_IN_QUOTED:
+            st = c == '"' ? CSV_QUOTED : c == ',' ? CSV_FIELD_START : CSV_UNQUOTED;
+            break;
+        case CSV_RECORD_START:
+        default:
+            g_assert_not_reached();
+        }
+    }
+    return st != CSV_QUOTED;
+}
+
 gsize
 dx_csv_reader_take_lines(DxCsvReader *self, GString *out, guint64 *first_line, guint *n_records)
 {
@@ -788,11 +824,14 @@ dx_csv_reader_take_lines(DxCsvReader *self, GString *out, guint64 *first_line, g
         if (nl == NULL)
             break;   /* the line goes on in the next block: next() reads it */
         len = (gsize)(nl - p);
+        /* Only lines that are certainly one whole record each, within the
+         * limits (at most len + 1 cells): a quoted cell may not go on
+         * past the line end. Inside quotes a '\r' is data. */
+        if (!csv_line_closes_record(p, len))
+            break;
         if (len > 0 && p[len - 1] == '\r')
             len--;
-        /* Only lines that are certainly one whole record each, within the
-         * limits: no quote (quoting may join lines), at most len + 1 cells. */
-        if (len > self->max_record_bytes || len + 1 > self->max_columns || memchr(p, '"', len) != NULL)
+        if (len > self->max_record_bytes || len + 1 > self->max_columns)
             break;
         records += len > 0;
         lines++;
@@ -807,6 +846,57 @@ dx_csv_reader_take_lines(DxCsvReader *self, GString *out, guint64 *first_line, g
     return (gsize)(p - start);
 }
 
+/* dx_csv_split_line() for a line with quotes: each cell unquoted in place
+ * (the text only gets shorter), with csv_feed()'s rules: a quote opens a
+ * quoted cell only at its start, "" inside is one ", text after the
+ * closing quote is kept and is the record's problem. */
+static guint
+csv_split_quoted(char *line, gsize len, char **cells, DxEncoding encoding, const char **problem, guint *bad_col)
+{
+    const char *in = line, *end = line + len;
+    char *out = line;
+    guint n = 0;
+
+    for (;;) {
+        char *start = out;
+        const char *why = NULL;
+
+        if (in < end && *in == '"') {
+            for (in++; in < end; in++) {   /* the line closes every quote it opens */
+                if (*in == '"') {
+                    if (in + 1 < end && in[1] == '"') {
+                        *out++ = '"';
+                        in++;
+                        continue;
+                    }
+                    in++;
+                    break;
+                }
+                *out++ = *in;
+            }
+            if (in < end && *in != ',')
+                why = "text after closing quote";
+        }
+        while (in < end && *in != ',')
+            *out++ = *in++;
+        if (why == NULL)
+            why = dx_csv_cell_problem(start, (gsize)(out - start), encoding);
+        if (*problem == NULL && why != NULL) {
+            *problem = why;
+            *bad_col = n + 1;
+        }
+        cells[n++] = start;
+        if (in == end) {
+            *out = '\0';
+            break;
+        }
+        in++;   /* the ',' */
+        *out++ = '\0';
+    }
+    cells[n] = NULL;
+    return n;
+}
+
 guint
 dx_csv_split_line(char *line, gsize len, char **cells, DxEncoding encoding, const char **problem, guint *bad_col)
 {
@@ -815,6 +905,8 @@ dx_csv_split_line(char *line, gsize len, char **cells, DxEncoding encoding, cons
 
     *problem = NULL;
     *bad_col = 0;
+    if (memchr(line, '"', len) != NULL)
+        return csv_split_quoted(line, len, cells, encoding, problem, bad_col);
     for (;;) {
         char *comma = memchr(p, ',', (gsize)(end - p));
         char *cell_end = comma != NULL ? comma : end;

@@ -54,6 +54,10 @@ def main():
                                                    "--out", f"{work}/r{i}"]),
         ("run with a new ledger (commit)", lambda i: [dx, "run", rules, apps, "--approval-date", "2022-06-30",
                                                       "--ledger", f"{work}/l{i}/ledger.db", "--out", f"{work}/l{i}"]),
+        ("decide, --threads 2", lambda i: [dx, "decide", rules, apps, "--out", f"{work}/d{i}", "--threads", "2"]),
+        ("run with a new ledger, --threads 2", lambda i: [dx, "run", rules, apps, "--approval-date", "2022-06-30",
+                                                          "--ledger", f"{work}/t{i}/ledger.db", "--out", f"{work}/t{i}",
+                                                          "--threads", "2"]),
     ]
     try:
         for name, argv in cases:
