@@ -813,8 +813,8 @@ dx_csv_reader_take_lines(DxCsvReader *self, GString *out, guint64 *first_line, g
 
     *first_line = self->line;
     *n_records = 0;
-    if (self->fatal != NULL || self->state != CSV_RECORD_START)
-        return 0;
+    if (self->fatal != NULL || self->state != CSV_RECORD_START || self->blk_pos >= self->blk_len)
+        return 0;   /* (no block yet: blk may be NULL) */
     start = p = self->blk + self->blk_pos;
     end = self->blk + self->blk_len;
     while (p < end) {

@@ -781,7 +781,7 @@ test_csv_taken_lines_read_the_same(void **state)
         const char *in;
         gsize len;
     } small[] = {
-        { "a,b,c\n1,2,3\n", 0 }, { "x,\"l1\nl2\"\ny,z\nq,r\n", 0 }, { "a,b\r\nc,d\r\ne\r\n", 0 },
+        { "", 0 }, { "\t", 0 }, { "a,b,c\n1,2,3\n", 0 }, { "x,\"l1\nl2\"\ny,z\nq,r\n", 0 }, { "a,b\r\nc,d\r\ne\r\n", 0 },
         { "\n\na,b\n\n\r\nc\n\n", 0 }, { "a,,\n,\n", 0 }, { " a , b \n", 0 }, { "ab\"c,d\ne,f\n", 0 },
         { "a\rb,c\nd\r\r\n", 0 }, { "a,b\r", 0 }, { "a,b,c\nd\ne,f\n", 0 }, { "\xEF\xBB\xBFid,x\n1,2\n", 0 },
         { "id,x,y\n1,ok,\xC3\x28\n2,a,b\n", 0 }, { "id,x\n1,a\0b\n2,a\n", 15 },

@@ -2,16 +2,87 @@
  *
  * libFuzzer harness: the CSV reader, UTF-8 and GB18030. The first byte
  * picks the encoding (auto / UTF-8 / GB18030) and small limits or the
- * defaults; the rest is the file. It runs the record reader alone, then the
- * whole path a file takes (header -> fields -> cells -> decisions) through
- * dx_batch_add_csv_data() with rules/wuchang-2022.yaml.
+ * defaults; the rest is the file. It runs the record reader alone; then
+ * again taking whole lines (dx_csv_reader_take_lines, dx_csv_split_line, as
+ * worker threads do), which must give the very same records, problems and
+ * error; then the whole path a file takes (header -> fields -> cells ->
+ * decisions) through dx_batch_add_csv_data() with rules/wuchang-2022.yaml,
+ * on two threads when the control byte's bit 4 is set.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include "fuzz-common.h"
 #include "dx-csv-private.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+render(GString *out, guint64 line, char **cells, guint n, const char *problem, guint col)
+{
+    g_string_append_printf(out, "%" G_GUINT64_FORMAT ":%u:%s:%u", line, n, problem != NULL ? problem : "", col);
+    for (guint i = 0; i < n; i++) {
+        g_string_append_c(out, '|');
+        g_string_append(out, cells[i]);   /* NUL inside a cell: a problem, the cell shows its start */
+    }
+    g_string_append_c(out, '\n');
+}
+
+/* Every record, read one by one or (@take) with whole lines taken and split. */
+static GString *
+read_all(const char *text, gsize len, DxEncoding enc, const DxCsvLimits *limits, gboolean take)
+{
+    GString *out = g_string_new(NULL);
+    GString *lines = g_string_new(NULL);
+    GError *err = NULL;
+    DxCsvReader *r = dx_csv_reader_new_data("fuzz.csv", text, len, enc, limits, &err);
+    char **cells;
+    guint n_cells, col;
+
+    g_assert(r != NULL);
+    for (;;) {
+        guint64 first;
+        guint n_records;
+
+        while (take && dx_csv_reader_take_lines(r, lines, &first, &n_records) > 0) {
+            char *p = lines->str, *end = lines->str + lines->len;
+
+            while (p < end) {
+                char *nl = memchr(p, '\n', (gsize)(end - p));
+                gsize l;
+
+                g_assert(nl != NULL);
+                l = (gsize)(nl - p);
+                if (l > 0 && p[l - 1] == '\r')
+                    l--;
+                if (l > 0) {
+                    char **split = g_new(char *, l + 2);
+                    const char *problem;
+                    guint n = dx_csv_split_line(p, l, split, dx_csv_reader_get_encoding(r), &problem, &col);
+
+                    render(out, first, split, n, problem, col);
+                    g_free(split);
+                }
+                first++;
+                p = nl + 1;
+            }
+            g_string_truncate(lines, 0);
+        }
+        if (!dx_csv_reader_next(r, &cells, &n_cells, &err))
+            break;
+        {
+            const char *problem = dx_csv_reader_get_record_problem(r, &col);
+
+            render(out, dx_csv_reader_get_line(r), cells, n_cells, problem, col);
+        }
+    }
+    g_string_append_printf(out, "end %" G_GUINT64_FORMAT " %s\n", dx_csv_reader_get_record_number(r),
+                           err != NULL ? err->message : "");
+    g_clear_error(&err);
+    dx_csv_reader_free(r);
+    g_string_free(lines, TRUE);
+    return out;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -50,8 +121,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     dx_csv_reader_free(r);
 
+    {
+        GString *one = read_all(text, len, enc, limits, FALSE);
+        GString *taken = read_all(text, len, enc, limits, TRUE);
+
+        if (strcmp(one->str, taken->str) != 0) {
+            fprintf(stderr, "one by one:\n%s\ntaken lines:\n%s\n", one->str, taken->str);
+            abort();
+        }
+        g_string_free(one, TRUE);
+        g_string_free(taken, TRUE);
+    }
+
     if (ctl & 8) {
         DxBatch *b = dx_batch_new(fuzz_get_rules());
+
+        if (ctl & 16)
+            dx_batch_set_threads(b, 2);
         DxLoadOptions *o = dx_load_options_new();
         dx_load_options_set_encoding(o, enc);
         if (dx_batch_add_csv_data(b, text, (gssize)len, "fuzz.csv", o, &err)) {
