@@ -55,12 +55,16 @@ DX_EXPORT void dx_batch_set_progress_func(DxBatch *self, DxProgressFunc func, vo
  * @n_threads: threads that decide applications: 1 (the default) decides
  *   each on the caller's thread as it is added; 0 means one per processor
  *
- * With more than one thread, added applications (or, from a CSV file, their
- * cells) are copied into blocks of 512 that worker threads parse and decide
- * (steps 1-5) while the caller reads on;
- * the blocks' decisions are merged in input order, so every result,
- * decisions.csv, the round and the ledger are byte-identical to one thread.
- * The ruleset is immutable and shared. Memory grows by a few blocks.
+ * With more than one thread, applications go in blocks of about 512 to
+ * worker threads, which decide them (steps 1-5) while the caller reads on:
+ * from a CSV file, whole lines unsplit (the workers split and parse them;
+ * a record whose quoted cell spans lines is split by the reader); added one
+ * by one, copies; added as an array (dx_batch_add_applications()), the
+ * caller's own, with the calling thread taking its share. A caller waiting
+ * for a block works on one instead. The blocks' decisions are merged in
+ * input order, so every result, decisions.csv, the round and the ledger are
+ * byte-identical to one thread. The ruleset is immutable and shared.
+ * Memory grows by a few blocks.
  * Since: 0.1
  */
 DX_EXPORT void dx_batch_set_threads(DxBatch *self, guint n_threads);

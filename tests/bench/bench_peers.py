@@ -19,7 +19,8 @@ and peak RSS come from wait4(2). Cells are medians, with the wall range.
 Every output is compared byte for byte with ref.py's. The slow peers (Zen,
 json-rules-engine: 20-30 s per run at 1,000,000) run --slow-runs times; if
 --slow-n is given they run at that N instead and the ratio is per application.
-Ratios are the peer's median over duixian's (single-threaded whole batch).
+Ratios are the peer's median over duixian's: single-threaded whole batch
+(× wall, × CPU) and on --threads (× wall tT).
 Nothing here is a test: it measures.
 """
 import argparse
@@ -119,8 +120,9 @@ def main():
     print(f"{os.cpu_count()} cores; load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
           f"1 warm-up + R timed runs; medians")
     print(f"{'engine':<16} {'N':>9} {'R':>2} {'wall s':>8} {'(range)':>15} {'CPU s':>8} {'RSS MiB':>8} "
-          f"{'apps/s wall':>12} {'× wall':>7} {'× CPU':>7}  output")
+          f"{'apps/s wall':>12} {'× wall':>7} {'× CPU':>7} {'× wall t' + str(args.threads):>10}  output")
     base = {}
+    base_t = None
     for name, size, runs, argv in engines:
         if name in skip:
             continue
@@ -133,21 +135,25 @@ def main():
         rate = size / wall
         if name == "duixian":
             base = {"wall": wall / size, "cpu": cpu / size}
+        if name == f"duixian-t{args.threads}":
+            base_t = wall / size
         if name == "ref":
             verdict = "the reference"
         else:
             verdict = "same as ref.py" if same_file(cmd[3], out("ref", size)) else "DIFFERS from ref.py"
         xw = f"{(wall / size) / base['wall']:.1f}" if base else "-"
         xc = f"{(cpu / size) / base['cpu']:.1f}" if base else "-"
+        xt = f"{(wall / size) / base_t:.1f}" if base_t else "-"
         rng = f"[{min(r[0] for r in results):.2f}-{max(r[0] for r in results):.2f}]"
         print(f"{name:<16} {size:>9} {runs:>2} {wall:8.2f} {rng:>15} {cpu:8.2f} {rss:8.0f} {rate:12.0f} "
-              f"{xw:>7} {xc:>7}  {verdict}", flush=True)
+              f"{xw:>7} {xc:>7} {xt:>10}  {verdict}", flush=True)
     try:
         load = os.getloadavg()
         print(f"load average at end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     except OSError:
         pass
-    print("× = the engine's wall (CPU) time per application over duixian's (one thread, whole batch)")
+    print("× = the engine's wall (CPU) time per application over duixian's (one thread, whole batch); "
+          f"× wall t{args.threads}: over duixian's on {args.threads} threads")
 
 
 if __name__ == "__main__":

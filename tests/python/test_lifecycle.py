@@ -119,6 +119,24 @@ class Lifecycle(unittest.TestCase):
         self.assertTrue(all(isinstance(d, int) for d, _ in calls))
 
 
+    def test_threads_same_decisions(self):
+        with open(EXAMPLE_APPS, encoding="utf-8") as f:
+            text = f.read()
+        header, rows = text.split("\n", 1)
+        big = header + "\n" + "".join(rows.replace("WC-", "T%03d-" % k) for k in range(20))   # 6,400 rows
+        results = []
+        for threads in (1, 2, 0):
+            with self.rules.batch(threads=threads) as b:
+                b.add_csv_text(big)
+                results.append(b.decide().to_csv())
+        self.assertGreater(results[0].count("\n"), 6400)
+        self.assertEqual(results[1], results[0])
+        self.assertEqual(results[2], results[0])
+        for bad in (-1, 257, 1.5, True, "2"):
+            with self.assertRaises(ValueError):
+                self.rules.batch(threads=bad)
+
+
 class Memory(unittest.TestCase):
     """Memory stays flat: RSS from /proc/self/statm before and after, after a warm-up."""
 

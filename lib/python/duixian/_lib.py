@@ -172,6 +172,8 @@ _PROTOTYPES = {
     "dx_batch_new": (_P, [_P]),
     "dx_batch_free": (None, [_P]),
     "dx_batch_set_progress_func": (None, [_P, ProgressFunc, _P]),
+    "dx_batch_set_threads": (None, [_P, _U]),
+    "dx_batch_get_threads": (_U, [_P]),
     "dx_batch_add_application": (None, [_P, _P]),
     "dx_batch_add_csv_file": (_B, [_P, _S, _P, _E]),
     "dx_batch_add_csv_data": (_B, [_P, _S, _SSZ, _S, _P, _E]),
