@@ -404,7 +404,8 @@ dx_batch_set_threads(DxBatch *self, guint n_threads)
     batch_stop_workers(self);
     if (self->n_threads > 1) {
         self->workers = g_ptr_array_new();
-        for (guint i = 0; i < self->n_threads; i++)
+        /* the caller's thread is the last one: it decides whenever it would wait */
+        for (guint i = 0; i + 1 < self->n_threads; i++)
             g_ptr_array_add(self->workers, g_thread_new("dx-decide", batch_worker, self));
     }
 }

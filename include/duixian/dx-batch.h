@@ -56,7 +56,8 @@ DX_EXPORT void dx_batch_set_progress_func(DxBatch *self, DxProgressFunc func, vo
  *   each on the caller's thread as it is added; 0 means one per processor
  *
  * With more than one thread, applications go in blocks of about 512 to
- * worker threads, which decide them (steps 1-5) while the caller reads on:
+ * @n_threads - 1 worker threads and the caller's, which decide them
+ * (steps 1-5) while the caller reads on:
  * from a CSV file, whole lines unsplit (the workers split and parse them;
  * a record whose quoted cell spans lines is split by the reader); added one
  * by one, copies; added as an array (dx_batch_add_applications()), the
