@@ -6,10 +6,13 @@
  *   dx-bench decide RULES CSV [N [T]]  decide N applications held in memory
  *                                      on T threads (default 1)
  *
- * `decide` reads the rows of CSV once into in-memory applications
- * (templates), then adds N applications to a batch cycling through them,
- * each with its own app_id and (two applications each) enterprise id, and reports the per-application phase (steps
- * 1-5) and the batch-wide phase (duplicates, once, caps, sorting) apart.
+ * `decide` reads the rows of CSV into in-memory applications (templates;
+ * the file again and again until there are at least 4,096, so they do not
+ * all sit in cache), then adds N applications to a batch, all the templates
+ * at a time with dx_batch_add_applications(), each time with new app_ids
+ * and enterprise ids (two applications per enterprise). It reports the
+ * per-application phase (steps 1-5) and the batch-wide phase (duplicates,
+ * once, caps, sorting) apart.
  * Wall times are from the monotonic clock, peak memory from getrusage.
  * Floating point here only prints measurements.
  */
