@@ -205,6 +205,18 @@ block_work(DxBatchBlock *b)
     }
 }
 
+/* Decides @b, taken off the todo queue with the lock held; the lock is
+ * let go meanwhile and held again on return. */
+static void
+batch_work_locked(DxBatch *self, DxBatchBlock *b)
+{
+    pthread_mutex_unlock(&self->lock);
+    block_work(b);
+    pthread_mutex_lock(&self->lock);
+    b->done = TRUE;
+    pthread_cond_broadcast(&self->done_cond);
+}
+
 /* A worker: takes blocks in submission order until the batch stops and
  * nothing is left to do. */
 static gpointer
@@ -221,11 +233,7 @@ batch_worker(gpointer data)
         b = g_queue_pop_head(&self->todo);
         if (b == NULL)
             break;
-        pthread_mutex_unlock(&self->lock);
-        block_work(b);
-        pthread_mutex_lock(&self->lock);
-        b->done = TRUE;
-        pthread_cond_broadcast(&self->done_cond);
+        batch_work_locked(self, b);
     }
     pthread_mutex_unlock(&self->lock);
     return NULL;
@@ -272,15 +280,10 @@ batch_merge_oldest(DxBatch *self)
         /* rather than wait, do a block nobody has taken yet */
         DxBatchBlock *other = g_queue_pop_head(&self->todo);
 
-        if (other == NULL) {
+        if (other == NULL)
             pthread_cond_wait(&self->done_cond, &self->lock);
-            continue;
-        }
-        pthread_mutex_unlock(&self->lock);
-        block_work(other);
-        pthread_mutex_lock(&self->lock);
-        other->done = TRUE;
-        pthread_cond_broadcast(&self->done_cond);
+        else
+            batch_work_locked(self, other);
     }
     pthread_mutex_unlock(&self->lock);
     dx_decision_list_adopt(self->list, b->list);   /* leaves b->list empty, for the block's next use */
