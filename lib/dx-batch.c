@@ -155,27 +155,16 @@ borrowed_prefetch(const DxApplication *const *apps, gsize i, gsize n)
 static guint
 block_work_run(DxBatchBlock *b, const DxRawRow *r, guint64 seq)
 {
-    char *p = b->buf->str + r->at, *end = p + r->len;
-    guint64 line = r->line;
-    guint i = 0;
+    DxCsvTaken t;
+    char **cells;
+    const char *problem;
+    guint n_cells, bad_col, i = 0;
+    guint64 line;
 
-    while (p < end) {
-        char *nl = memchr(p, '\n', (gsize)(end - p));   /* every taken line has its end */
-        gsize len = (gsize)(nl - p);
-        const char *problem;
-        guint bad_col, n_cells;
-
-        if (len > 0 && p[len - 1] == '\r')
-            len--;
-        if (len > 0) {
-            g_ptr_array_set_size(b->cellp, (guint)len + 2);
-            n_cells = dx_csv_split_line(p, len, (char **)b->cellp->pdata, b->encoding, &problem, &bad_col);
-            dx_csv_record_to_app(b->apps[0], b->cols, (const char *const *)b->cellp->pdata, n_cells, line,
-                                 problem, bad_col);
-            dx_decide_application(b->list, b->apps[0], seq + i++, &b->scratch);
-        }
-        line++;
-        p = nl + 1;
+    dx_csv_taken_init(&t, b->buf->str + r->at, r->len, r->line, b->encoding, b->cellp);
+    while (dx_csv_taken_next(&t, &cells, &n_cells, &line, &problem, &bad_col)) {
+        dx_csv_record_to_app(b->apps[0], b->cols, (const char *const *)cells, n_cells, line, problem, bad_col);
+        dx_decide_application(b->list, b->apps[0], seq + i++, &b->scratch);
     }
     return i;
 }
@@ -317,16 +306,23 @@ batch_filling(DxBatch *self, DxBlockKind kind)
     return self->filling;
 }
 
+/* Hands the filling block to the workers, merging the oldest while too
+ * many are in flight. */
+static void
+batch_hand_over(DxBatch *self)
+{
+    batch_submit(self);
+    /* a few blocks in flight per worker keep them busy; more would only hold memory */
+    while (g_queue_get_length(&self->pending) > 2 * self->n_threads)
+        batch_merge_oldest(self);
+}
+
 /* Hands a full block to the workers. */
 static void
 batch_full(DxBatch *self)
 {
-    if (self->filling->n >= DX_BLOCK_APPS) {
-        batch_submit(self);
-        /* a few blocks in flight per worker keep them busy; more would only hold memory */
-        while (g_queue_get_length(&self->pending) > 2 * self->n_threads)
-            batch_merge_oldest(self);
-    }
+    if (self->filling->n >= DX_BLOCK_APPS)
+        batch_hand_over(self);
 }
 
 /* After adding one. */
@@ -538,9 +534,7 @@ dx_batch_add_applications(DxBatch *self, const DxApplication *const *apps, size_
         b->borrowed = apps + i;
         b->n = n;
         self->n_rows += n;
-        batch_submit(self);
-        while (g_queue_get_length(&self->pending) > 2 * self->n_threads)
-            batch_merge_oldest(self);
+        batch_hand_over(self);
         i += n;
     }
     dx_batch_flush(self);

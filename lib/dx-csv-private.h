@@ -58,20 +58,30 @@ dx_csv_reader_get_record_problem(DxCsvReader *self, guint *column);
  * current block and that are certainly one record each (no quoted cell
  * open at the line end, within the record limits), appending their bytes to @out as they are (line ends
  * included, blank lines too) so that another thread can split them
- * (dx_csv_split_line()). Sets *first_line to the line number of the first
+ * (DxCsvTaken). Sets *first_line to the line number of the first
  * and *n_records to the records among them (lines that are not blank).
  * Returns the bytes taken: 0 when the next line must go through
  * dx_csv_reader_next() (a quoted cell goes on past it, it is too long,
  * it goes on into the next block, or there is no current block). */
 G_GNUC_INTERNAL gsize dx_csv_reader_take_lines(DxCsvReader *self, GString *out, guint64 *first_line,
                                                guint *n_records);
-/* Splits one line taken by dx_csv_reader_take_lines() (@len bytes without
- * its line end; line[len] is overwritten) into NUL-terminated cells, in
- * place: what dx_csv_reader_next() gives for it. @cells has room for
- * @len + 2 pointers (NULL-terminated). Sets *problem and *bad_col as
- * dx_csv_reader_get_record_problem() would. Returns the number of cells. */
-G_GNUC_INTERNAL guint dx_csv_split_line(char *line, gsize len, char **cells, DxEncoding encoding,
-                                        const char **problem, guint *bad_col);
+/* The records in lines taken by dx_csv_reader_take_lines(), split in
+ * place on any thread: dx_csv_taken_init(), then dx_csv_taken_next() until
+ * it returns FALSE. Each record is what dx_csv_reader_next() gives for its
+ * line (cells NUL-terminated, valid until the next call), with the line
+ * number and the problem and cell dx_csv_reader_get_record_problem() would
+ * give; blank lines are skipped. */
+typedef struct {
+    char *p, *end;
+    guint64 line;                 /* of the next line */
+    DxEncoding encoding;
+    GPtrArray *cells;             /* (borrowed) scratch: room for one record's cells */
+} DxCsvTaken;
+
+G_GNUC_INTERNAL void dx_csv_taken_init(DxCsvTaken *t, char *lines, gsize len, guint64 first_line,
+                                       DxEncoding encoding, GPtrArray *scratch);
+G_GNUC_INTERNAL gboolean dx_csv_taken_next(DxCsvTaken *t, char ***cells, guint *n_cells, guint64 *line,
+                                           const char **problem, guint *bad_col);
 /* The non-fatal problem of one cell as dx_csv_reader_get_record_problem()
  * names it (NUL byte, invalid UTF-8 when @encoding is UTF-8, a BOM inside),
  * or NULL. */

@@ -846,7 +846,7 @@ dx_csv_reader_take_lines(DxCsvReader *self, GString *out, guint64 *first_line, g
     return (gsize)(p - start);
 }
 
-/* dx_csv_split_line() for a line with quotes: each cell unquoted in place
+/* csv_split_line() for a line with quotes: each cell unquoted in place
  * (the text only gets shorter), with csv_feed()'s rules: a quote opens a
  * quoted cell only at its start, "" inside is one ", text after the
  * closing quote is kept and is the record's problem. */
@@ -897,8 +897,11 @@ csv_split_quoted(char *line, gsize len, char **cells, DxEncoding encoding, const
     return n;
 }
 
-guint
-dx_csv_split_line(char *line, gsize len, char **cells, DxEncoding encoding, const char **problem, guint *bad_col)
+/* Splits one taken line (@len bytes without its line end; line[len] is
+ * overwritten) into NUL-terminated cells, in place; @cells has room for
+ * @len + 2 pointers. Returns the number of cells. */
+static guint
+csv_split_line(char *line, gsize len, char **cells, DxEncoding encoding, const char **problem, guint *bad_col)
 {
     char *p = line, *end = line + len;
     guint n = 0;
@@ -921,6 +924,41 @@ dx_csv_split_line(char *line, gsize len, char **cells, DxEncoding encoding, cons
     }
     cells[n] = NULL;
     return n;
+}
+
+void
+dx_csv_taken_init(DxCsvTaken *t, char *lines, gsize len, guint64 first_line, DxEncoding encoding,
+                  GPtrArray *scratch)
+{
+    t->p = lines;
+    t->end = lines + len;
+    t->line = first_line;
+    t->encoding = encoding;
+    t->cells = scratch;
+}
+
+gboolean
+dx_csv_taken_next(DxCsvTaken *t, char ***cells, guint *n_cells, guint64 *line, const char **problem,
+                  guint *bad_col)
+{
+    while (t->p < t->end) {
+        char *p = t->p, *nl = memchr(p, '\n', (gsize)(t->end - p));   /* every taken line has its end */
+        gsize len;
+
+        g_assert(nl != NULL);
+        len = (gsize)(nl - p);
+        if (len > 0 && p[len - 1] == '\r')
+            len--;
+        t->p = nl + 1;
+        *line = t->line++;
+        if (len == 0)
+            continue;   /* a blank line: no record, as in dx_csv_reader_next() */
+        g_ptr_array_set_size(t->cells, (guint)len + 2);
+        *cells = (char **)t->cells->pdata;
+        *n_cells = csv_split_line(p, len, *cells, t->encoding, problem, bad_col);
+        return TRUE;
+    }
+    return FALSE;
 }
 
 /* ------------------------------------------------------------------ accessors */

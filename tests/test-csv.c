@@ -712,7 +712,7 @@ render_record(GString *out, guint64 line, char **cells, guint n, const char *pro
 }
 
 /* Every record with its line and problem; with @take, whole lines are taken
- * (dx_csv_reader_take_lines) and split (dx_csv_split_line) wherever the
+ * (dx_csv_reader_take_lines) and split (DxCsvTaken) wherever the
  * reader lets them be, the rest read with dx_csv_reader_next(). Appends the
  * final record number and how many records went each way. */
 static char *
@@ -720,37 +720,25 @@ render_split(DxCsvReader *reader, gboolean take, guint *n_taken)
 {
     g_autoptr(GString) out = g_string_new(NULL);
     g_autoptr(GString) lines = g_string_new(NULL);
+    g_autoptr(GPtrArray) scratch = g_ptr_array_new();
     g_autoptr(GError) error = NULL;
     char **cells = NULL;
     guint n = 0, column = 0;
 
     *n_taken = 0;
     for (;;) {
-        guint64 first;
+        guint64 first, line;
         guint records;
 
         while (take && dx_csv_reader_take_lines(reader, lines, &first, &records) > 0) {
-            char *p = lines->str, *end = lines->str + lines->len;
+            DxCsvTaken t;
+            const char *problem;
             guint seen = 0;
 
-            while (p < end) {
-                char *nl = memchr(p, '\n', (gsize)(end - p));
-                gsize len;
-
-                assert_non_null(nl);   /* every taken line is whole */
-                len = (gsize)(nl - p);
-                if (len > 0 && p[len - 1] == '\r')
-                    len--;
-                if (len > 0) {
-                    g_autofree char **split = g_new(char *, len + 2);
-                    const char *problem;
-                    guint k = dx_csv_split_line(p, len, split, dx_csv_reader_get_encoding(reader), &problem, &column);
-
-                    render_record(out, first, split, k, problem, column);
-                    seen++;
-                }
-                first++;
-                p = nl + 1;
+            dx_csv_taken_init(&t, lines->str, lines->len, first, dx_csv_reader_get_encoding(reader), scratch);
+            while (dx_csv_taken_next(&t, &cells, &n, &line, &problem, &column)) {
+                render_record(out, line, cells, n, problem, column);
+                seen++;
             }
             assert_int_equal(seen, records);
             *n_taken += records;

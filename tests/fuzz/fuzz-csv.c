@@ -3,7 +3,7 @@
  * libFuzzer harness: the CSV reader, UTF-8 and GB18030. The first byte
  * picks the encoding (auto / UTF-8 / GB18030) and small limits or the
  * defaults; the rest is the file. It runs the record reader alone; then
- * again taking whole lines (dx_csv_reader_take_lines, dx_csv_split_line, as
+ * again taking whole lines (dx_csv_reader_take_lines, DxCsvTaken, as
  * worker threads do), which must give the very same records, problems and
  * error; then the whole path a file takes (header -> fields -> cells ->
  * decisions) through dx_batch_add_csv_data() with rules/wuchang-2022.yaml,
@@ -34,6 +34,7 @@ read_all(const char *text, gsize len, DxEncoding enc, const DxCsvLimits *limits,
 {
     GString *out = g_string_new(NULL);
     GString *lines = g_string_new(NULL);
+    GPtrArray *scratch = g_ptr_array_new();
     GError *err = NULL;
     DxCsvReader *r = dx_csv_reader_new_data("fuzz.csv", text, len, enc, limits, &err);
     char **cells;
@@ -45,27 +46,17 @@ read_all(const char *text, gsize len, DxEncoding enc, const DxCsvLimits *limits,
         guint n_records;
 
         while (take && dx_csv_reader_take_lines(r, lines, &first, &n_records) > 0) {
-            char *p = lines->str, *end = lines->str + lines->len;
+            DxCsvTaken t;
+            const char *problem;
+            guint64 line;
+            guint seen = 0;
 
-            while (p < end) {
-                char *nl = memchr(p, '\n', (gsize)(end - p));
-                gsize l;
-
-                g_assert(nl != NULL);
-                l = (gsize)(nl - p);
-                if (l > 0 && p[l - 1] == '\r')
-                    l--;
-                if (l > 0) {
-                    char **split = g_new(char *, l + 2);
-                    const char *problem;
-                    guint n = dx_csv_split_line(p, l, split, dx_csv_reader_get_encoding(r), &problem, &col);
-
-                    render(out, first, split, n, problem, col);
-                    g_free(split);
-                }
-                first++;
-                p = nl + 1;
+            dx_csv_taken_init(&t, lines->str, lines->len, first, dx_csv_reader_get_encoding(r), scratch);
+            while (dx_csv_taken_next(&t, &cells, &n_cells, &line, &problem, &col)) {
+                render(out, line, cells, n_cells, problem, col);
+                seen++;
             }
+            g_assert(seen == n_records);
             g_string_truncate(lines, 0);
         }
         if (!dx_csv_reader_next(r, &cells, &n_cells, &err))
@@ -81,6 +72,7 @@ read_all(const char *text, gsize len, DxEncoding enc, const DxCsvLimits *limits,
     g_clear_error(&err);
     dx_csv_reader_free(r);
     g_string_free(lines, TRUE);
+    g_ptr_array_unref(scratch);
     return out;
 }
 
