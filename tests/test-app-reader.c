@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Tests for reading applications (lib/dx-app-reader.c) through the public
+ * Tests for reading applications (lib/input/dx-app-reader.c) through the public
  * batch API: spec §2 "Data cells" and the CSV rules (header by field names
  * and aliases, BOM, GB18030 detected or forced, ignored columns listed
  * once, fatal header problems, ragged rows, blank lines, bad cells naming

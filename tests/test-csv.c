@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Tests for the streaming CSV reader (lib/dx-csv.c): RFC 4180 quoting, line
+ * Tests for the streaming CSV reader (lib/input/dx-csv.c): RFC 4180 quoting, line
  * ends, blank lines, BOMs, per-record problems, fatal errors with their
  * line:col, limits, GB18030 decoding across chunk boundaries, and streaming
  * a large file. Chunk-boundary cases are built around the reader's 64 KiB
@@ -21,7 +21,7 @@
 
 #include "duixian/dx-types.h"
 #include "duixian/dx-error.h"
-#include "dx-csv-private.h"
+#include "input/dx-csv-private.h"
 
 #define CHUNK (64 * 1024)
 

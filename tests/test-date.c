@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Tests for calendar dates (lib/dx-date.c): strict YYYY-MM-DD parsing,
+ * Tests for calendar dates (lib/base/dx-date.c): strict YYYY-MM-DD parsing,
  * days since 1970-01-01, month arithmetic that clamps to the month's end
  * (spec §5.2), and the floored months_between / years_between of spec §3.
  * Day numbers were taken from Python's datetime; the round trip walks every
@@ -17,7 +17,7 @@
 
 #include <glib.h>
 
-#include "dx-num-private.h"
+#include "base/dx-num-private.h"
 
 /* ------------------------------------------------------------------ helpers */
 

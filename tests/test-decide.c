@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Tests for deciding (lib/dx-decide.c, dx-application.c, dx-batch.c,
- * dx-decision.c) through the public API: building applications with the
+ * Tests for deciding (lib/decide/dx-decide.c, input/dx-application.c, decide/dx-batch.c,
+ * decide/dx-decision.c) through the public API: building applications with the
  * setters, spec §6 steps 1-6 on one application and on batches, matching
  * mode (免申即享), canonical order for `once` and the policy per-enterprise
  * cap whatever the input order, duplicates (first row in input order

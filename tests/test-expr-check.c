@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Tests for name binding and type checking (lib/dx-expr-check.c) against
+ * Tests for name binding and type checking (lib/expr/dx-expr-check.c) against
  * the type rules of spec §3: money ± money, money × number, money / number,
  * money / money, no money against a bare number, text and bool only with
  * == and !=, `in` lists of the left side's type, if/min/max/steps/...
@@ -20,7 +20,7 @@
 
 #include "duixian/dx-types.h"
 #include "duixian/dx-error.h"
-#include "dx-expr-private.h"
+#include "expr/dx-expr-private.h"
 
 /* ------------------------------------------------------------------ helpers */
 

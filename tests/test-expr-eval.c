@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Tests for evaluation (lib/dx-expr-eval.c) against spec §3: results equal
+ * Tests for evaluation (lib/expr/dx-expr-eval.c) against spec §3: results equal
  * exact rational arithmetic (expected values worked out with Python's
  * fractions.Fraction; money is counted in fen), three-valued logic for
  * missing fields, lazy and/or/if, a missing operand outranking an error,
@@ -19,7 +19,7 @@
 
 #include "duixian/dx-types.h"
 #include "duixian/dx-error.h"
-#include "dx-expr-private.h"
+#include "expr/dx-expr-private.h"
 
 /* ------------------------------------------------------------------ fixture */
 

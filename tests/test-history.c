@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Tests for the history file (lib/dx-history.c, spec §6): the good
+ * Tests for the history file (lib/input/dx-history.c, spec §6): the good
  * fixtures in tests/data/history/ load into a DxPriorBook as award units
  * that count for `once` and groups and are never charged; every bad
  * fixture fails with DX_ERROR_HISTORY_INVALID at its line:col and column,
@@ -19,9 +19,8 @@
 #include <glib.h>
 
 #include "duixian/dx-error.h"
-#include "duixian/dx-ledger.h"   /* dx-ledger-private.h needs DxLedger */
-#include "dx-ledger-private.h"
-#include "dx-prior-private.h"
+#include "input/dx-history-private.h"
+#include "input/dx-prior-private.h"
 
 /* `sha256sum tests/data/history/ok-basic.csv` */
 #define OK_BASIC_SHA256 "22640107c6a215d5f9e88410c51da0ee7aa092127eda7f3a34be11e0ba459958"

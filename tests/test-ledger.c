@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Tests for the ledger (lib/dx-ledger.c): creating and reopening a file,
+ * Tests for the ledger (lib/ledger/dx-ledger.c): creating and reopening a file,
  * refusing files that are not ledgers (or an older or newer version), a
  * round written and read back through dx_ledger_load_prior() into a
  * DxPriorBook, abort and a header that does not describe its entries, a
@@ -33,8 +33,8 @@
 
 #include "duixian/dx-error.h"
 #include "duixian/dx-ledger.h"
-#include "dx-ledger-private.h"
-#include "dx-prior-private.h"
+#include "ledger/dx-ledger-private.h"
+#include "input/dx-prior-private.h"
 
 #define FUND "GZXX/344001/004"
 #define OTHER_FUND "GZXX/344001/005"

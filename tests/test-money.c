@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Tests for money text (lib/dx-money.c): the data-cell grammar of spec §2
+ * Tests for money text (lib/base/dx-money.c): the data-cell grammar of spec §2
  * (units 元/万元/万/亿元/亿, proper thousands groups, whole fen after the
  * unit, |value| <= 10^13 元, never rounded) and the human formats
  * documented in include/duixian/dx-money.h. Expected fen were computed by
@@ -19,7 +19,7 @@
 #include "duixian/dx-types.h"
 #include "duixian/dx-error.h"
 #include "duixian/dx-money.h"
-#include "dx-num-private.h"
+#include "base/dx-num-private.h"
 
 static const struct {
     const char *text;

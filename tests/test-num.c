@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Tests for exact rationals (lib/dx-num.c). Every expected value was worked
+ * Tests for exact rationals (lib/base/dx-num.c). Every expected value was worked
  * out by hand or with Python's fractions.Fraction, the reference the spec
  * names (§3), never by running this code. Overflow must be reported, never
  * wrapped; comparisons must be exact even when cross-multiplying overflows.
@@ -15,7 +15,7 @@
 
 #include <glib.h>
 
-#include "dx-num-private.h"
+#include "base/dx-num-private.h"
 
 /* ------------------------------------------------------------------ helpers */
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Tests for the YAML loader (lib/dx-yaml-loader.c): the tree shapes and their
+ * Tests for the YAML loader (lib/rules/dx-yaml-loader.c): the tree shapes and their
  * 1-based line:col marks, the spec §1 rejections (anchors, aliases, tags, a
  * second document, complex and duplicate keys), the DxYamlLimits bounds, and
  * hostile input (deep nesting, bad UTF-8, NUL bytes, every truncation of a
@@ -18,7 +18,7 @@
 
 #include "duixian/dx-types.h"
 #include "duixian/dx-error.h"
-#include "dx-yaml-private.h"
+#include "rules/dx-yaml-private.h"
 
 /* a string literal and its length, NULs inside included */
 #define BYTES(s) s, sizeof(s) - 1

@@ -8,7 +8,7 @@
  * owner and is not thread-safe; two processes may open one file: a round
  * holds the database's write lock from reading the envelopes to commit.
  * A round's decisions are stored in chunks of 4096 per entry (a compact,
- * documented encoding; see lib/dx-ledger.c), about 50-80 bytes each.
+ * documented encoding; see lib/ledger/dx-ledger.c), about 50-80 bytes each.
  */
 #pragma once
 #if !defined(DX_INSIDE) && !defined(DX_COMPILATION)

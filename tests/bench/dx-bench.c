@@ -22,9 +22,9 @@
 #include <sys/resource.h>
 
 #include "duixian/duixian.h"
-#include "dx-application-private.h"
-#include "dx-batch-private.h"
-#include "dx-csv-private.h"
+#include "input/dx-application-private.h"
+#include "decide/dx-batch-private.h"
+#include "input/dx-csv-private.h"
 
 static int
 cmp_i64(const void *a, const void *b)

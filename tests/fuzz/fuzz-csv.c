@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "fuzz-common.h"
-#include "dx-csv-private.h"
+#include "input/dx-csv-private.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

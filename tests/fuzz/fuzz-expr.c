@@ -11,7 +11,7 @@
 #include <string.h>
 #include <glib.h>
 #include "duixian/duixian.h"
-#include "dx-expr-private.h"
+#include "expr/dx-expr-private.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

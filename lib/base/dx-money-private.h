@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Money internals shared by the layers above: a share of an amount in fen.
+ * Decisions (computed_fen), the allocation (fund_share, rationing) and the
+ * explanations all charge shares the same way, so there is one function.
+ */
+#pragma once
+
+#include <stdint.h>
+#include "base/dx-num-private.h"
+
+/* round_half_up(fen × share). @fen <= 10^15 and @share's terms are small,
+ * so the product cannot overflow the 128-bit intermediate. */
+G_GNUC_INTERNAL int64_t dx_apply_share(int64_t fen, DxRat share);

@@ -1,0 +1,640 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One decision explained in full (duixian explain): what was applied for,
+ * every eligibility clause with its actual and required values, the award
+ * computed step by step (form, base, rate or table row, cap, groups, fund
+ * share, the fund's cap, rationing), the reasons as §7 sentences, the
+ * installment plan and the policy's basis.
+ *
+ * The steps are re-derived from the decision's reason records, which carry
+ * every amount a step changed, so the text always agrees with the decision.
+ * Decisions do not keep the application's values (a million of them would
+ * cost too much), so the clause values and the award's base X are shown
+ * only when the caller passes the application back; without it the text
+ * says what it cannot show. Nothing here changes a decision.
+ */
+#include "duixian/duixian.h"
+#include "input/dx-application-private.h"
+#include "decide/dx-decision-private.h"
+#include "decide/dx-explain-private.h"
+
+#include <string.h>
+
+typedef struct {
+    GString *out;
+    gboolean en;
+    const DxRuleset *rs;
+    const DxDecision *d;
+    const DxPolicy *pol;
+    const DxApplication *app;
+} Explain;
+
+#define T(zh, en_) (x->en ? (en_) : (zh))
+
+static const DxReason *
+steps_reason(const DxDecision *d, size_t i)
+{
+    return &g_array_index(d->list->reasons, DxReason, d->reason_first + i);
+}
+
+static const char *
+steps_status_name(DxStatus st, gboolean en)
+{
+    static const char *const zh[] = { "予以兑现", "核减兑现", "不予兑现", "材料不全，待补正", "申报信息有误",
+                                      "重复申报", "额度不足，排队", "无法计算" };
+    static const char *const english[] = { "approved", "approved, reduced", "rejected", "incomplete: supply the missing data",
+                                           "invalid", "duplicate", "unfunded: queued", "error" };
+
+    if ((guint)st >= G_N_ELEMENTS(zh))
+        return "";
+    return en ? english[st] : zh[st];
+}
+
+static char *
+steps_money(int64_t fen)
+{
+    return dx_money_format(fen);
+}
+
+static char *
+steps_value(const DxValue *v, gboolean percent)
+{
+    return dx_value_to_display(v, percent);
+}
+
+static void
+steps_ctx(const Explain *x, DxEvalCtx *ctx)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->slots = x->app->slots;
+    ctx->present = x->app->present;
+    ctx->defaults = x->rs->defaults;
+    ctx->has_default = x->rs->has_default;
+}
+
+/* An expression as people write it, fields by label: "本年批零销售额 − 上年批零销售额".
+ * Binary operands that are themselves binary are parenthesised. */
+static void
+steps_infix(const DxRuleset *rs, const DxExprNode *n, GString *out)
+{
+    static const char *const ops[] = {
+        [DX_NODE_ADD] = " + ", [DX_NODE_SUB] = " − ", [DX_NODE_MUL] = " × ", [DX_NODE_DIV] = " ÷ ",
+        [DX_NODE_EQ] = " = ", [DX_NODE_NE] = " ≠ ", [DX_NODE_LT] = " < ", [DX_NODE_LE] = " ≤ ",
+        [DX_NODE_GT] = " > ", [DX_NODE_GE] = " ≥ ", [DX_NODE_IN] = " in ", [DX_NODE_NOT_IN] = " not in ",
+        [DX_NODE_AND] = " and ", [DX_NODE_OR] = " or ",
+    };
+
+    switch (n->kind) {
+    case DX_NODE_CONST: {
+        g_autofree char *v = dx_value_to_display(&n->value, n->value.type == DX_TYPE_NUMBER && n->value.elem != 0);
+
+        g_string_append(out, v);
+        return;
+    }
+    case DX_NODE_FIELD:
+        g_string_append(out, n->slot < rs->n_fields ? rs->fields[n->slot].label : n->name);
+        return;
+    case DX_NODE_NEG:
+    case DX_NODE_NOT:
+        g_string_append(out, n->kind == DX_NODE_NEG ? "−" : "not ");
+        steps_infix(rs, n->children[0], out);
+        return;
+    case DX_NODE_LIST:
+    case DX_NODE_CALL:
+        if (n->kind == DX_NODE_CALL)
+            g_string_append(out, n->name != NULL ? n->name : "f");
+        g_string_append_c(out, n->kind == DX_NODE_CALL ? '(' : '[');
+        for (guint i = 0; i < n->n_children; i++) {
+            if (i > 0)
+                g_string_append(out, ", ");
+            steps_infix(rs, n->children[i], out);
+        }
+        g_string_append_c(out, n->kind == DX_NODE_CALL ? ')' : ']');
+        return;
+    default:
+        if (n->kind < G_N_ELEMENTS(ops) && ops[n->kind] != NULL && n->n_children == 2) {
+            for (guint i = 0; i < 2; i++) {
+                const DxExprNode *c = n->children[i];
+                gboolean paren = c->kind >= DX_NODE_ADD && c->kind <= DX_NODE_OR;
+
+                if (i == 1)
+                    g_string_append(out, ops[n->kind]);
+                if (paren)
+                    g_string_append_c(out, '(');
+                steps_infix(rs, c, out);
+                if (paren)
+                    g_string_append_c(out, ')');
+            }
+            return;
+        }
+        g_string_append(out, "?");
+    }
+}
+
+static char *
+steps_expr(const DxRuleset *rs, const DxExprNode *n)
+{
+    GString *out = g_string_new(NULL);
+
+    steps_infix(rs, n, out);
+    return g_string_free(out, FALSE);
+}
+
+/* ---- clauses ---- */
+
+static void
+steps_clauses(Explain *x)
+{
+    const DxPolicy *pol = x->pol;
+    DxEvalCtx ctx;
+
+    g_string_append(x->out, T("\n资格条件\n", "\nEligibility\n"));
+    if (pol->n_clauses == 0) {
+        g_string_append(x->out, T("  （无）\n", "  (none)\n"));
+        return;
+    }
+    if (x->app == NULL) {
+        for (guint i = 0; i < pol->n_clauses; i++) {
+            g_autofree char *expr = steps_expr(x->rs, pol->clauses[i].expr);
+
+            g_string_append_printf(x->out, "  · %s：%s\n", pol->clauses[i].name, expr);
+        }
+        g_string_append(x->out, T("  （未提供申报数据，不列实际值；未满足的条件见审核意见）\n",
+                                  "  (application data not given: actual values not shown; failed clauses are in the reasons)\n"));
+        return;
+    }
+    steps_ctx(x, &ctx);
+    for (guint i = 0; i < pol->n_clauses; i++) {
+        const DxClause *c = &pol->clauses[i];
+        const DxExprNode *root = c->expr;
+        DxValue vals[64], v;
+        guint n = 0;
+        const char *mark;
+        g_autofree char *detail = NULL;
+
+        ctx.err = DX_EVAL_ERR_NONE;
+        switch (dx_expr_eval(root, &ctx, &v)) {
+        case DX_EVAL_OK: mark = v.u.b ? "✓" : "✗"; break;
+        case DX_EVAL_MISSING: mark = "?"; break;
+        default: mark = "!"; break;
+        }
+        switch (dx_clause_shape(c)) {
+        case DX_CLAUSE_COMPARE:
+            if (dx_expr_eval(root->children[0], &ctx, &v) != DX_EVAL_OK)
+                break;
+            vals[n++] = v;
+            if (root->children[1]->kind != DX_NODE_LIST && dx_expr_eval(root->children[1], &ctx, &v) == DX_EVAL_OK)
+                vals[n++] = v;
+            break;
+        case DX_CLAUSE_FLAG:
+            if (dx_expr_eval(root->kind == DX_NODE_FIELD ? root : root->children[0], &ctx, &v) == DX_EVAL_OK)
+                vals[n++] = v;
+            break;
+        case DX_CLAUSE_GENERIC:
+            for (guint k = 0; k < c->n_slots && n < G_N_ELEMENTS(vals); k++) {
+                DxExprNode field = { 0 };
+                DxValue none = { 0 };
+
+                field.kind = DX_NODE_FIELD;
+                field.slot = c->slots[k];
+                vals[n++] = dx_expr_eval(&field, &ctx, &v) == DX_EVAL_OK ? v : none;
+            }
+            break;
+        }
+        detail = dx_explain_clause_values(x->rs, c, vals, n, x->en);
+        if (*detail == '\0') {
+            g_autofree char *expr = steps_expr(x->rs, root);
+
+            g_free(detail);
+            detail = g_strdup_printf(T("%s（有字段缺失）", "%s (a field is missing)"), expr);
+        }
+        g_string_append_printf(x->out, "  %s %s：%s\n", mark, c->name, detail);
+    }
+}
+
+/* ---- the award's form ---- */
+
+static gboolean
+steps_eval(Explain *x, const DxExprNode *n, DxValue *out)
+{
+    DxEvalCtx ctx;
+
+    if (x->app == NULL || n == NULL)
+        return FALSE;
+    steps_ctx(x, &ctx);
+    return dx_expr_eval(n, &ctx, out) == DX_EVAL_OK;
+}
+
+static const char *
+steps_base_label(Explain *x, const DxExprNode *n)
+{
+    if (n != NULL && n->kind == DX_NODE_FIELD && n->slot < x->rs->n_fields)
+        return x->rs->fields[n->slot].label;
+    return NULL;
+}
+
+static char *
+steps_base_text(Explain *x, const DxExprNode *base, DxValue *v, gboolean *have)
+{
+    const char *label = steps_base_label(x, base);
+    g_autofree char *expr = base != NULL ? steps_expr(x->rs, base) : g_strdup("?");
+
+    *have = steps_eval(x, base, v);
+    if (*have) {
+        g_autofree char *val = steps_value(v, FALSE);
+
+        return g_strdup_printf("%s %s", label != NULL ? label : expr, val);
+    }
+    return g_strdup(label != NULL ? label : expr);
+}
+
+static int
+steps_value_cmp(const DxValue *a, const DxValue *b)
+{
+    if (a->type == DX_TYPE_DATE)
+        return a->u.date < b->u.date ? -1 : a->u.date > b->u.date;
+    return dx_rat_cmp(a->u.r, b->u.r);
+}
+
+static void
+steps_award(Explain *x)
+{
+    const DxPolicy *pol = x->pol;
+    const DxExprNode *award = pol->award;
+    g_autofree char *result = steps_money(x->d->award_fen);
+    DxValue v;
+    gboolean have = FALSE;
+
+    switch (pol->form) {
+    case DX_AWARD_FIXED: {
+        g_string_append_printf(x->out, T("  1. 定额奖励：%s\n", "  1. fixed award: %s\n"), result);
+        break;
+    }
+    case DX_AWARD_RATE: {
+        const DxExprNode *rate = award->kind == DX_NODE_MUL ? award->children[0] : NULL;
+        g_autofree char *base = steps_base_text(x, pol->award_base, &v, &have);
+        g_autofree char *pct = NULL;
+        DxValue rv;
+
+        if (rate != NULL && steps_eval(x, rate, &rv))
+            pct = steps_value(&rv, TRUE);
+        else if (rate != NULL && rate->kind == DX_NODE_CONST)
+            pct = steps_value(&rate->value, TRUE);
+        else
+            pct = rate != NULL ? steps_expr(x->rs, rate) : g_strdup("?");
+        g_string_append_printf(x->out, T("  1. 按比例：%s × %s = %s（四舍五入到分）\n",
+                                         "  1. by rate: %s × %s = %s (rounded half up to the fen)\n"),
+                               base, pct, result);
+        break;
+    }
+    case DX_AWARD_TABLE: {
+        g_autofree char *base = steps_base_text(x, pol->award_base, &v, &have);
+
+        g_string_append_printf(x->out, T("  1. 按档位表，依据 %s：\n", "  1. by table, on %s:\n"), base);
+        if (award->kind == DX_NODE_CALL) {
+            gint hit = -1;
+
+            for (guint i = 0; have && i < award->n_rows; i++) {
+                if (steps_value_cmp(&award->row_from[i], &v) <= 0)
+                    hit = (gint)i;
+            }
+            for (guint i = 0; i < award->n_rows; i++) {
+                g_autofree char *from = steps_value(&award->row_from[i], FALSE);
+                g_autofree char *val = steps_value(&award->row_value[i], FALSE);
+
+                g_string_append_printf(x->out, T("     %s %s 以上（含） → %s%s\n", "     %s from %s (inclusive) → %s%s\n"),
+                                       (gint)i == hit ? "▶" : " ", from, val,
+                                       (gint)i == hit ? T("  ← 适用", "  ← applies") : "");
+            }
+            if (have && hit < 0)
+                g_string_append(x->out, T("     未达到最低档\n", "     below the lowest row\n"));
+        }
+        g_string_append_printf(x->out, T("     奖励 %s\n", "     award %s\n"), result);
+        break;
+    }
+    case DX_AWARD_PER: {
+        /* base + steps(X - from, unit) * amount */
+        const DxExprNode *b = NULL, *st = NULL, *from = NULL, *unit = NULL, *amount = NULL;
+        g_autofree char *xs = steps_base_text(x, pol->award_base, &v, &have);
+
+        if (award->kind == DX_NODE_ADD && award->children[1]->kind == DX_NODE_MUL) {
+            b = award->children[0];
+            st = award->children[1]->children[0];
+            amount = award->children[1]->children[1];
+            if (st->kind == DX_NODE_CALL && st->n_children == 2 && st->children[0]->kind == DX_NODE_SUB) {
+                from = st->children[0]->children[1];
+                unit = st->children[1];
+            }
+        }
+        if (b != NULL && from != NULL) {
+            DxValue bv, fv, uv, av, sv;
+            gboolean all = steps_eval(x, b, &bv) && steps_eval(x, from, &fv) && steps_eval(x, unit, &uv) &&
+                           steps_eval(x, amount, &av) && steps_eval(x, st, &sv);
+
+            if (all) {
+                g_autofree char *bs = steps_value(&bv, FALSE), *fs = steps_value(&fv, FALSE);
+                g_autofree char *us = steps_value(&uv, FALSE), *as = steps_value(&av, FALSE);
+                g_autofree char *ss = steps_value(&sv, FALSE);
+
+                g_string_append_printf(x->out,
+                                       T("  1. 基数加递增：%s；基数 %s，起点 %s 起每满 %s 增加 %s：%s 个增量\n"
+                                         "     %s + %s × %s = %s\n",
+                                         "  1. base plus steps: %s; base %s, from %s every full %s adds %s: %s steps\n"
+                                         "     %s + %s × %s = %s\n"),
+                                       xs, bs, fs, us, as, ss, bs, ss, as, result);
+                break;
+            }
+        }
+        {
+            g_autofree char *expr = steps_expr(x->rs, award);
+
+            g_string_append_printf(x->out, T("  1. 基数加递增：%s；%s = %s\n", "  1. base plus steps: %s; %s = %s\n"), xs,
+                                   expr, result);
+        }
+        break;
+    }
+    case DX_AWARD_MARGINAL: {
+        g_autofree char *base = steps_base_text(x, pol->award_base, &v, &have);
+
+        g_string_append_printf(x->out, T("  1. 分段累进，依据 %s：\n", "  1. marginal rates, on %s:\n"), base);
+        if (award->kind == DX_NODE_CALL) {
+            for (guint i = 0; i < award->n_rows; i++) {
+                g_autofree char *from = steps_value(&award->row_from[i], FALSE);
+                g_autofree char *rate = steps_value(&award->row_value[i], TRUE);
+                DxRat lo = award->row_from[i].u.r, hi, slice, part;
+
+                if (have && dx_rat_cmp(v.u.r, lo) > 0) {
+                    DxValue sv = { 0 }, pv = { 0 };
+                    g_autofree char *ss = NULL, *ps = NULL;
+
+                    hi = v.u.r;
+                    if (i + 1 < award->n_rows && dx_rat_cmp(award->row_from[i + 1].u.r, hi) < 0)
+                        hi = award->row_from[i + 1].u.r;
+                    if (dx_rat_sub(hi, lo, &slice) != DX_NUM_OK || dx_rat_mul(slice, award->row_value[i].u.r, &part) != DX_NUM_OK)
+                        continue;
+                    sv.type = pv.type = DX_TYPE_MONEY;
+                    sv.u.r = slice;
+                    pv.u.r = part;
+                    ss = steps_value(&sv, FALSE);
+                    ps = steps_value(&pv, FALSE);
+                    g_string_append_printf(x->out, T("     %s 以上部分 %s × %s = %s\n", "     above %s: %s × %s = %s\n"), from,
+                                           ss, rate, ps);
+                } else {
+                    g_string_append_printf(x->out, T("     %s 以上部分 × %s\n", "     above %s: × %s\n"), from, rate);
+                }
+            }
+        }
+        g_string_append_printf(x->out, T("     合计 %s（四舍五入到分）\n", "     total %s (rounded half up to the fen)\n"),
+                               result);
+        break;
+    }
+    case DX_AWARD_FORMULA: {
+        g_autofree char *expr = steps_expr(x->rs, award);
+
+        g_string_append_printf(x->out, T("  1. 按公式 %s", "  1. by formula %s"), expr);
+        if (x->app != NULL && pol->n_award_slots > 0) {
+            g_string_append(x->out, T("，其中 ", ", where "));
+            for (guint i = 0; i < pol->n_award_slots; i++) {
+                DxExprNode field = { 0 };
+
+                field.kind = DX_NODE_FIELD;
+                field.slot = pol->award_slots[i];
+                if (i > 0)
+                    g_string_append(x->out, T("，", ", "));
+                if (steps_eval(x, &field, &v)) {
+                    g_autofree char *val = steps_value(&v, FALSE);
+
+                    g_string_append_printf(x->out, "%s = %s", x->rs->fields[field.slot].label, val);
+                } else {
+                    g_string_append_printf(x->out, T("%s 缺失", "%s missing"), x->rs->fields[field.slot].label);
+                }
+            }
+        }
+        g_string_append_printf(x->out, T("\n     = %s（四舍五入到分）\n", "\n     = %s (rounded half up to the fen)\n"),
+                               result);
+        break;
+    }
+    }
+}
+
+/* ---- steps 5-9 from the reason records ---- */
+
+static void
+steps_computation(Explain *x)
+{
+    const DxDecision *d = x->d;
+    const DxPolicy *pol = x->pol;
+    int64_t amount = d->award_fen, charged = -1;
+    gboolean share_done = FALSE, has_award = FALSE;
+    guint step = 1;
+    DxRat one = dx_rat_int(1);
+
+    for (size_t i = 0; i < d->n_reasons; i++) {
+        guint16 code = steps_reason(d, i)->code;
+
+        has_award |= code >= DX_REASON_AWARD_FIXED && code <= DX_REASON_AWARD_FORMULA;
+    }
+    g_string_append(x->out, T("\n测算过程\n", "\nComputation\n"));
+    if (!has_award) {
+        g_string_append(x->out, T("  未测算奖励（见审核意见）\n", "  no award was computed (see the reasons)\n"));
+        return;
+    }
+    steps_award(x);
+    for (size_t i = 0; i < d->n_reasons; i++) {
+        const DxReason *r = steps_reason(d, i);
+        const char *rtext = dx_reason_get_text(d->list, r) != NULL ? dx_reason_get_text(d->list, r) : "";
+        g_autofree char *a = steps_money(r->a), *b = steps_money(r->b), *c = steps_money(r->c);
+
+        /* the fund share comes between the group steps (award units) and the fund's cap (charged units) */
+        if (!share_done && (r->code == DX_REASON_FUND_ENTERPRISE_CAP || r->code == DX_REASON_RATIONED ||
+                            r->code == DX_REASON_UNFUNDED)) {
+            g_autofree char *pct = NULL, *am = steps_money(amount);
+            DxValue sv = { 0 };
+
+            share_done = TRUE;
+            sv.type = DX_TYPE_NUMBER;
+            sv.u.r = pol->fund_share;
+            pct = steps_value(&sv, TRUE);
+            charged = dx_apply_share(amount, pol->fund_share);
+            if (dx_rat_cmp(pol->fund_share, one) != 0) {
+                g_autofree char *ch = steps_money(charged);
+
+                g_string_append_printf(x->out, T("  %u. 本资金承担 %s：%s × %s = %s\n", "  %u. this fund pays %s: %s × %s = %s\n"),
+                                       ++step, pct, am, pct, ch);
+            }
+        }
+        switch ((DxReasonCode)r->code) {
+        case DX_REASON_CAPPED:
+            g_string_append_printf(x->out, T("  %u. 单项上限 %s：%s → %s\n", "  %u. policy cap %s: %s → %s\n"), ++step, b, a, b);
+            amount = r->b;
+            break;
+        case DX_REASON_POLICY_ENTERPRISE_CAP:
+            g_string_append_printf(x->out, T("  %u. 政策单户累计上限 %s，已享受 %s：核定 %s\n",
+                                             "  %u. policy cap per enterprise %s, already received %s: %s\n"),
+                                   ++step, a, b, c);
+            amount = r->c;
+            break;
+        case DX_REASON_GROUP_HIGHEST:
+            g_string_append_printf(x->out, T("  %u. 「%s」就高不重复，就高适用 %s：本项 0元\n",
+                                             "  %u. group “%s” pays only the highest award (%s): 0 here\n"),
+                                   ++step, x->rs->groups[r->index].name, rtext);
+            amount = 0;
+            break;
+        case DX_REASON_GROUP_TOPUP:
+            g_string_append_printf(x->out, T("  %u. 「%s」已享受 %s，补差：%s − %s = %s\n",
+                                             "  %u. group “%s”: already holds %s, pays the difference: %s − %s = %s\n"),
+                                   ++step, x->rs->groups[r->index].name, b, a, b, c);
+            amount = r->c;
+            break;
+        case DX_REASON_GROUP_STACK_CAP:
+            g_string_append_printf(x->out, T("  %u. 「%s」合计上限 %s，已享受 %s：核定 %s\n",
+                                             "  %u. group “%s” cap %s, already %s: %s\n"),
+                                   ++step, x->rs->groups[r->index].name, a, b, c);
+            amount = r->c;
+            break;
+        case DX_REASON_FUND_ENTERPRISE_CAP:
+            g_string_append_printf(x->out, T("  %u. 本资金单户上限 %s，已安排 %s：核定 %s\n",
+                                             "  %u. the fund's cap per enterprise %s, already arranged %s: %s\n"),
+                                   ++step, a, b, c);
+            charged = r->c;
+            break;
+        case DX_REASON_RATIONED: {
+            g_autofree char *ratio = dx_explain_ratio(r->b, r->a);
+            g_autofree char *factor = dx_explain_ratio(d->granted_fen, charged > 0 ? charged : d->granted_fen);
+            g_autofree char *ch = steps_money(charged);
+
+            if (x->rs->shortfall == DX_SHORTFALL_PRO_RATA)
+                g_string_append_printf(x->out,
+                                       T("  %u. %s额度按比例核减：可用 %s ÷ 申请合计 %s = %s；%s × %s → %s（按分取整，余数按最大余额分配）\n"
+                                         "     实际比例（核定 ÷ 申请）%s\n",
+                                         "  %u. %s envelope rationed pro rata: available %s ÷ requested %s = %s; %s × %s → %s "
+                                         "(floored to the fen, leftover fen to the largest remainders)\n"
+                                         "     actual factor (granted ÷ requested) %s\n"),
+                                       ++step, rtext, b, a, ratio, ch, ratio, c, factor);
+            else
+                g_string_append_printf(x->out, T("  %u. %s额度不足，按顺序安排：申请 %s，安排 %s（%s）\n",
+                                                 "  %u. %s envelope short, served in order: requested %s, granted %s (%s)\n"),
+                                       ++step, rtext, ch, c, factor);
+            break;
+        }
+        case DX_REASON_UNFUNDED:
+            g_string_append_printf(x->out, T("  %u. %s额度已安排完毕：0元，列入排队\n", "  %u. %s envelope used up: 0, queued\n"),
+                                   ++step, rtext);
+            break;
+        default:
+            break;
+        }
+    }
+    if (!share_done && dx_rat_cmp(pol->fund_share, one) != 0 && amount > 0) {
+        g_autofree char *pct = NULL, *am = steps_money(amount), *ch = NULL;
+        DxValue sv = { 0 };
+
+        sv.type = DX_TYPE_NUMBER;
+        sv.u.r = pol->fund_share;
+        pct = steps_value(&sv, TRUE);
+        ch = steps_money(dx_apply_share(amount, pol->fund_share));
+        g_string_append_printf(x->out, T("  %u. 本资金承担 %s：%s × %s = %s\n", "  %u. this fund pays %s: %s × %s = %s\n"),
+                               ++step, pct, am, pct, ch);
+    }
+    {
+        int64_t computed = dx_decision_computed_fen(x->rs, d);
+        g_autofree char *comp = steps_money(computed), *gr = steps_money(d->granted_fen);
+        g_autofree char *factor = dx_explain_ratio(d->granted_fen, computed);
+
+        if (computed > 0)
+            g_string_append_printf(x->out, T("  测算 %s，核定 %s，为测算的 %s\n", "  computed %s, granted %s: %s of computed\n"),
+                                   comp, gr, factor);
+        else
+            g_string_append_printf(x->out, T("  核定 %s\n", "  granted %s\n"), gr);
+    }
+}
+
+static void
+steps_installments(Explain *x)
+{
+    const DxPolicy *pol = x->pol;
+
+    if (x->d->granted_fen <= 0)
+        return;
+    g_string_append(x->out, T("\n分期拨付（规则）\n", "\nInstallments (rule)\n"));
+    for (guint i = 0; i < pol->n_installments; i++) {
+        const DxInstallment *in = &pol->installments[i];
+        g_autofree char *what = NULL;
+        char date[16];
+
+        if (pol->installments_by_share) {
+            DxValue sv = { 0 };
+
+            sv.type = DX_TYPE_NUMBER;
+            sv.u.r = in->share;
+            what = steps_value(&sv, TRUE);
+        } else if (in->rest) {
+            what = g_strdup(T("余额", "the rest"));
+        } else {
+            what = steps_money(in->amount_fen);
+        }
+        switch (in->timing) {
+        case DX_TIMING_APPROVAL:
+            g_string_append_printf(x->out, T("  第 %u 期 %s，核定时拨付\n", "  %u. %s at approval\n"), i + 1, what);
+            break;
+        case DX_TIMING_DATE:
+            dx_date_format(in->date, date);
+            g_string_append_printf(x->out, T("  第 %u 期 %s，于 %s 拨付\n", "  %u. %s on %s\n"), i + 1, what, date);
+            break;
+        case DX_TIMING_AFTER_MONTHS:
+            g_string_append_printf(x->out, T("  第 %u 期 %s，核定后 %d 个月拨付\n", "  %u. %s %d months after approval\n"),
+                                   i + 1, what, in->months);
+            break;
+        }
+    }
+}
+
+char *
+dx_decision_dup_explanation(const DxDecision *self, const DxApplication *app, const char *lang)
+{
+    Explain ex = { 0 }, *x = &ex;
+    const DxRuleset *rs;
+    g_autofree char *computed = NULL, *granted = NULL;
+
+    g_return_val_if_fail(self != NULL && self->list != NULL, NULL);
+    rs = self->list->rs;
+    g_return_val_if_fail(app == NULL || app->rs == rs, NULL);
+    x->out = g_string_new(NULL);
+    x->en = lang != NULL && g_ascii_strncasecmp(lang, "en", 2) == 0;
+    x->rs = rs;
+    x->d = self;
+    x->pol = self->policy >= 0 ? &rs->policies[self->policy] : NULL;
+    x->app = app;
+    computed = steps_money(dx_decision_computed_fen(rs, self));
+    granted = steps_money(self->granted_fen);
+
+    g_string_append_printf(x->out, T("申报编号  %s", "application  %s"), self->app_id);
+    if (self->row > 0)
+        g_string_append_printf(x->out, T("（第 %" G_GUINT64_FORMAT " 行）", " (row %" G_GUINT64_FORMAT ")"), self->row);
+    g_string_append_printf(x->out, T("\n企业      %s\n", "\nenterprise   %s\n"), self->enterprise_id);
+    if (x->pol != NULL) {
+        g_string_append_printf(x->out, T("政策      %s %s（%s）\n", "policy       %s %s (%s)\n"), x->pol->id, x->pol->name,
+                               rs->bureaus[x->pol->bureau].name);
+        g_string_append_printf(x->out, T("依据      %s\n", "basis        %s\n"), x->pol->basis);
+    } else if (*self->policy_text != '\0') {
+        g_string_append_printf(x->out, T("政策      %s（未找到）\n", "policy       %s (unknown)\n"), self->policy_text);
+    }
+    g_string_append_printf(x->out, T("结果      %s（%s）：测算 %s，核定 %s\n", "result       %s (%s): computed %s, granted %s\n"),
+                           steps_status_name(self->status, x->en), dx_status_to_string(self->status), computed, granted);
+
+    g_string_append(x->out, T("\n审核意见\n", "\nReasons\n"));
+    for (size_t i = 0; i < self->n_reasons; i++) {
+        g_autofree char *msg = x->en ? dx_explain_reason_message_en(self, i) : dx_decision_dup_reason_message(self, i);
+
+        g_string_append_printf(x->out, "  %zu. %s  [%s]\n", i + 1, msg,
+                               dx_reason_code_to_string(dx_decision_get_reason_code(self, i)));
+    }
+    if (self->n_reasons == 0)
+        g_string_append(x->out, T("  （无）\n", "  (none)\n"));
+    if (x->pol != NULL && self->status != DX_STATUS_INVALID && self->status != DX_STATUS_DUPLICATE) {
+        steps_clauses(x);
+        steps_computation(x);
+        steps_installments(x);
+    }
+    return g_string_free(x->out, FALSE);
+}
