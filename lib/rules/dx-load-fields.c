@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Loading bureaus and fields (docs/rules.md §2): each field's type,
+ * column, aliases and default; expressions bind to fields by name.
+ */
+#include "base/dx-cell-private.h"
+#include "rules/dx-loader-private.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- bureaus ---- */
+
+gboolean
+dx_load_bureaus(DxLoader *l, const DxYamlNode *n)
+{
+    DxRuleset *rs = l->rs;
+
+    if (!dx_load_expect_kind(l, n, "bureaus", DX_YAML_MAP))
+        return FALSE;
+    if (n->n_items == 0)
+        return dx_load_fail(l, n, "bureaus", DX_ERROR_RULES_INVALID, "declare at least one bureau");
+    rs->bureaus = g_new0(DxBureau, n->n_items);
+    for (guint i = 0; i < n->n_items; i++) {
+        g_autofree char *p = g_strdup_printf("bureaus.%s", n->keys[i]->text);
+
+        if (!dx_load_check_key_name(l, n->keys[i], "bureaus", "bureau") ||
+            !dx_load_expect_kind(l, n->values[i], p, DX_YAML_SCALAR))
+            return FALSE;
+        rs->bureaus[i].key = g_strdup(n->keys[i]->text);
+        rs->bureaus[i].name = g_strdup(n->values[i]->text);
+        rs->bureaus[i].envelope = -1;
+        rs->n_bureaus++;
+    }
+    return TRUE;
+}
+
+gint
+dx_load_find_bureau(const DxRuleset *rs, const char *key)
+{
+    for (guint i = 0; i < rs->n_bureaus; i++) {
+        if (strcmp(rs->bureaus[i].key, key) == 0)
+            return (gint)i;
+    }
+    return -1;
+}
+
+/* ---- fields ---- */
+
+static const struct {
+    const char *name;
+    DxFieldType type;
+} builtin_fields[DX_N_BUILTIN_SLOTS] = {
+    /* ORDER DX_SLOT_* */
+    { "app_id", DX_FIELD_TEXT },
+    { "enterprise_id", DX_FIELD_TEXT },
+    { "enterprise_name", DX_FIELD_TEXT },
+    { "policy", DX_FIELD_TEXT },
+    { "submitted_on", DX_FIELD_DATE },
+};
+
+static DxType
+field_expr_type(DxFieldType t)
+{
+    switch (t) {
+    case DX_FIELD_TEXT: return DX_TYPE_TEXT;
+    case DX_FIELD_INTEGER:
+    case DX_FIELD_NUMBER: return DX_TYPE_NUMBER;
+    case DX_FIELD_MONEY: return DX_TYPE_MONEY;
+    case DX_FIELD_DATE: return DX_TYPE_DATE;
+    case DX_FIELD_BOOL: return DX_TYPE_BOOL;
+    }
+    return DX_TYPE_NONE;
+}
+
+static gboolean
+identifier_is_valid(const char *s)
+{
+    static const char *const keywords[] = { "and", "or", "not", "in", "true", "false", NULL };
+    gboolean first = TRUE;
+
+    if (*s == '\0' || !g_utf8_validate(s, -1, NULL))
+        return FALSE;
+    for (const char *const *k = keywords; *k; k++) {
+        if (strcmp(*k, s) == 0)
+            return FALSE;
+    }
+    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+
+        if (!(c == '_' || g_unichar_isalpha(c) || (!first && c >= '0' && c <= '9')))
+            return FALSE;
+        first = FALSE;
+    }
+    return TRUE;
+}
+
+
+static gboolean
+register_column(DxLoader *l, DxField *f, const char *column, const DxYamlNode *at, const char *path)
+{
+    DxField *other = g_hash_table_lookup(l->rs->field_by_column, column);
+
+    if (other != NULL && other != f)
+        return dx_load_fail(l, at, path, DX_ERROR_RULES_INVALID,
+                         "column name “%s” already names field “%s”", column, other->name);
+    g_hash_table_insert(l->rs->field_by_column, (gpointer)column, f);
+    return TRUE;
+}
+
+static gboolean
+load_field_attrs(DxLoader *l, DxField *f, const DxYamlNode *spec, const char *path)
+{
+    static const char *const keys[] = { "type", "label", "aliases", "default", NULL };
+    static const char *const builtin_keys[] = { "label", "aliases", NULL };
+    const DxYamlNode *aliases, *def;
+
+    if (!dx_load_expect_kind(l, spec, path, DX_YAML_MAP))
+        return FALSE;
+    if (f->builtin && dx_yaml_map_lookup(spec, "type") != NULL)
+        return dx_load_fail(l, dx_yaml_map_lookup(spec, "type"), path, DX_ERROR_RULES_INVALID,
+                         "built-in field “%s” cannot be redeclared with a type; give only label or aliases",
+                         f->name);
+    if (!dx_load_check_keys(l, spec, path, f->builtin ? builtin_keys : keys, NULL) ||
+        !dx_load_parse_text(l, spec, "label", path, &f->label))
+        return FALSE;
+    aliases = dx_yaml_map_lookup(spec, "aliases");
+    if (aliases != NULL) {
+        g_autofree char *p = dx_load_path_join(path, "aliases");
+
+        if (!dx_load_expect_kind(l, aliases, p, DX_YAML_SEQ))
+            return FALSE;
+        g_strfreev(f->aliases);
+        f->aliases = g_new0(char *, aliases->n_items + 1);
+        for (guint i = 0; i < aliases->n_items; i++) {
+            g_autofree char *pi = g_strdup_printf("%s[%u]", p, i);
+
+            if (!dx_load_expect_kind(l, aliases->values[i], pi, DX_YAML_SCALAR))
+                return FALSE;
+            f->aliases[i] = g_strdup(aliases->values[i]->text);
+        }
+    }
+    def = dx_yaml_map_lookup(spec, "default");
+    if (def != NULL) {
+        g_autofree char *p = dx_load_path_join(path, "default");
+        const char *why = NULL;
+        g_autofree char *trimmed = NULL;
+
+        if (!dx_load_expect_kind(l, def, p, DX_YAML_SCALAR))
+            return FALSE;
+        f->default_text = g_strdup(def->text);
+        trimmed = f->type == DX_FIELD_TEXT ? g_strdup(def->text) : g_strstrip(g_strdup(def->text));
+        if (!dx_cell_parse(f->type, trimmed, strlen(trimmed), &f->default_value, &why))
+            return dx_load_fail(l, def, p, DX_ERROR_RULES_INVALID, "default “%s” is not a valid %s: %s",
+                             def->text, dx_type_name(field_expr_type(f->type)), why);
+        if (f->type == DX_FIELD_TEXT) {
+            f->default_value.u.t.s = f->default_text;
+            f->default_value.u.t.len = (guint32)strlen(f->default_text);
+        }
+        f->has_default = TRUE;
+    }
+    return TRUE;
+}
+
+static gboolean
+parse_field_type(DxLoader *l, const DxYamlNode *spec, const char *path, DxFieldType *out)
+{
+    static const char *const names[] = { "text", "integer", "number", "money", "date", "bool" };
+    const DxYamlNode *t;
+    g_autofree char *p = dx_load_path_join(path, "type");
+
+    if (!dx_load_expect_kind(l, spec, path, DX_YAML_MAP))
+        return FALSE;
+    t = dx_yaml_map_lookup(spec, "type");
+    if (t == NULL)
+        return dx_load_fail(l, spec, path, DX_ERROR_RULES_INVALID, "missing required key “type”");
+    if (!dx_load_expect_kind(l, t, p, DX_YAML_SCALAR))
+        return FALSE;
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        if (strcmp(names[i], t->text) == 0) {
+            *out = (DxFieldType)i;
+            return TRUE;
+        }
+    }
+    return dx_load_fail(l, t, p, DX_ERROR_RULES_INVALID,
+                     "unknown type “%s” (expected text, integer, number, money, date or bool)", t->text);
+}
+
+gboolean
+dx_load_fields(DxLoader *l, const DxYamlNode *n)
+{
+    DxRuleset *rs = l->rs;
+    guint n_declared = 0;
+
+    if (!dx_load_expect_kind(l, n, "fields", DX_YAML_MAP))
+        return FALSE;
+    if (n->n_items > l->opts.max_fields)
+        return dx_load_fail(l, n, "fields", DX_ERROR_LIMIT, "more than %u fields", l->opts.max_fields);
+    rs->fields = g_new0(DxField, DX_N_BUILTIN_SLOTS + n->n_items);
+    for (guint i = 0; i < DX_N_BUILTIN_SLOTS; i++) {
+        DxField *f = &rs->fields[i];
+
+        f->name = g_strdup(builtin_fields[i].name);
+        f->type = builtin_fields[i].type;
+        f->builtin = TRUE;
+        f->aliases = g_new0(char *, 1);
+    }
+    rs->n_fields = DX_N_BUILTIN_SLOTS;
+    for (guint i = 0; i < n->n_items; i++) {
+        const char *name = n->keys[i]->text;
+        g_autofree char *p = g_strdup_printf("fields.%s", name);
+        DxField *f = NULL;
+
+        for (guint b = 0; b < DX_N_BUILTIN_SLOTS; b++) {
+            if (strcmp(builtin_fields[b].name, name) == 0)
+                f = &rs->fields[b];
+        }
+        if (f == NULL) {
+            if (!identifier_is_valid(name))
+                return dx_load_fail(l, n->keys[i], "fields", DX_ERROR_RULES_INVALID,
+                                 "field name “%s” must be an identifier (letters, digits, _; not a keyword)",
+                                 name);
+            f = &rs->fields[rs->n_fields++]; /* counted now: unref frees it on error */
+            f->name = g_strdup(name);
+            f->aliases = g_new0(char *, 1);
+            n_declared++;
+            if (!parse_field_type(l, n->values[i], p, &f->type))
+                return FALSE;
+        }
+        if (!load_field_attrs(l, f, n->values[i], p))
+            return FALSE;
+    }
+    /* bind names and columns only now that the array no longer moves */
+    for (guint i = 0; i < rs->n_fields; i++) {
+        DxField *f = &rs->fields[i];
+
+        if (f->label == NULL)
+            f->label = g_strdup(f->name);
+        f->ref.name = f->name;
+        f->ref.slot = i;
+        f->ref.type = field_expr_type(f->type);
+        f->ref.integer = f->type == DX_FIELD_INTEGER;
+        g_hash_table_insert(rs->field_by_name, f->name, f);
+        if (!register_column(l, f, f->name, n, "fields"))
+            return FALSE;
+    }
+    for (guint i = 0; i < rs->n_fields; i++) {
+        const DxYamlNode *spec = dx_yaml_map_lookup(n, rs->fields[i].name);
+        const DxYamlNode *aliases = spec != NULL ? dx_yaml_map_lookup(spec, "aliases") : NULL;
+
+        /* aliases[j] came from aliases->values[j]: report at that item */
+        for (guint j = 0; rs->fields[i].aliases[j] != NULL; j++) {
+            g_autofree char *p = g_strdup_printf("fields.%s.aliases[%u]", rs->fields[i].name, j);
+            const DxYamlNode *at = aliases != NULL && j < aliases->n_items ? aliases->values[j]
+                                   : spec != NULL                         ? spec
+                                                                          : n;
+
+            if (!register_column(l, &rs->fields[i], rs->fields[i].aliases[j], at, p))
+                return FALSE;
+        }
+    }
+    (void)n_declared;
+    rs->defaults = g_new0(DxValue, rs->n_fields);
+    rs->has_default = g_new0(guint8, rs->n_fields);
+    for (guint i = 0; i < rs->n_fields; i++) {
+        rs->defaults[i] = rs->fields[i].default_value;
+        rs->has_default[i] = rs->fields[i].has_default;
+    }
+    return TRUE;
+}

@@ -1,0 +1,534 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Loading policies (docs/rules.md §5): eligibility clauses, the award
+ * forms (fixed, rate, per unit, table, marginal, formula), caps and
+ * installments, each compiled to one expression tree at load time.
+ */
+#include "base/dx-cell-private.h"
+#include "rules/dx-loader-private.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- policies ---- */
+
+static gboolean
+load_clauses(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
+{
+    if (!dx_load_expect_kind(l, n, path, DX_YAML_SEQ))
+        return FALSE;
+    pol->clauses = g_new0(DxClause, n->n_items);
+    for (guint i = 0; i < n->n_items; i++) {
+        const DxYamlNode *item = n->values[i];
+        g_autofree char *pi = g_strdup_printf("%s[%u]", path, i);
+        g_autofree char *pe = NULL;
+        DxClause *c;
+
+        if (!dx_load_expect_kind(l, item, pi, DX_YAML_MAP))
+            return FALSE;
+        if (item->n_items != 1)
+            return dx_load_fail(l, item, pi, DX_ERROR_RULES_INVALID,
+                             "a clause is one “name: expression” pair");
+        for (guint j = 0; j < pol->n_clauses; j++) {
+            if (strcmp(pol->clauses[j].name, item->keys[0]->text) == 0)
+                return dx_load_fail(l, item->keys[0], pi, DX_ERROR_RULES_INVALID,
+                                 "clause name “%s” is used twice in this policy", item->keys[0]->text);
+        }
+        c = &pol->clauses[pol->n_clauses++];
+        c->name = g_strdup(item->keys[0]->text);
+        pe = g_strdup_printf("%s.%s", pi, c->name);
+        c->expr = dx_load_compile_expr(l, item->values[0], pe, DX_TYPE_BOOL);
+        if (c->expr == NULL)
+            return FALSE;
+        dx_load_collect_slots(c->expr, &c->slots, &c->n_slots);
+    }
+    return TRUE;
+}
+
+/* Builds rows [[from, value], ...] for table/marginal from a YAML list of
+ * two-item lists whose items are constant expressions. */
+static DxExprNode *
+build_rows(DxLoader *l, const DxYamlNode *rows, const char *path)
+{
+    g_autoptr(DxExprNode) list = NULL;
+
+    if (!dx_load_expect_kind(l, rows, path, DX_YAML_SEQ))
+        return NULL;
+    if (rows->n_items == 0) {
+        dx_load_fail(l, rows, path, DX_ERROR_RULES_INVALID, "give at least one row [from, value]");
+        return NULL;
+    }
+    list = dx_expr_node_new(DX_NODE_LIST, 0, rows->col);
+    for (guint i = 0; i < rows->n_items; i++) {
+        const DxYamlNode *row = rows->values[i];
+        g_autofree char *pr = g_strdup_printf("%s[%u]", path, i);
+        DxExprNode *r;
+
+        if (!dx_load_expect_kind(l, row, pr, DX_YAML_SEQ))
+            return NULL;
+        if (row->n_items != 2) {
+            dx_load_fail(l, row, pr, DX_ERROR_RULES_INVALID, "a row is [from, value]");
+            return NULL;
+        }
+        r = dx_expr_node_new(DX_NODE_LIST, 0, row->col);
+        dx_expr_node_add_child(list, r);
+        for (guint j = 0; j < 2; j++) {
+            g_autoptr(GError) err = NULL;
+            g_autofree char *pj = g_strdup_printf("%s[%u]", pr, j);
+            DxExprNode *v;
+
+            if (!dx_load_expect_kind(l, row->values[j], pj, DX_YAML_SCALAR))
+                return NULL;
+            v = dx_expr_parse(row->values[j]->text, (gssize)row->values[j]->len, &l->opts.expr, &err);
+            if (v == NULL) {
+                dx_load_expr_fail(l, row->values[j], pj, err);
+                return NULL;
+            }
+            dx_expr_node_add_child(r, v);
+            if (v->kind != DX_NODE_CONST) {
+                dx_load_fail(l, row->values[j], pj, DX_ERROR_RULES_INVALID, "row values must be constants");
+                return NULL;
+            }
+        }
+    }
+    return g_steal_pointer(&list);
+}
+
+static DxExprNode *
+node_call(const char *name, DxExprNode *a, DxExprNode *b)
+{
+    DxExprNode *n = dx_expr_node_new(DX_NODE_CALL, a->offset, a->col);
+
+    n->name = g_strdup(name);
+    dx_expr_node_add_child(n, a);
+    dx_expr_node_add_child(n, b);
+    return n;
+}
+
+static DxExprNode *
+node_binary(DxNodeKind kind, DxExprNode *a, DxExprNode *b)
+{
+    DxExprNode *n = dx_expr_node_new(kind, a->offset, a->col);
+
+    dx_expr_node_add_child(n, a);
+    dx_expr_node_add_child(n, b);
+    return n;
+}
+
+static DxExprNode *
+node_const_zero(DxType type)
+{
+    DxExprNode *n = dx_expr_node_new(DX_NODE_CONST, 0, 1);
+
+    n->value.type = (guint8)type;
+    n->value.u.r = dx_rat_int(0);
+    return n;
+}
+
+/* Parses a sub-expression of an award map (unchecked: the whole tree is
+ * checked once assembled; errors there point at the award key). */
+static DxExprNode *
+award_part(DxLoader *l, const DxYamlNode *form, const char *key, const char *path, DxType expect)
+{
+    const DxYamlNode *n = dx_yaml_map_lookup(form, key);
+    g_autofree char *p = dx_load_path_join(path, key);
+
+    if (n == NULL) {
+        dx_load_fail(l, form, path, DX_ERROR_RULES_INVALID, "missing required key “%s”", key);
+        return NULL;
+    }
+    return dx_load_compile_expr(l, n, p, expect);
+}
+
+static gboolean
+load_award(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
+{
+    static const char *const fixed_keys[] = { "fixed", NULL };
+    static const char *const table_keys[] = { "table", "rows", NULL };
+    static const char *const rate_keys[] = { "rate", "of", NULL };
+    static const char *const per_keys[] = { "per", "from", "unit", "amount", "base", NULL };
+    static const char *const marginal_keys[] = { "marginal", "rows", NULL };
+    static const struct {
+        const char *key;
+        DxAwardForm form;
+        const char *const *keys;
+    } forms[] = {
+        { "fixed", DX_AWARD_FIXED, fixed_keys }, { "table", DX_AWARD_TABLE, table_keys },
+        { "rate", DX_AWARD_RATE, rate_keys }, { "per", DX_AWARD_PER, per_keys },
+        { "marginal", DX_AWARD_MARGINAL, marginal_keys },
+    };
+    g_autoptr(DxExprNode) tree = NULL;
+    g_autoptr(GError) err = NULL;
+    gint which = -1;
+
+    if (n->kind == DX_YAML_SCALAR) {
+        pol->form = DX_AWARD_FORMULA;
+        pol->award = dx_load_compile_expr(l, n, path, DX_TYPE_MONEY);
+        if (pol->award == NULL)
+            return FALSE;
+        dx_load_collect_slots(pol->award, &pol->award_slots, &pol->n_award_slots);
+        return TRUE;
+    }
+    if (!dx_load_expect_kind(l, n, path, DX_YAML_MAP))
+        return FALSE;
+    for (guint i = 0; i < n->n_items; i++) {
+        for (gsize f = 0; f < G_N_ELEMENTS(forms); f++) {
+            if (strcmp(n->keys[i]->text, forms[f].key) != 0)
+                continue;
+            if (which >= 0)
+                return dx_load_fail(l, n->keys[i], path, DX_ERROR_RULES_INVALID,
+                                 "an award has exactly one form; found “%s” and “%s”",
+                                 forms[which].key, forms[f].key);
+            which = (gint)f;
+        }
+    }
+    if (which < 0)
+        return dx_load_fail(l, n, path, DX_ERROR_RULES_INVALID,
+                         "an award is an expression or a map with one of fixed, table, rate, per, marginal");
+    if (!dx_load_check_keys(l, n, path, forms[which].keys, NULL))
+        return FALSE;
+    pol->form = forms[which].form;
+    switch (pol->form) {
+    case DX_AWARD_FIXED:
+        tree = award_part(l, n, "fixed", path, DX_TYPE_MONEY);
+        break;
+    case DX_AWARD_TABLE:
+    case DX_AWARD_MARGINAL: {
+        const char *key = pol->form == DX_AWARD_TABLE ? "table" : "marginal";
+        g_autofree char *pr = dx_load_path_join(path, "rows");
+        DxExprNode *x = award_part(l, n, key, path, pol->form == DX_AWARD_MARGINAL ? DX_TYPE_MONEY : DX_TYPE_NONE);
+        DxExprNode *rows;
+
+        if (x == NULL)
+            return FALSE;
+        if (dx_yaml_map_lookup(n, "rows") == NULL) {
+            dx_expr_node_free(x);
+            return dx_load_fail(l, n, path, DX_ERROR_RULES_INVALID, "missing required key “rows”");
+        }
+        rows = build_rows(l, dx_yaml_map_lookup(n, "rows"), pr);
+        if (rows == NULL) {
+            dx_expr_node_free(x);
+            return FALSE;
+        }
+        pol->award_base = x;
+        tree = node_call(key, x, rows);
+        if (!dx_expr_check(tree, DX_TYPE_MONEY, dx_loader_lookup_field, l->rs, &err))
+            return dx_load_fail(l, dx_yaml_map_lookup(n, "rows"), pr, err->code, "%s",
+                             strchr(err->message, ':') ? strchr(err->message, ':') + 2 : err->message);
+        break;
+    }
+    case DX_AWARD_RATE: {
+        DxExprNode *rate = award_part(l, n, "rate", path, DX_TYPE_NUMBER), *of;
+
+        if (rate == NULL)
+            return FALSE;
+        of = award_part(l, n, "of", path, DX_TYPE_MONEY);
+        if (of == NULL) {
+            dx_expr_node_free(rate);
+            return FALSE;
+        }
+        pol->award_base = of;
+        tree = node_binary(DX_NODE_MUL, rate, of);
+        tree->type = DX_TYPE_MONEY;
+        break;
+    }
+    case DX_AWARD_PER: {
+        /* base + steps(X - from, unit) * amount */
+        DxExprNode *x = award_part(l, n, "per", path, DX_TYPE_NONE), *from = NULL, *unit, *amount, *base;
+
+        if (x == NULL)
+            return FALSE;
+        if (x->type != DX_TYPE_MONEY && x->type != DX_TYPE_NUMBER) {
+            dx_expr_node_free(x);
+            return dx_load_fail(l, dx_yaml_map_lookup(n, "per"), path, DX_ERROR_EXPR_TYPE,
+                             "“per” must be money or a number");
+        }
+        pol->award_base = x;
+        if (dx_yaml_map_lookup(n, "from") != NULL)
+            from = award_part(l, n, "from", path, x->type);
+        else
+            from = node_const_zero(x->type);
+        unit = from != NULL ? award_part(l, n, "unit", path, x->type) : NULL;
+        amount = unit != NULL ? award_part(l, n, "amount", path, DX_TYPE_MONEY) : NULL;
+        base = amount != NULL ? (dx_yaml_map_lookup(n, "base") != NULL
+                                     ? award_part(l, n, "base", path, DX_TYPE_MONEY)
+                                     : node_const_zero(DX_TYPE_MONEY))
+                              : NULL;
+        if (base == NULL) {
+            dx_expr_node_free(x);
+            dx_expr_node_free(from);
+            dx_expr_node_free(unit);
+            dx_expr_node_free(amount);
+            return FALSE;
+        }
+        tree = node_binary(DX_NODE_ADD, base,
+                           node_binary(DX_NODE_MUL,
+                                       node_call("steps", node_binary(DX_NODE_SUB, x, from), unit),
+                                       amount));
+        break;
+    }
+    case DX_AWARD_FORMULA:
+        g_assert_not_reached();
+    }
+    if (tree == NULL)
+        return FALSE;
+    /* the assembled tree is re-checked as a whole so its types are set */
+    if (!dx_expr_check(tree, DX_TYPE_MONEY, dx_loader_lookup_field, l->rs, &err))
+        return dx_load_fail(l, n, path, err->code, "%s", err->message);
+    pol->award = g_steal_pointer(&tree);
+    dx_load_collect_slots(pol->award, &pol->award_slots, &pol->n_award_slots);
+    return TRUE;
+}
+
+static gboolean
+load_installments(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
+{
+    static const char *const keys[] = { "share", "amount", "rest", "at", "after", NULL };
+    DxRat total = dx_rat_int(0);
+
+    if (!dx_load_expect_kind(l, n, path, DX_YAML_SEQ))
+        return FALSE;
+    if (n->n_items == 0)
+        return dx_load_fail(l, n, path, DX_ERROR_RULES_INVALID, "give at least one installment, or leave installments out");
+    pol->installments = g_new0(DxInstallment, n->n_items);
+    pol->n_installments = n->n_items;
+    for (guint i = 0; i < n->n_items; i++) {
+        const DxYamlNode *it = n->values[i], *share, *amount, *rest, *at, *after;
+        DxInstallment *ins = &pol->installments[i];
+        g_autofree char *pi = g_strdup_printf("%s[%u]", path, i);
+        gboolean is_share;
+
+        if (!dx_load_expect_kind(l, it, pi, DX_YAML_MAP) || !dx_load_check_keys(l, it, pi, keys, NULL))
+            return FALSE;
+        share = dx_yaml_map_lookup(it, "share");
+        amount = dx_yaml_map_lookup(it, "amount");
+        rest = dx_yaml_map_lookup(it, "rest");
+        at = dx_yaml_map_lookup(it, "at");
+        after = dx_yaml_map_lookup(it, "after");
+        if ((share != NULL) + (amount != NULL) + (rest != NULL) != 1)
+            return dx_load_fail(l, it, pi, DX_ERROR_RULES_INVALID,
+                             "an installment has exactly one of share, amount or rest: true");
+        is_share = share != NULL;
+        if (i == 0)
+            pol->installments_by_share = is_share;
+        else if (is_share != pol->installments_by_share)
+            return dx_load_fail(l, it, pi, DX_ERROR_RULES_INVALID,
+                             "installments either all have share or all have amount");
+        if (share != NULL) {
+            DxValue v;
+            g_autofree char *ps = dx_load_path_join(pi, "share");
+
+            if (!dx_load_eval_constant(l, share, ps, DX_TYPE_NUMBER, &v))
+                return FALSE;
+            if (dx_rat_sign(v.u.r) <= 0 || dx_rat_cmp(v.u.r, dx_rat_int(1)) > 0)
+                return dx_load_fail(l, share, ps, DX_ERROR_RULES_INVALID, "a share is in (0, 100%%]");
+            ins->share = v.u.r;
+            dx_rat_add(total, v.u.r, &total);
+        } else if (amount != NULL) {
+            g_autofree char *pa = dx_load_path_join(pi, "amount");
+
+            if (!dx_load_const_money(l, amount, pa, 1, &ins->amount_fen))
+                return FALSE;
+        } else {
+            gboolean r;
+            g_autofree char *pr = dx_load_path_join(pi, "rest");
+
+            if (!dx_load_parse_bool(l, rest, pr, &r))
+                return FALSE;
+            if (!r || i + 1 != n->n_items)
+                return dx_load_fail(l, rest, pr, DX_ERROR_RULES_INVALID,
+                                 "only the last installment may be {rest: true}");
+            if (i == 0)
+                return dx_load_fail(l, rest, pr, DX_ERROR_RULES_INVALID,
+                                 "{rest: true} follows installments with amounts");
+            ins->rest = TRUE;
+            pol->installments_by_share = FALSE;
+        }
+        if ((at != NULL) == (after != NULL))
+            return dx_load_fail(l, it, pi, DX_ERROR_RULES_INVALID,
+                             "an installment has exactly one timing: at: approval, at: YYYY-MM-DD or after: N months");
+        if (at != NULL) {
+            g_autofree char *pa = dx_load_path_join(pi, "at");
+
+            if (!dx_load_expect_kind(l, at, pa, DX_YAML_SCALAR))
+                return FALSE;
+            if (strcmp(at->text, "approval") == 0) {
+                ins->timing = DX_TIMING_APPROVAL;
+            } else if (dx_date_parse(at->text, at->len, &ins->date)) {
+                ins->timing = DX_TIMING_DATE;
+            } else {
+                return dx_load_fail(l, at, pa, DX_ERROR_RULES_INVALID,
+                                 "expected “approval” or a real date YYYY-MM-DD, found “%s”", at->text);
+            }
+        } else {
+            g_autofree char *pa = dx_load_path_join(pi, "after");
+            char *end = NULL;
+            guint64 months;
+
+            if (!dx_load_expect_kind(l, after, pa, DX_YAML_SCALAR))
+                return FALSE;
+            if (!g_ascii_isdigit(after->text[0]) ||
+                (months = g_ascii_strtoull(after->text, &end, 10)) > 1200 ||
+                (strcmp(end, " months") != 0 && strcmp(end, " month") != 0))
+                return dx_load_fail(l, after, pa, DX_ERROR_RULES_INVALID,
+                                 "expected “N months” (N from 0 to 1200), found “%s”", after->text);
+            ins->timing = DX_TIMING_AFTER_MONTHS;
+            ins->months = (int)months;
+        }
+    }
+    if (pol->installments_by_share && dx_rat_cmp(total, dx_rat_int(1)) != 0) {
+        g_autofree char *s = NULL;
+        DxRat pct;
+
+        dx_rat_mul(total, dx_rat_int(100), &pct);
+        s = dx_rat_to_string(pct);
+        return dx_load_fail(l, n, path, DX_ERROR_RULES_INVALID, "shares sum to %s%%, not exactly 100%%", s);
+    }
+    return TRUE;
+}
+
+static gboolean
+load_policy(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
+{
+    static const char *const keys[] = { "id", "name", "bureau", "basis", "window", "eligible", "award",
+                                        "cap", "fund_share", "group", "once", "per_enterprise_cap",
+                                        "priority", "installments", NULL };
+    static const char *const required[] = { "id", "name", "bureau", "basis", "award", NULL };
+    const DxYamlNode *v;
+    gint b;
+
+    if (!dx_load_expect_kind(l, n, path, DX_YAML_MAP) || !dx_load_check_keys(l, n, path, keys, required))
+        return FALSE;
+    v = dx_yaml_map_lookup(n, "id");
+    {
+        g_autofree char *p = dx_load_path_join(path, "id");
+
+        if (!dx_load_expect_kind(l, v, p, DX_YAML_SCALAR) || !dx_load_check_key_name(l, v, p, "policy"))
+            return FALSE;
+        if (dx_ruleset_find_policy(l->rs, v->text) >= 0)
+            return dx_load_fail(l, v, p, DX_ERROR_RULES_INVALID, "policy id “%s” is used twice", v->text);
+        pol->id = g_strdup(v->text);
+    }
+    if (!dx_load_parse_text(l, n, "name", path, &pol->name) || !dx_load_parse_text(l, n, "basis", path, &pol->basis))
+        return FALSE;
+    v = dx_yaml_map_lookup(n, "bureau");
+    {
+        g_autofree char *p = dx_load_path_join(path, "bureau");
+
+        if (!dx_load_expect_kind(l, v, p, DX_YAML_SCALAR))
+            return FALSE;
+        b = dx_load_find_bureau(l->rs, v->text);
+        if (b < 0)
+            return dx_load_fail(l, v, p, DX_ERROR_RULES_INVALID, "“%s” is not a declared bureau", v->text);
+        if (l->rs->bureaus[b].envelope < 0)
+            return dx_load_fail(l, v, p, DX_ERROR_RULES_INVALID,
+                             "bureau “%s” has no envelope in fund.envelopes", v->text);
+        pol->bureau = (guint)b;
+    }
+    if ((v = dx_yaml_map_lookup(n, "window")) != NULL) {
+        g_autofree char *p = dx_load_path_join(path, "window");
+
+        if (!dx_load_parse_period(l, v, p, FALSE, &pol->has_from, &pol->window_from, &pol->has_to, &pol->window_to))
+            return FALSE;
+    }
+    if ((v = dx_yaml_map_lookup(n, "eligible")) != NULL) {
+        g_autofree char *p = dx_load_path_join(path, "eligible");
+
+        if (!load_clauses(l, pol, v, p))
+            return FALSE;
+    }
+    {
+        g_autofree char *p = dx_load_path_join(path, "award");
+
+        if (!load_award(l, pol, dx_yaml_map_lookup(n, "award"), p))
+            return FALSE;
+    }
+    if ((v = dx_yaml_map_lookup(n, "cap")) != NULL) {
+        g_autofree char *p = dx_load_path_join(path, "cap");
+
+        pol->cap = dx_load_compile_expr(l, v, p, DX_TYPE_MONEY);
+        if (pol->cap == NULL)
+            return FALSE;
+        dx_load_collect_slots(pol->cap, &pol->cap_slots, &pol->n_cap_slots);
+    }
+    pol->fund_share = dx_rat_int(1);
+    if ((v = dx_yaml_map_lookup(n, "fund_share")) != NULL) {
+        g_autofree char *p = dx_load_path_join(path, "fund_share");
+        DxValue share;
+
+        if (!dx_load_eval_constant(l, v, p, DX_TYPE_NUMBER, &share))
+            return FALSE;
+        if (dx_rat_sign(share.u.r) <= 0 || dx_rat_cmp(share.u.r, dx_rat_int(1)) > 0)
+            return dx_load_fail(l, v, p, DX_ERROR_RULES_INVALID, "fund_share is in (0, 100%%]");
+        pol->fund_share = share.u.r;
+    }
+    pol->group = -1;
+    if ((v = dx_yaml_map_lookup(n, "group")) != NULL) {
+        g_autofree char *p = dx_load_path_join(path, "group");
+
+        if (!dx_load_expect_kind(l, v, p, DX_YAML_SCALAR))
+            return FALSE;
+        pol->group = dx_load_find_group(l->rs, v->text);
+        if (pol->group < 0)
+            return dx_load_fail(l, v, p, DX_ERROR_RULES_INVALID, "“%s” is not a declared group", v->text);
+    }
+    if ((v = dx_yaml_map_lookup(n, "once")) != NULL) {
+        g_autofree char *p = dx_load_path_join(path, "once");
+
+        if (!dx_load_parse_bool(l, v, p, &pol->once))
+            return FALSE;
+    }
+    if ((v = dx_yaml_map_lookup(n, "per_enterprise_cap")) != NULL) {
+        g_autofree char *p = dx_load_path_join(path, "per_enterprise_cap");
+
+        if (!dx_load_const_money(l, v, p, 1, &pol->enterprise_cap_fen))
+            return FALSE;
+        pol->has_enterprise_cap = TRUE;
+    }
+    if ((v = dx_yaml_map_lookup(n, "priority")) != NULL) {
+        g_autofree char *p = dx_load_path_join(path, "priority");
+        g_autoptr(GError) err = NULL;
+
+        if (!dx_load_expect_kind(l, v, p, DX_YAML_SCALAR))
+            return FALSE;
+        if (!g_ascii_string_to_signed(v->text, 10, -1000000000, 1000000000, &pol->priority, &err))
+            return dx_load_fail(l, v, p, DX_ERROR_RULES_INVALID,
+                             "expected a whole number (higher is served first), found “%s”", v->text);
+    }
+    if ((v = dx_yaml_map_lookup(n, "installments")) != NULL) {
+        g_autofree char *p = dx_load_path_join(path, "installments");
+
+        if (!load_installments(l, pol, v, p))
+            return FALSE;
+    } else {
+        pol->installments = g_new0(DxInstallment, 1);
+        pol->installments[0].share = dx_rat_int(1);
+        pol->installments[0].timing = DX_TIMING_APPROVAL;
+        pol->n_installments = 1;
+        pol->installments_by_share = TRUE;
+    }
+    return TRUE;
+}
+
+gboolean
+dx_load_policies(DxLoader *l, const DxYamlNode *n)
+{
+    DxRuleset *rs = l->rs;
+
+    if (!dx_load_expect_kind(l, n, "policies", DX_YAML_SEQ))
+        return FALSE;
+    if (n->n_items == 0)
+        return dx_load_fail(l, n, "policies", DX_ERROR_RULES_INVALID, "declare at least one policy");
+    if (n->n_items > l->opts.max_policies)
+        return dx_load_fail(l, n, "policies", DX_ERROR_LIMIT, "more than %u policies", l->opts.max_policies);
+    rs->policies = g_new0(DxPolicy, n->n_items);
+    for (guint i = 0; i < n->n_items; i++) {
+        g_autofree char *p = g_strdup_printf("policies[%u]", i);
+        DxPolicy *pol = &rs->policies[rs->n_policies++];
+
+        if (!load_policy(l, pol, n->values[i], p))
+            return FALSE;
+        g_hash_table_insert(rs->policy_by_id, pol->id, GUINT_TO_POINTER(i + 1));
+    }
+    return TRUE;
+}
