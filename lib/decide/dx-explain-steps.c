@@ -11,12 +11,16 @@
  * Decisions do not keep the application's values (a million of them would
  * cost too much), so the clause values and the award's base X are shown
  * only when the caller passes the application back; without it the text
- * says what it cannot show. Nothing here changes a decision.
+ * says what it cannot show. Nothing here changes a decision. The words of
+ * both languages are in the message table (dx-messages.c); only the
+ * layout that no language changes (marks, numbering of the reasons,
+ * expressions) is written here.
  */
 #include "duixian/duixian.h"
 #include "input/dx-application-private.h"
 #include "decide/dx-decision-private.h"
 #include "decide/dx-explain-private.h"
+#include "decide/dx-messages-private.h"
 
 #include <string.h>
 
@@ -29,7 +33,9 @@ typedef struct {
     const DxApplication *app;
 } Explain;
 
-#define T(zh, en_) (x->en ? (en_) : (zh))
+/* A message of the table in the explanation's language, appended. */
+#define STEPS_TEXT(x, id) g_string_append((x)->out, dx_msg_text((id), (x)->en))
+#define STEPS_MSG(x, id, ...) DX_MSG_APPEND((x)->out, (id), (x)->en, __VA_ARGS__)
 
 static const DxReason *
 steps_reason(const DxDecision *d, size_t i)
@@ -40,14 +46,9 @@ steps_reason(const DxDecision *d, size_t i)
 static const char *
 steps_status_name(DxStatus st, gboolean en)
 {
-    static const char *const zh[] = { "予以兑现", "核减兑现", "不予兑现", "材料不全，待补正", "申报信息有误",
-                                      "重复申报", "额度不足，排队", "无法计算" };
-    static const char *const english[] = { "approved", "approved, reduced", "rejected", "incomplete: supply the missing data",
-                                           "invalid", "duplicate", "unfunded: queued", "error" };
-
-    if ((guint)st >= G_N_ELEMENTS(zh))
+    if ((guint)st > DX_STATUS_ERROR)
         return "";
-    return en ? english[st] : zh[st];
+    return dx_msg_text(DX_MSG_STATUS_APPROVED + (guint)st, en);
 }
 
 static char *
@@ -148,9 +149,9 @@ steps_clauses(Explain *x)
     const DxPolicy *pol = x->pol;
     DxEvalCtx ctx;
 
-    g_string_append(x->out, T("\n资格条件\n", "\nEligibility\n"));
+    STEPS_TEXT(x, DX_MSG_SECTION_ELIGIBILITY);
     if (pol->n_clauses == 0) {
-        g_string_append(x->out, T("  （无）\n", "  (none)\n"));
+        STEPS_TEXT(x, DX_MSG_NONE);
         return;
     }
     if (x->app == NULL) {
@@ -159,8 +160,7 @@ steps_clauses(Explain *x)
 
             g_string_append_printf(x->out, "  · %s：%s\n", pol->clauses[i].name, expr);
         }
-        g_string_append(x->out, T("  （未提供申报数据，不列实际值；未满足的条件见审核意见）\n",
-                                  "  (application data not given: actual values not shown; failed clauses are in the reasons)\n"));
+        STEPS_TEXT(x, DX_MSG_CLAUSES_NO_DATA);
         return;
     }
     steps_ctx(x, &ctx);
@@ -206,7 +206,7 @@ steps_clauses(Explain *x)
             g_autofree char *expr = steps_expr(x->rs, root);
 
             g_free(detail);
-            detail = g_strdup_printf(T("%s（有字段缺失）", "%s (a field is missing)"), expr);
+            detail = DX_MSG_DUP(DX_MSG_CLAUSE_FIELD_MISSING, x->en, DX_MSG_S("expr", expr));
         }
         g_string_append_printf(x->out, "  %s %s：%s\n", mark, c->name, detail);
     }
@@ -267,7 +267,7 @@ steps_award(Explain *x)
 
     switch (pol->form) {
     case DX_AWARD_FIXED: {
-        g_string_append_printf(x->out, T("  1. 定额奖励：%s\n", "  1. fixed award: %s\n"), result);
+        STEPS_MSG(x, DX_MSG_STEP_FIXED, DX_MSG_S("award", result));
         break;
     }
     case DX_AWARD_RATE: {
@@ -282,15 +282,13 @@ steps_award(Explain *x)
             pct = steps_value(&rate->value, TRUE);
         else
             pct = rate != NULL ? steps_expr(x->rs, rate) : g_strdup("?");
-        g_string_append_printf(x->out, T("  1. 按比例：%s × %s = %s（四舍五入到分）\n",
-                                         "  1. by rate: %s × %s = %s (rounded half up to the fen)\n"),
-                               base, pct, result);
+        STEPS_MSG(x, DX_MSG_STEP_RATE, DX_MSG_S("base", base), DX_MSG_S("rate", pct), DX_MSG_S("award", result));
         break;
     }
     case DX_AWARD_TABLE: {
         g_autofree char *base = steps_base_text(x, pol->award_base, &v, &have);
 
-        g_string_append_printf(x->out, T("  1. 按档位表，依据 %s：\n", "  1. by table, on %s:\n"), base);
+        STEPS_MSG(x, DX_MSG_STEP_TABLE, DX_MSG_S("base", base));
         if (award->kind == DX_NODE_CALL) {
             gint hit = -1;
 
@@ -302,14 +300,14 @@ steps_award(Explain *x)
                 g_autofree char *from = steps_value(&award->row_from[i], FALSE);
                 g_autofree char *val = steps_value(&award->row_value[i], FALSE);
 
-                g_string_append_printf(x->out, T("     %s %s 以上（含） → %s%s\n", "     %s from %s (inclusive) → %s%s\n"),
-                                       (gint)i == hit ? "▶" : " ", from, val,
-                                       (gint)i == hit ? T("  ← 适用", "  ← applies") : "");
+                STEPS_MSG(x, DX_MSG_STEP_TABLE_ROW, DX_MSG_S("mark", (gint)i == hit ? "▶" : " "), DX_MSG_S("from", from),
+                          DX_MSG_S("value", val),
+                          DX_MSG_S("applies", (gint)i == hit ? dx_msg_text(DX_MSG_STEP_TABLE_APPLIES, x->en) : ""));
             }
             if (have && hit < 0)
-                g_string_append(x->out, T("     未达到最低档\n", "     below the lowest row\n"));
+                STEPS_TEXT(x, DX_MSG_STEP_TABLE_BELOW);
         }
-        g_string_append_printf(x->out, T("     奖励 %s\n", "     award %s\n"), result);
+        STEPS_MSG(x, DX_MSG_STEP_TABLE_AWARD, DX_MSG_S("award", result));
         break;
     }
     case DX_AWARD_PER: {
@@ -336,27 +334,22 @@ steps_award(Explain *x)
                 g_autofree char *us = steps_value(&uv, FALSE), *as = steps_value(&av, FALSE);
                 g_autofree char *ss = steps_value(&sv, FALSE);
 
-                g_string_append_printf(x->out,
-                                       T("  1. 基数加递增：%s；基数 %s，起点 %s 起每满 %s 增加 %s：%s 个增量\n"
-                                         "     %s + %s × %s = %s\n",
-                                         "  1. base plus steps: %s; base %s, from %s every full %s adds %s: %s steps\n"
-                                         "     %s + %s × %s = %s\n"),
-                                       xs, bs, fs, us, as, ss, bs, ss, as, result);
+                STEPS_MSG(x, DX_MSG_STEP_PER, DX_MSG_S("x", xs), DX_MSG_S("base", bs), DX_MSG_S("from", fs),
+                          DX_MSG_S("unit", us), DX_MSG_S("amount", as), DX_MSG_S("steps", ss), DX_MSG_S("award", result));
                 break;
             }
         }
         {
             g_autofree char *expr = steps_expr(x->rs, award);
 
-            g_string_append_printf(x->out, T("  1. 基数加递增：%s；%s = %s\n", "  1. base plus steps: %s; %s = %s\n"), xs,
-                                   expr, result);
+            STEPS_MSG(x, DX_MSG_STEP_PER_EXPR, DX_MSG_S("x", xs), DX_MSG_S("expr", expr), DX_MSG_S("award", result));
         }
         break;
     }
     case DX_AWARD_MARGINAL: {
         g_autofree char *base = steps_base_text(x, pol->award_base, &v, &have);
 
-        g_string_append_printf(x->out, T("  1. 分段累进，依据 %s：\n", "  1. marginal rates, on %s:\n"), base);
+        STEPS_MSG(x, DX_MSG_STEP_MARGINAL, DX_MSG_S("base", base));
         if (award->kind == DX_NODE_CALL) {
             for (guint i = 0; i < award->n_rows; i++) {
                 g_autofree char *from = steps_value(&award->row_from[i], FALSE);
@@ -377,41 +370,39 @@ steps_award(Explain *x)
                     pv.u.r = part;
                     ss = steps_value(&sv, FALSE);
                     ps = steps_value(&pv, FALSE);
-                    g_string_append_printf(x->out, T("     %s 以上部分 %s × %s = %s\n", "     above %s: %s × %s = %s\n"), from,
-                                           ss, rate, ps);
+                    STEPS_MSG(x, DX_MSG_STEP_MARGINAL_SLICE, DX_MSG_S("from", from), DX_MSG_S("slice", ss),
+                              DX_MSG_S("rate", rate), DX_MSG_S("part", ps));
                 } else {
-                    g_string_append_printf(x->out, T("     %s 以上部分 × %s\n", "     above %s: × %s\n"), from, rate);
+                    STEPS_MSG(x, DX_MSG_STEP_MARGINAL_ROW, DX_MSG_S("from", from), DX_MSG_S("rate", rate));
                 }
             }
         }
-        g_string_append_printf(x->out, T("     合计 %s（四舍五入到分）\n", "     total %s (rounded half up to the fen)\n"),
-                               result);
+        STEPS_MSG(x, DX_MSG_STEP_MARGINAL_TOTAL, DX_MSG_S("award", result));
         break;
     }
     case DX_AWARD_FORMULA: {
         g_autofree char *expr = steps_expr(x->rs, award);
 
-        g_string_append_printf(x->out, T("  1. 按公式 %s", "  1. by formula %s"), expr);
+        STEPS_MSG(x, DX_MSG_STEP_FORMULA, DX_MSG_S("expr", expr));
         if (x->app != NULL && pol->n_award_slots > 0) {
-            g_string_append(x->out, T("，其中 ", ", where "));
+            STEPS_TEXT(x, DX_MSG_STEP_FORMULA_WHERE);
             for (guint i = 0; i < pol->n_award_slots; i++) {
                 DxExprNode field = { 0 };
 
                 field.kind = DX_NODE_FIELD;
                 field.slot = pol->award_slots[i];
                 if (i > 0)
-                    g_string_append(x->out, T("，", ", "));
+                    STEPS_TEXT(x, DX_MSG_LIST_SEP);
                 if (steps_eval(x, &field, &v)) {
                     g_autofree char *val = steps_value(&v, FALSE);
 
                     g_string_append_printf(x->out, "%s = %s", x->rs->fields[field.slot].label, val);
                 } else {
-                    g_string_append_printf(x->out, T("%s 缺失", "%s missing"), x->rs->fields[field.slot].label);
+                    STEPS_MSG(x, DX_MSG_STEP_FORMULA_MISSING, DX_MSG_S("field", x->rs->fields[field.slot].label));
                 }
             }
         }
-        g_string_append_printf(x->out, T("\n     = %s（四舍五入到分）\n", "\n     = %s (rounded half up to the fen)\n"),
-                               result);
+        STEPS_MSG(x, DX_MSG_STEP_FORMULA_RESULT, DX_MSG_S("award", result));
         break;
     }
     }
@@ -434,9 +425,9 @@ steps_computation(Explain *x)
 
         has_award |= code >= DX_REASON_AWARD_FIXED && code <= DX_REASON_AWARD_FORMULA;
     }
-    g_string_append(x->out, T("\n测算过程\n", "\nComputation\n"));
+    STEPS_TEXT(x, DX_MSG_SECTION_COMPUTATION);
     if (!has_award) {
-        g_string_append(x->out, T("  未测算奖励（见审核意见）\n", "  no award was computed (see the reasons)\n"));
+        STEPS_TEXT(x, DX_MSG_NO_AWARD);
         return;
     }
     steps_award(x);
@@ -459,43 +450,38 @@ steps_computation(Explain *x)
             if (dx_rat_cmp(pol->fund_share, one) != 0) {
                 g_autofree char *ch = steps_money(charged);
 
-                g_string_append_printf(x->out, T("  %u. 本资金承担 %s：%s × %s = %s\n", "  %u. this fund pays %s: %s × %s = %s\n"),
-                                       ++step, pct, am, pct, ch);
+                STEPS_MSG(x, DX_MSG_STEP_FUND_SHARE, DX_MSG_I("n", ++step), DX_MSG_S("share", pct), DX_MSG_S("amount", am),
+                          DX_MSG_S("charged", ch));
             }
         }
         switch ((DxReasonCode)r->code) {
         case DX_REASON_CAPPED:
-            g_string_append_printf(x->out, T("  %u. 单项上限 %s：%s → %s\n", "  %u. policy cap %s: %s → %s\n"), ++step, b, a, b);
+            STEPS_MSG(x, DX_MSG_STEP_CAPPED, DX_MSG_I("n", ++step), DX_MSG_S("cap", b), DX_MSG_S("computed", a));
             amount = r->b;
             break;
         case DX_REASON_POLICY_ENTERPRISE_CAP:
-            g_string_append_printf(x->out, T("  %u. 政策单户累计上限 %s，已享受 %s：核定 %s\n",
-                                             "  %u. policy cap per enterprise %s, already received %s: %s\n"),
-                                   ++step, a, b, c);
+            STEPS_MSG(x, DX_MSG_STEP_POLICY_ENTERPRISE_CAP, DX_MSG_I("n", ++step), DX_MSG_S("cap", a),
+                      DX_MSG_S("before", b), DX_MSG_S("granted", c));
             amount = r->c;
             break;
         case DX_REASON_GROUP_HIGHEST:
-            g_string_append_printf(x->out, T("  %u. 「%s」就高不重复，就高适用 %s：本项 0元\n",
-                                             "  %u. group “%s” pays only the highest award (%s): 0 here\n"),
-                                   ++step, x->rs->groups[r->index].name, rtext);
+            STEPS_MSG(x, DX_MSG_STEP_GROUP_HIGHEST, DX_MSG_I("n", ++step), DX_MSG_S("group", x->rs->groups[r->index].name),
+                      DX_MSG_S("other", rtext));
             amount = 0;
             break;
         case DX_REASON_GROUP_TOPUP:
-            g_string_append_printf(x->out, T("  %u. 「%s」已享受 %s，补差：%s − %s = %s\n",
-                                             "  %u. group “%s”: already holds %s, pays the difference: %s − %s = %s\n"),
-                                   ++step, x->rs->groups[r->index].name, b, a, b, c);
+            STEPS_MSG(x, DX_MSG_STEP_GROUP_TOPUP, DX_MSG_I("n", ++step), DX_MSG_S("group", x->rs->groups[r->index].name),
+                      DX_MSG_S("before", b), DX_MSG_S("award", a), DX_MSG_S("granted", c));
             amount = r->c;
             break;
         case DX_REASON_GROUP_STACK_CAP:
-            g_string_append_printf(x->out, T("  %u. 「%s」合计上限 %s，已享受 %s：核定 %s\n",
-                                             "  %u. group “%s” cap %s, already %s: %s\n"),
-                                   ++step, x->rs->groups[r->index].name, a, b, c);
+            STEPS_MSG(x, DX_MSG_STEP_GROUP_STACK_CAP, DX_MSG_I("n", ++step), DX_MSG_S("group", x->rs->groups[r->index].name),
+                      DX_MSG_S("cap", a), DX_MSG_S("before", b), DX_MSG_S("granted", c));
             amount = r->c;
             break;
         case DX_REASON_FUND_ENTERPRISE_CAP:
-            g_string_append_printf(x->out, T("  %u. 本资金单户上限 %s，已安排 %s：核定 %s\n",
-                                             "  %u. the fund's cap per enterprise %s, already arranged %s: %s\n"),
-                                   ++step, a, b, c);
+            STEPS_MSG(x, DX_MSG_STEP_FUND_ENTERPRISE_CAP, DX_MSG_I("n", ++step), DX_MSG_S("cap", a),
+                      DX_MSG_S("before", b), DX_MSG_S("granted", c));
             charged = r->c;
             break;
         case DX_REASON_RATIONED: {
@@ -504,22 +490,16 @@ steps_computation(Explain *x)
             g_autofree char *ch = steps_money(charged);
 
             if (x->rs->shortfall == DX_SHORTFALL_PRO_RATA)
-                g_string_append_printf(x->out,
-                                       T("  %u. %s额度按比例核减：可用 %s ÷ 申请合计 %s = %s；%s × %s → %s（按分取整，余数按最大余额分配）\n"
-                                         "     实际比例（核定 ÷ 申请）%s\n",
-                                         "  %u. %s envelope rationed pro rata: available %s ÷ requested %s = %s; %s × %s → %s "
-                                         "(floored to the fen, leftover fen to the largest remainders)\n"
-                                         "     actual factor (granted ÷ requested) %s\n"),
-                                       ++step, rtext, b, a, ratio, ch, ratio, c, factor);
+                STEPS_MSG(x, DX_MSG_STEP_RATIONED, DX_MSG_I("n", ++step), DX_MSG_S("bureau", rtext),
+                          DX_MSG_S("available", b), DX_MSG_S("requested", a), DX_MSG_S("ratio", ratio),
+                          DX_MSG_S("charged", ch), DX_MSG_S("granted", c), DX_MSG_S("factor", factor));
             else
-                g_string_append_printf(x->out, T("  %u. %s额度不足，按顺序安排：申请 %s，安排 %s（%s）\n",
-                                                 "  %u. %s envelope short, served in order: requested %s, granted %s (%s)\n"),
-                                       ++step, rtext, ch, c, factor);
+                STEPS_MSG(x, DX_MSG_STEP_RATIONED_IN_ORDER, DX_MSG_I("n", ++step), DX_MSG_S("bureau", rtext),
+                          DX_MSG_S("charged", ch), DX_MSG_S("granted", c), DX_MSG_S("factor", factor));
             break;
         }
         case DX_REASON_UNFUNDED:
-            g_string_append_printf(x->out, T("  %u. %s额度已安排完毕：0元，列入排队\n", "  %u. %s envelope used up: 0, queued\n"),
-                                   ++step, rtext);
+            STEPS_MSG(x, DX_MSG_STEP_UNFUNDED, DX_MSG_I("n", ++step), DX_MSG_S("bureau", rtext));
             break;
         default:
             break;
@@ -533,8 +513,8 @@ steps_computation(Explain *x)
         sv.u.r = pol->fund_share;
         pct = steps_value(&sv, TRUE);
         ch = steps_money(dx_apply_share(amount, pol->fund_share));
-        g_string_append_printf(x->out, T("  %u. 本资金承担 %s：%s × %s = %s\n", "  %u. this fund pays %s: %s × %s = %s\n"),
-                               ++step, pct, am, pct, ch);
+        STEPS_MSG(x, DX_MSG_STEP_FUND_SHARE, DX_MSG_I("n", ++step), DX_MSG_S("share", pct), DX_MSG_S("amount", am),
+                  DX_MSG_S("charged", ch));
     }
     {
         int64_t computed = dx_decision_computed_fen(x->rs, d);
@@ -542,10 +522,10 @@ steps_computation(Explain *x)
         g_autofree char *factor = dx_explain_ratio(d->granted_fen, computed);
 
         if (computed > 0)
-            g_string_append_printf(x->out, T("  测算 %s，核定 %s，为测算的 %s\n", "  computed %s, granted %s: %s of computed\n"),
-                                   comp, gr, factor);
+            STEPS_MSG(x, DX_MSG_STEP_COMPUTED_GRANTED, DX_MSG_S("computed", comp), DX_MSG_S("granted", gr),
+                      DX_MSG_S("factor", factor));
         else
-            g_string_append_printf(x->out, T("  核定 %s\n", "  granted %s\n"), gr);
+            STEPS_MSG(x, DX_MSG_STEP_GRANTED, DX_MSG_S("granted", gr));
     }
 }
 
@@ -556,7 +536,7 @@ steps_installments(Explain *x)
 
     if (x->d->granted_fen <= 0)
         return;
-    g_string_append(x->out, T("\n分期拨付（规则）\n", "\nInstallments (rule)\n"));
+    STEPS_TEXT(x, DX_MSG_SECTION_INSTALLMENTS);
     for (guint i = 0; i < pol->n_installments; i++) {
         const DxInstallment *in = &pol->installments[i];
         g_autofree char *what = NULL;
@@ -569,21 +549,21 @@ steps_installments(Explain *x)
             sv.u.r = in->share;
             what = steps_value(&sv, TRUE);
         } else if (in->rest) {
-            what = g_strdup(T("余额", "the rest"));
+            what = g_strdup(dx_msg_text(DX_MSG_INSTALLMENT_REST, x->en));
         } else {
             what = steps_money(in->amount_fen);
         }
         switch (in->timing) {
         case DX_TIMING_APPROVAL:
-            g_string_append_printf(x->out, T("  第 %u 期 %s，核定时拨付\n", "  %u. %s at approval\n"), i + 1, what);
+            STEPS_MSG(x, DX_MSG_INSTALLMENT_APPROVAL, DX_MSG_I("n", i + 1), DX_MSG_S("what", what));
             break;
         case DX_TIMING_DATE:
             dx_date_format(in->date, date);
-            g_string_append_printf(x->out, T("  第 %u 期 %s，于 %s 拨付\n", "  %u. %s on %s\n"), i + 1, what, date);
+            STEPS_MSG(x, DX_MSG_INSTALLMENT_DATE, DX_MSG_I("n", i + 1), DX_MSG_S("what", what), DX_MSG_S("date", date));
             break;
         case DX_TIMING_AFTER_MONTHS:
-            g_string_append_printf(x->out, T("  第 %u 期 %s，核定后 %d 个月拨付\n", "  %u. %s %d months after approval\n"),
-                                   i + 1, what, in->months);
+            STEPS_MSG(x, DX_MSG_INSTALLMENT_AFTER_MONTHS, DX_MSG_I("n", i + 1), DX_MSG_S("what", what),
+                      DX_MSG_I("months", in->months));
             break;
         }
     }
@@ -608,21 +588,22 @@ dx_decision_dup_explanation(const DxDecision *self, const DxApplication *app, co
     computed = steps_money(dx_decision_computed_fen(rs, self));
     granted = steps_money(self->granted_fen);
 
-    g_string_append_printf(x->out, T("申报编号  %s", "application  %s"), self->app_id);
+    STEPS_MSG(x, DX_MSG_HEAD_APPLICATION, DX_MSG_S("app_id", self->app_id));
     if (self->row > 0)
-        g_string_append_printf(x->out, T("（第 %" G_GUINT64_FORMAT " 行）", " (row %" G_GUINT64_FORMAT ")"), self->row);
-    g_string_append_printf(x->out, T("\n企业      %s\n", "\nenterprise   %s\n"), self->enterprise_id);
+        STEPS_MSG(x, DX_MSG_HEAD_ROW, DX_MSG_I("row", self->row));
+    STEPS_MSG(x, DX_MSG_HEAD_ENTERPRISE, DX_MSG_S("enterprise", self->enterprise_id));
     if (x->pol != NULL) {
-        g_string_append_printf(x->out, T("政策      %s %s（%s）\n", "policy       %s %s (%s)\n"), x->pol->id, x->pol->name,
-                               rs->bureaus[x->pol->bureau].name);
-        g_string_append_printf(x->out, T("依据      %s\n", "basis        %s\n"), x->pol->basis);
+        STEPS_MSG(x, DX_MSG_HEAD_POLICY, DX_MSG_S("id", x->pol->id), DX_MSG_S("name", x->pol->name),
+                  DX_MSG_S("bureau", rs->bureaus[x->pol->bureau].name));
+        STEPS_MSG(x, DX_MSG_HEAD_BASIS, DX_MSG_S("basis", x->pol->basis));
     } else if (*self->policy_text != '\0') {
-        g_string_append_printf(x->out, T("政策      %s（未找到）\n", "policy       %s (unknown)\n"), self->policy_text);
+        STEPS_MSG(x, DX_MSG_HEAD_POLICY_UNKNOWN, DX_MSG_S("policy", self->policy_text));
     }
-    g_string_append_printf(x->out, T("结果      %s（%s）：测算 %s，核定 %s\n", "result       %s (%s): computed %s, granted %s\n"),
-                           steps_status_name(self->status, x->en), dx_status_to_string(self->status), computed, granted);
+    STEPS_MSG(x, DX_MSG_HEAD_RESULT, DX_MSG_S("status_name", steps_status_name(self->status, x->en)),
+              DX_MSG_S("status", dx_status_to_string(self->status)), DX_MSG_S("computed", computed),
+              DX_MSG_S("granted", granted));
 
-    g_string_append(x->out, T("\n审核意见\n", "\nReasons\n"));
+    STEPS_TEXT(x, DX_MSG_SECTION_REASONS);
     for (size_t i = 0; i < self->n_reasons; i++) {
         g_autofree char *msg = x->en ? dx_explain_reason_message_en(self, i) : dx_decision_dup_reason_message(self, i);
 
@@ -630,7 +611,7 @@ dx_decision_dup_explanation(const DxDecision *self, const DxApplication *app, co
                                dx_reason_code_to_string(dx_decision_get_reason_code(self, i)));
     }
     if (self->n_reasons == 0)
-        g_string_append(x->out, T("  （无）\n", "  (none)\n"));
+        STEPS_TEXT(x, DX_MSG_NONE);
     if (x->pol != NULL && self->status != DX_STATUS_INVALID && self->status != DX_STATUS_DUPLICATE) {
         steps_clauses(x);
         steps_computation(x);

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Explanations (spec §7): the Chinese sentence of each reason, with its
- * numbers formatted as people read them (元/万元/亿元 with separators), and
- * the JSON form of a decision for callers in other languages. Sentences
- * are made on demand from the compact reason records, so deciding a
- * million applications formats nothing that nobody reads.
+ * Explanations (spec §7): the sentence of each reason, in Chinese or
+ * English, with its numbers formatted as people read them (元/万元/亿元
+ * with separators), and the JSON form of a decision for callers in other
+ * languages. The wording of both languages is in the message table
+ * (dx-messages.c); this file picks the message and fills its slots.
+ * Sentences are made on demand from the compact reason records, so
+ * deciding a million applications formats nothing that nobody reads.
  */
 #include "duixian/duixian.h"
 #include "base/dx-json-private.h"
 #include "decide/dx-decision-private.h"
 #include "decide/dx-explain-private.h"
+#include "decide/dx-messages-private.h"
 
 #include <string.h>
 
@@ -45,32 +48,19 @@ explain_field_label(const DxRuleset *rs, gint32 slot)
 
 /* ---- failed clauses: "实缴资本为 8,000万元，要求 ≥ 1亿元" ---- */
 
-static const char *
-explain_op(DxNodeKind k, gboolean en)
+static DxMsg
+explain_op(DxNodeKind k)
 {
-    if (en) {
-        switch (k) {
-        case DX_NODE_EQ: return " =";
-        case DX_NODE_NE: return " ≠";
-        case DX_NODE_LT: return " <";
-        case DX_NODE_LE: return " ≤";
-        case DX_NODE_GT: return " >";
-        case DX_NODE_GE: return " ≥";
-        case DX_NODE_IN: return " in";
-        case DX_NODE_NOT_IN: return " not in";
-        default: return "";
-        }
-    }
     switch (k) {
-    case DX_NODE_EQ: return "为";
-    case DX_NODE_NE: return "不为";
-    case DX_NODE_LT: return " <";
-    case DX_NODE_LE: return " ≤";
-    case DX_NODE_GT: return " >";
-    case DX_NODE_GE: return " ≥";
-    case DX_NODE_IN: return "属于";
-    case DX_NODE_NOT_IN: return "不属于";
-    default: return "";
+    case DX_NODE_EQ: return DX_MSG_OP_EQ;
+    case DX_NODE_NE: return DX_MSG_OP_NE;
+    case DX_NODE_LT: return DX_MSG_OP_LT;
+    case DX_NODE_LE: return DX_MSG_OP_LE;
+    case DX_NODE_GT: return DX_MSG_OP_GT;
+    case DX_NODE_GE: return DX_MSG_OP_GE;
+    case DX_NODE_IN: return DX_MSG_OP_IN;
+    case DX_NODE_NOT_IN: return DX_MSG_OP_NOT_IN;
+    default: return DX_MSG_N;
     }
 }
 
@@ -98,45 +88,55 @@ dx_explain_clause_values(const DxRuleset *rs, const DxClause *c, const DxValue *
     case DX_CLAUSE_COMPARE: {
         const DxExprNode *rhs = root->children[1];
         gboolean pct = explain_is_percent(rhs);
+        DxMsg op = explain_op(root->kind);
+        g_autofree char *actual = NULL;
+        GString *required = g_string_new(NULL);
 
-        if (n_vals < 1)
+        if (n_vals < 1) {
+            g_string_free(required, TRUE);
             break;
-        g_string_append_printf(buf, en ? "%s is " : "%s为 ", rs->fields[root->children[0]->slot].label);
-        explain_value(buf, &vals[0], pct);
-        g_string_append_printf(buf, en ? ", required%s " : "，要求%s ", explain_op(root->kind, en));
+        }
+        actual = dx_value_to_display(&vals[0], pct);
         if (rhs->kind == DX_NODE_LIST) {
-            g_string_append_c(buf, '[');
+            g_string_append_c(required, '[');
             for (guint i = 0; i < rhs->n_children; i++) {
                 if (i > 0)
-                    g_string_append(buf, ", ");
-                explain_value(buf, &rhs->children[i]->value, FALSE);
+                    g_string_append(required, ", ");
+                explain_value(required, &rhs->children[i]->value, FALSE);
             }
-            g_string_append_c(buf, ']');
+            g_string_append_c(required, ']');
         } else if (rhs->kind == DX_NODE_CONST) {
-            explain_value(buf, &rhs->value, pct);
+            explain_value(required, &rhs->value, pct);
         } else if (n_vals >= 2) {
-            explain_value(buf, &vals[1], pct);
+            explain_value(required, &vals[1], pct);
         }
+        DX_MSG_APPEND(buf, DX_MSG_CLAUSE_COMPARE, en, DX_MSG_S("field", rs->fields[root->children[0]->slot].label),
+                      DX_MSG_S("actual", actual), DX_MSG_S("op", op < DX_MSG_N ? dx_msg_text(op, en) : ""),
+                      DX_MSG_S("required", required->str));
+        g_string_free(required, TRUE);
         break;
     }
     case DX_CLAUSE_FLAG: {
         /* a failed clause keeps no value: it can only have been the opposite */
         gboolean actual = n_vals >= 1 ? vals[0].u.b : root->kind != DX_NODE_FIELD;
 
-        g_string_append_printf(buf, en ? "%s is %s, required %s" : "%s为 %s，要求为 %s",
-                               rs->fields[(root->kind == DX_NODE_FIELD ? root : root->children[0])->slot].label,
-                               actual ? (en ? "yes" : "是") : (en ? "no" : "否"),
-                               root->kind == DX_NODE_FIELD ? (en ? "yes" : "是") : (en ? "no" : "否"));
+        DX_MSG_APPEND(buf, DX_MSG_CLAUSE_FLAG, en,
+                      DX_MSG_S("field", rs->fields[(root->kind == DX_NODE_FIELD ? root : root->children[0])->slot].label),
+                      DX_MSG_S("actual", dx_msg_text(actual ? DX_MSG_YES : DX_MSG_NO, en)),
+                      DX_MSG_S("required", dx_msg_text(root->kind == DX_NODE_FIELD ? DX_MSG_YES : DX_MSG_NO, en)));
         break;
     }
     case DX_CLAUSE_GENERIC:
         for (guint i = 0; i < c->n_slots && i < n_vals; i++) {
+            g_autofree char *value = NULL;
+
             if (vals[i].type == DX_TYPE_NONE)
                 continue;
             if (buf->len > 0)
-                g_string_append(buf, en ? ", " : "，");
-            g_string_append_printf(buf, en ? "%s is " : "%s为 ", rs->fields[c->slots[i]].label);
-            explain_value(buf, &vals[i], FALSE);
+                g_string_append(buf, dx_msg_text(DX_MSG_LIST_SEP, en));
+            value = dx_value_to_display(&vals[i], FALSE);
+            DX_MSG_APPEND(buf, DX_MSG_CLAUSE_VALUE, en, DX_MSG_S("field", rs->fields[c->slots[i]].label),
+                          DX_MSG_S("value", value));
         }
         break;
     }
@@ -151,215 +151,123 @@ explain_clause(const DxRuleset *rs, const DxDecisionList *list, const DxClause *
     return dx_explain_clause_values(rs, c, vals, (guint)r->b, en);
 }
 
-char *
-dx_decision_dup_reason_message(const DxDecision *self, size_t index)
+/* The sentence of reason @index in Chinese or English (@en). The English
+ * one has the same numbers; field and clause names stay as the rules
+ * write them. What each of a, b, c holds for a code is in
+ * dx-decision-private.h and the steps that record it. */
+static char *
+explain_reason_message(const DxDecision *self, size_t index, gboolean en)
 {
-    const DxRuleset *rs;
-    const DxReason *r;
-    const char *rtext;
-    const DxPolicy *pol;
-    g_autofree char *a = NULL, *b = NULL, *c = NULL;
+    const DxRuleset *rs = self->list->rs;
+    const DxReason *r = explain_reason(self, index);
+    const char *rtext = dx_reason_get_text(self->list, r);
+    const DxPolicy *pol = self->policy >= 0 ? &rs->policies[self->policy] : NULL;
+    g_autofree char *a = dx_money_format(r->a), *b = dx_money_format(r->b), *c = dx_money_format(r->c);
+    DxMsg code = (DxMsg)r->code;
 
-    g_return_val_if_fail(self != NULL && self->list != NULL && index < self->n_reasons, NULL);
-    rs = self->list->rs;
-    r = explain_reason(self, index);
-    rtext = dx_reason_get_text(self->list, r);
     if (rtext == NULL)
         rtext = "";
-    pol = self->policy >= 0 ? &rs->policies[self->policy] : NULL;
-    a = dx_money_format(r->a);
-    b = dx_money_format(r->b);
-    c = dx_money_format(r->c);
-
     switch ((DxReasonCode)r->code) {
-    case DX_REASON_INVALID_FIELD:
+    case DX_REASON_INVALID_FIELD: {
+        const char *label = explain_field_label(rs, r->index);
+
         if (r->index < 0)
-            return g_strdup_printf("第 %" G_GUINT64_FORMAT " 行格式有误：%s", self->row, rtext);
+            return DX_MSG_DUP(DX_MSG_INVALID_ROW, en, DX_MSG_I("row", self->row), DX_MSG_S("detail", rtext));
         if (r->a > 0)
-            return g_strdup_printf("「%s」填写有误（第 %" G_GUINT64_FORMAT " 行第 %" G_GINT64_FORMAT " 列）：%s",
-                                   explain_field_label(rs, r->index), self->row, r->a, rtext);
+            return DX_MSG_DUP(DX_MSG_INVALID_FIELD, en, DX_MSG_S("field", label), DX_MSG_I("row", self->row),
+                              DX_MSG_I("column", r->a), DX_MSG_S("detail", rtext));
         if (self->row > 0)   /* e.g. an empty required cell: the row, without a column */
-            return g_strdup_printf("「%s」填写有误（第 %" G_GUINT64_FORMAT " 行）：%s",
-                                   explain_field_label(rs, r->index), self->row, rtext);
-        return g_strdup_printf("「%s」填写有误：%s", explain_field_label(rs, r->index), rtext);
+            return DX_MSG_DUP(DX_MSG_INVALID_FIELD_ROW, en, DX_MSG_S("field", label), DX_MSG_I("row", self->row),
+                              DX_MSG_S("detail", rtext));
+        return DX_MSG_DUP(DX_MSG_INVALID_FIELD_BARE, en, DX_MSG_S("field", label), DX_MSG_S("detail", rtext));
+    }
     case DX_REASON_DUPLICATE_APP_ID:
-        return g_strdup_printf("申报编号 %s 已使用，不重复受理", self->app_id);
+        return DX_MSG_DUP(code, en, DX_MSG_S("app_id", self->app_id));
     case DX_REASON_UNKNOWN_POLICY:
-        return g_strdup_printf("未找到申报事项「%s」对应的政策", self->policy_text);
+        return DX_MSG_DUP(code, en, DX_MSG_S("policy", self->policy_text));
     case DX_REASON_OUTSIDE_WINDOW: {
-        char sub[16], from[16] = "不限", to[16] = "不限";
+        char sub[16], from[16], to[16];
 
         dx_date_format(self->submitted_on, sub);
+        g_strlcpy(from, dx_msg_text(DX_MSG_WINDOW_OPEN, en), sizeof from);
+        g_strlcpy(to, from, sizeof to);
         if (pol->has_from)
             dx_date_format(pol->window_from, from);
         if (pol->has_to)
             dx_date_format(pol->window_to, to);
-        return g_strdup_printf("申报日期 %s 不在受理期（%s 至 %s）内", sub, from, to);
+        return DX_MSG_DUP(code, en, DX_MSG_S("submitted", sub), DX_MSG_S("from", from), DX_MSG_S("to", to));
     }
     case DX_REASON_CLAUSE_FAILED: {
-        g_autofree char *detail = explain_clause(rs, self->list, &pol->clauses[r->index], r, FALSE);
+        g_autofree char *detail = explain_clause(rs, self->list, &pol->clauses[r->index], r, en);
 
-        return g_strdup_printf("不满足「%s」：%s", pol->clauses[r->index].name, detail);
+        return DX_MSG_DUP(code, en, DX_MSG_S("clause", pol->clauses[r->index].name), DX_MSG_S("detail", detail));
     }
     case DX_REASON_MISSING_FIELD:
-        return g_strdup_printf("缺少「%s」，请补正后重新申报", explain_field_label(rs, r->index));
+        return DX_MSG_DUP(code, en, DX_MSG_S("field", explain_field_label(rs, r->index)));
     case DX_REASON_EVAL_ERROR: {
-        const char *what = r->index >= 0 ? pol->clauses[r->index].name : r->index == -1 ? "奖励金额" : "奖励上限";
+        const char *what = r->index >= 0    ? pol->clauses[r->index].name
+                           : r->index == -1 ? dx_msg_text(DX_MSG_EVAL_WHAT_AWARD, en)
+                                            : dx_msg_text(DX_MSG_EVAL_WHAT_CAP, en);
 
-        return g_strdup_printf("「%s」无法计算：%s（表达式第 %" G_GINT64_FORMAT " 列）", what,
-                               dx_eval_error_to_string((DxEvalError)r->a), r->b);
+        return DX_MSG_DUP(code, en, DX_MSG_S("what", what), DX_MSG_S("error", dx_eval_error_to_string((DxEvalError)r->a)),
+                          DX_MSG_I("column", r->b));
     }
     case DX_REASON_ONCE_ONLY:
-        return g_strdup_printf("「%s」每户限享受一次，该企业已享受", pol->name);
+        return DX_MSG_DUP(code, en, DX_MSG_S("policy", pol->name));
     case DX_REASON_AWARD_ZERO:
-        return g_strdup_printf("测算奖励为 %s，不予奖励", a);
+    case DX_REASON_AWARD_FIXED:
+    case DX_REASON_AWARD_TABLE:
+    case DX_REASON_AWARD_RATE:
+    case DX_REASON_AWARD_PER:
+    case DX_REASON_AWARD_MARGINAL:
+    case DX_REASON_AWARD_FORMULA:
+        return DX_MSG_DUP(code, en, DX_MSG_S("award", a));
     case DX_REASON_CAPPED:
-        return g_strdup_printf("测算 %s，按单项上限 %s 核定", a, b);
+        return DX_MSG_DUP(code, en, DX_MSG_S("computed", a), DX_MSG_S("cap", b));
     case DX_REASON_POLICY_ENTERPRISE_CAP:
-        return g_strdup_printf("「%s」单户累计上限 %s，已享受 %s，本次核定 %s", pol->name, a, b, c);
+        return DX_MSG_DUP(code, en, DX_MSG_S("policy", pol->name), DX_MSG_S("cap", a), DX_MSG_S("before", b),
+                          DX_MSG_S("granted", c));
     case DX_REASON_GROUP_HIGHEST:
-        return g_strdup_printf("与 %s 同属「%s」，按就高原则不重复享受", rtext,
-                               rs->groups[r->index].name);
+        return DX_MSG_DUP(code, en, DX_MSG_S("group", rs->groups[r->index].name), DX_MSG_S("other", rtext));
     case DX_REASON_GROUP_TOPUP:
-        return g_strdup_printf("同属「%s」已享受 %s，按就高原则补差 %s", rs->groups[r->index].name, b, c);
+        return DX_MSG_DUP(code, en, DX_MSG_S("group", rs->groups[r->index].name), DX_MSG_S("before", b),
+                          DX_MSG_S("granted", c));
     case DX_REASON_GROUP_STACK_CAP:
-        return g_strdup_printf("「%s」合计上限 %s，已享受 %s，本次核定 %s", rs->groups[r->index].name, a, b, c);
+        return DX_MSG_DUP(code, en, DX_MSG_S("group", rs->groups[r->index].name), DX_MSG_S("cap", a),
+                          DX_MSG_S("before", b), DX_MSG_S("granted", c));
     case DX_REASON_FUND_ENTERPRISE_CAP:
-        return g_strdup_printf("本资金单户上限 %s，已安排 %s，本次核定 %s", a, b, c);
+        return DX_MSG_DUP(code, en, DX_MSG_S("cap", a), DX_MSG_S("before", b), DX_MSG_S("granted", c));
     case DX_REASON_RATIONED: {
-        const char *bureau = rtext;
         g_autofree char *ratio = explain_ratio(r->b, r->a);
 
         if (rs->shortfall == DX_SHORTFALL_PRO_RATA)
-            return g_strdup_printf("%s额度不足：本轮申请合计 %s，可用 %s，按比例核减为 %s", bureau, a, b, ratio);
-        return g_strdup_printf("%s额度不足：本轮申请合计 %s，可用 %s，按%s顺序安排，本次安排 %s", bureau, a, b,
-                               rs->shortfall == DX_SHORTFALL_FCFS ? "申报先后" : "优先级", c);
+            return DX_MSG_DUP(code, en, DX_MSG_S("bureau", rtext), DX_MSG_S("requested", a),
+                              DX_MSG_S("available", b), DX_MSG_S("ratio", ratio));
+        return DX_MSG_DUP(DX_MSG_RATIONED_IN_ORDER, en, DX_MSG_S("bureau", rtext), DX_MSG_S("requested", a),
+                          DX_MSG_S("available", b),
+                          DX_MSG_S("order", dx_msg_text(rs->shortfall == DX_SHORTFALL_FCFS ? DX_MSG_ORDER_FCFS
+                                                                                           : DX_MSG_ORDER_PRIORITY, en)),
+                          DX_MSG_S("granted", c));
     }
     case DX_REASON_UNFUNDED:
-        return g_strdup_printf("%s额度已安排完毕，列入排队", rtext);
-    case DX_REASON_AWARD_FIXED:
-        return g_strdup_printf("按定额核定奖励 %s", a);
-    case DX_REASON_AWARD_TABLE:
-        return g_strdup_printf("按档位表核定奖励 %s", a);
-    case DX_REASON_AWARD_RATE:
-        return g_strdup_printf("按比例测算奖励 %s", a);
-    case DX_REASON_AWARD_PER:
-        return g_strdup_printf("按基数加递增测算奖励 %s", a);
-    case DX_REASON_AWARD_MARGINAL:
-        return g_strdup_printf("按分段累进测算奖励 %s", a);
-    case DX_REASON_AWARD_FORMULA:
-        return g_strdup_printf("按公式测算奖励 %s", a);
+        return DX_MSG_DUP(code, en, DX_MSG_S("bureau", rtext));
     }
     return g_strdup("");
 }
 
-/* The English sentence of reason @index (duixian explain --lang en). Same
- * numbers as the Chinese one; field and clause names stay as the rules
- * write them. */
+char *
+dx_decision_dup_reason_message(const DxDecision *self, size_t index)
+{
+    g_return_val_if_fail(self != NULL && self->list != NULL && index < self->n_reasons, NULL);
+    return explain_reason_message(self, index, FALSE);
+}
+
+/* duixian explain --lang en */
 char *
 dx_explain_reason_message_en(const DxDecision *self, size_t index)
 {
-    const DxRuleset *rs;
-    const DxReason *r;
-    const char *rtext;
-    const DxPolicy *pol;
-    g_autofree char *a = NULL, *b = NULL, *c = NULL;
-
     g_return_val_if_fail(self != NULL && self->list != NULL && index < self->n_reasons, NULL);
-    rs = self->list->rs;
-    r = explain_reason(self, index);
-    rtext = dx_reason_get_text(self->list, r);
-    if (rtext == NULL)
-        rtext = "";
-    pol = self->policy >= 0 ? &rs->policies[self->policy] : NULL;
-    a = dx_money_format(r->a);
-    b = dx_money_format(r->b);
-    c = dx_money_format(r->c);
-
-    switch ((DxReasonCode)r->code) {
-    case DX_REASON_INVALID_FIELD:
-        if (r->index < 0)
-            return g_strdup_printf("row %" G_GUINT64_FORMAT " is malformed: %s", self->row, rtext);
-        if (r->a > 0)
-            return g_strdup_printf("“%s” is invalid (row %" G_GUINT64_FORMAT ", column %" G_GINT64_FORMAT "): %s",
-                                   explain_field_label(rs, r->index), self->row, r->a, rtext);
-        if (self->row > 0)
-            return g_strdup_printf("“%s” is invalid (row %" G_GUINT64_FORMAT "): %s",
-                                   explain_field_label(rs, r->index), self->row, rtext);
-        return g_strdup_printf("“%s” is invalid: %s", explain_field_label(rs, r->index), rtext);
-    case DX_REASON_DUPLICATE_APP_ID:
-        return g_strdup_printf("application number %s was already used; not accepted twice", self->app_id);
-    case DX_REASON_UNKNOWN_POLICY:
-        return g_strdup_printf("no policy “%s” in the rules", self->policy_text);
-    case DX_REASON_OUTSIDE_WINDOW: {
-        char sub[16], from[16] = "open", to[16] = "open";
-
-        dx_date_format(self->submitted_on, sub);
-        if (pol->has_from)
-            dx_date_format(pol->window_from, from);
-        if (pol->has_to)
-            dx_date_format(pol->window_to, to);
-        return g_strdup_printf("submitted on %s, outside the application window (%s to %s)", sub, from, to);
-    }
-    case DX_REASON_CLAUSE_FAILED: {
-        g_autofree char *detail = explain_clause(rs, self->list, &pol->clauses[r->index], r, TRUE);
-
-        return g_strdup_printf("fails “%s”: %s", pol->clauses[r->index].name, detail);
-    }
-    case DX_REASON_MISSING_FIELD:
-        return g_strdup_printf("“%s” is missing; supply it and apply again", explain_field_label(rs, r->index));
-    case DX_REASON_EVAL_ERROR: {
-        const char *what = r->index >= 0 ? pol->clauses[r->index].name : r->index == -1 ? "award" : "cap";
-
-        return g_strdup_printf("“%s” cannot be computed: %s (expression column %" G_GINT64_FORMAT ")", what,
-                               dx_eval_error_to_string((DxEvalError)r->a), r->b);
-    }
-    case DX_REASON_ONCE_ONLY:
-        return g_strdup_printf("“%s” is granted once per enterprise, and this enterprise already had it", pol->name);
-    case DX_REASON_AWARD_ZERO:
-        return g_strdup_printf("the award computes to %s: nothing to grant", a);
-    case DX_REASON_CAPPED:
-        return g_strdup_printf("computed %s, capped at the policy's cap of %s", a, b);
-    case DX_REASON_POLICY_ENTERPRISE_CAP:
-        return g_strdup_printf("“%s” pays one enterprise at most %s in total; it already had %s; granted %s", pol->name,
-                               a, b, c);
-    case DX_REASON_GROUP_HIGHEST:
-        return g_strdup_printf("in the same group “%s” as %s: only the highest award is paid",
-                               rs->groups[r->index].name, rtext);
-    case DX_REASON_GROUP_TOPUP:
-        return g_strdup_printf("already holds %s in group “%s”: pays the difference, %s", b, rs->groups[r->index].name, c);
-    case DX_REASON_GROUP_STACK_CAP:
-        return g_strdup_printf("group “%s” is capped at %s in total; already %s; granted %s", rs->groups[r->index].name,
-                               a, b, c);
-    case DX_REASON_FUND_ENTERPRISE_CAP:
-        return g_strdup_printf("this fund pays one enterprise at most %s; already arranged %s; granted %s", a, b, c);
-    case DX_REASON_RATIONED: {
-        const char *bureau = rtext;
-        g_autofree char *ratio = explain_ratio(r->b, r->a);
-
-        if (rs->shortfall == DX_SHORTFALL_PRO_RATA)
-            return g_strdup_printf("the %s envelope is short: this round requests %s, %s is available, "
-                                   "so every request is paid %s of its amount", bureau, a, b, ratio);
-        return g_strdup_printf("the %s envelope is short: this round requests %s, %s is available; "
-                               "served in order of %s, this one gets %s", bureau, a, b,
-                               rs->shortfall == DX_SHORTFALL_FCFS ? "submission" : "priority", c);
-    }
-    case DX_REASON_UNFUNDED:
-        return g_strdup_printf("the %s envelope is used up: queued", rtext);
-    case DX_REASON_AWARD_FIXED:
-        return g_strdup_printf("fixed award of %s", a);
-    case DX_REASON_AWARD_TABLE:
-        return g_strdup_printf("award by table row: %s", a);
-    case DX_REASON_AWARD_RATE:
-        return g_strdup_printf("award by rate: %s", a);
-    case DX_REASON_AWARD_PER:
-        return g_strdup_printf("award by base plus steps: %s", a);
-    case DX_REASON_AWARD_MARGINAL:
-        return g_strdup_printf("award by marginal rates: %s", a);
-    case DX_REASON_AWARD_FORMULA:
-        return g_strdup_printf("award by formula: %s", a);
-    }
-    return g_strdup("");
+    return explain_reason_message(self, index, TRUE);
 }
 
 /* Exposed for dx-explain-steps.c. */
