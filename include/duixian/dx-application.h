@@ -38,7 +38,7 @@ DX_EXPORT void dx_application_free(DxApplication *self);
  * dx_application_set:
  * @self: an application
  * @field: a field name or alias, built-ins included ("app_id", "policy", ...)
- * @cell: (nullable): the value written as a data cell (spec §2): "5,000万元",
+ * @cell: (nullable): the value written as a data cell (docs/rules.md §2): "5,000万元",
  *   "15%", "2022-03-01", "true"; %NULL or empty (after trimming) = missing
  * @error: return location for a #GError, or %NULL
  *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * DxBatch: applications decided together (spec §6 steps 1-6). Adding an
+ * DxBatch: applications decided together (docs/rules.md §6 steps 1-6). Adding an
  * application evaluates it at once (validation, window, clauses, award,
  * cap) and keeps only the compact decision, so CSV files of any size are
  * streamed. dx_batch_decide() then applies what needs the whole batch:

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Decisions (spec §6, §7, §8). A DxDecisionList owns its decisions and is
+ * Decisions (docs/rules.md §6, §7, §8). A DxDecisionList owns its decisions and is
  * immutable once returned, so it may be read from several threads. A
  * DxDecision is borrowed from its list and valid while the list is.
  * Amounts are fen: `computed` = the step-4 award times fund_share, rounded
@@ -33,7 +33,7 @@ DX_EXPORT const DxDecision *dx_decision_list_get_item(const DxDecisionList *self
 /**
  * dx_decision_list_write_csv:
  * @self: a list
- * @path: (type filename): where to write decisions.csv (spec §8), replaced atomically
+ * @path: (type filename): where to write decisions.csv (docs/rules.md §8), replaced atomically
  * @error: return location for a #GError, or %NULL
  * Returns: %TRUE, or %FALSE with %DX_ERROR_IO
  * Since: 0.1
@@ -44,7 +44,7 @@ DX_EXPORT gboolean dx_decision_list_write_csv(const DxDecisionList *self, const 
 /**
  * dx_decision_list_dup_csv:
  * @self: a list
- * Returns: (transfer full): decisions.csv as text (spec §8); g_free()
+ * Returns: (transfer full): decisions.csv as text (docs/rules.md §8); g_free()
  * Since: 0.1
  */
 DX_EXPORT char *dx_decision_list_dup_csv(const DxDecisionList *self);
@@ -59,9 +59,9 @@ DX_EXPORT const char *dx_decision_get_policy_id(const DxDecision *self);
 DX_EXPORT const char *dx_decision_get_bureau(const DxDecision *self);
 /** dx_decision_get_status: Returns: the status. */
 DX_EXPORT DxStatus dx_decision_get_status(const DxDecision *self);
-/** dx_decision_get_computed_fen: Returns: computed_fen (spec §6). */
+/** dx_decision_get_computed_fen: Returns: computed_fen (docs/rules.md §6). */
 DX_EXPORT int64_t dx_decision_get_computed_fen(const DxDecision *self);
-/** dx_decision_get_granted_fen: Returns: granted_fen (spec §6). */
+/** dx_decision_get_granted_fen: Returns: granted_fen (docs/rules.md §6). */
 DX_EXPORT int64_t dx_decision_get_granted_fen(const DxDecision *self);
 /** dx_decision_get_row: Returns: the 1-based line (CSV) or line of the map (YAML) it came from; 0 from the API. */
 DX_EXPORT uint64_t dx_decision_get_row(const DxDecision *self);

@@ -23,8 +23,8 @@ typedef enum {
     DX_ERROR_FAILED = 0,          /* nothing more specific applies */
     DX_ERROR_IO = 1,              /* a file could not be read or written */
     DX_ERROR_YAML_SYNTAX = 2,     /* libyaml rejected the document */
-    DX_ERROR_RULES_INVALID = 3,   /* valid YAML, wrong shape or values (spec §1-§5) */
-    DX_ERROR_EXPR_SYNTAX = 4,     /* an expression does not parse (spec §3) */
+    DX_ERROR_RULES_INVALID = 3,   /* valid YAML, wrong shape or values (docs/rules.md §1-§5) */
+    DX_ERROR_EXPR_SYNTAX = 4,     /* an expression does not parse (docs/rules.md §3) */
     DX_ERROR_EXPR_TYPE = 5,       /* an expression is ill-typed, e.g. money vs number */
     DX_ERROR_EXPR_UNKNOWN_FIELD = 6, /* an expression names no declared field */
     DX_ERROR_INPUT_INVALID = 7,   /* an application file cannot be read at all */
@@ -33,7 +33,7 @@ typedef enum {
     DX_ERROR_UNKNOWN_FIELD = 10,  /* an API call named a field the ruleset lacks */
     DX_ERROR_LEDGER = 11,         /* the ledger cannot be opened, read or written */
     DX_ERROR_LEDGER_CORRUPT = 12, /* the ledger's hash chain does not verify */
-    DX_ERROR_HISTORY_INVALID = 13,/* a history file row is bad (spec §6) */
+    DX_ERROR_HISTORY_INVALID = 13,/* a history file row is bad (docs/rules.md §6) */
 } DxError;
 
 /**

@@ -117,7 +117,7 @@ DX_EXPORT int64_t dx_ledger_get_charged_fen(DxLedger *self, const char *fund_id,
  *
  * Re-creates the round's decisions.csv, schedule.csv and summary.json in
  * @dir from the ledger alone, byte for byte as dx_round_write_outputs()
- * wrote them when the round ran (spec §8). Revocations appended after the
+ * wrote them when the round ran (docs/rules.md §8). Revocations appended after the
  * round do not change them: they are the round as committed. Each file is
  * replaced atomically.
  *

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 /**
  * dx_money_parse:
- * @text: a money amount as in a data cell (spec §2): "1234.56",
+ * @text: a money amount as in a data cell (docs/rules.md §2): "1234.56",
  *   "5,000万元", "1.2亿", "-300元"; surrounding ASCII whitespace is ignored
  * @out_fen: (out): the amount in fen
  * @error: return location for a #GError, or %NULL

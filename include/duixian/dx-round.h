@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * DxRound: one disbursement round (spec §6 steps 1-10, §8): a ruleset, a
+ * DxRound: one disbursement round (docs/rules.md §6 steps 1-10, §8): a ruleset, a
  * batch of applications, an approval date, the ledger of earlier rounds and
  * the history of awards from outside this fund in; decisions with granted
  * amounts, the payout schedule and a summary out. With a ledger, the round
@@ -115,13 +115,13 @@ DX_EXPORT gboolean dx_schedule_line_get_future(const DxScheduleLine *line);
 
 /**
  * dx_round_dup_schedule_csv:
- * Returns: (transfer full): schedule.csv (spec §8); g_free()
+ * Returns: (transfer full): schedule.csv (docs/rules.md §8); g_free()
  */
 DX_EXPORT char *dx_round_dup_schedule_csv(DxRound *self);
 
 /**
  * dx_round_dup_summary_json:
- * Returns: (transfer full): summary.json (spec §8, keys sorted, fen integers); g_free()
+ * Returns: (transfer full): summary.json (docs/rules.md §8, keys sorted, fen integers); g_free()
  */
 DX_EXPORT char *dx_round_dup_summary_json(DxRound *self);
 

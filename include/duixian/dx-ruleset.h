@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * DxRuleset: a policy ruleset (spec §1-§5) loaded from YAML, validated and
+ * DxRuleset: a policy ruleset (docs/rules.md §1-§5) loaded from YAML, validated and
  * compiled once. A ruleset is immutable after loading and reference
  * counted; it is safe to use from many threads at once.
  */

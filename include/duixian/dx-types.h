@@ -25,7 +25,7 @@ G_BEGIN_DECLS
 typedef struct _DxRuleset DxRuleset;
 /* One enterprise application: typed field values for one ruleset. Single owner. */
 typedef struct _DxApplication DxApplication;
-/* Applications being decided together (steps 1-6 of spec §6). Single owner. */
+/* Applications being decided together (steps 1-6 of docs/rules.md §6). Single owner. */
 typedef struct _DxBatch DxBatch;
 /* The decisions of a batch, in output order. Refcounted, immutable once built. */
 typedef struct _DxDecisionList DxDecisionList;
@@ -36,7 +36,7 @@ typedef struct _DxLoadOptions DxLoadOptions;
 
 /**
  * DxFieldType:
- * The type of an application field (spec §2). Values are ABI: append only.
+ * The type of an application field (docs/rules.md §2). Values are ABI: append only.
  */
 typedef enum {
     DX_FIELD_TEXT = 0,
@@ -49,7 +49,7 @@ typedef enum {
 
 /**
  * DxStatus:
- * The status of a decision (spec §6). Values are ABI: append only.
+ * The status of a decision (docs/rules.md §6). Values are ABI: append only.
  */
 typedef enum {
     DX_STATUS_APPROVED = 0,
@@ -64,7 +64,7 @@ typedef enum {
 
 /**
  * DxReasonCode:
- * The stable reason codes of spec §7. Values are ABI: append only.
+ * The stable reason codes of docs/rules.md §7. Values are ABI: append only.
  * dx_reason_code_to_string() gives the code as written in output files.
  */
 typedef enum {
