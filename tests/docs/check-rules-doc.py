@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """docs/rules.md documents every key the rules loader accepts.
 
-The keys are read from lib/rules/dx-ruleset-load.c itself: every static
+The keys are read from the loader itself (lib/rules/*.c): every static
 array `static const char *const NAME[] = { "a", "b", NULL };` that is
 handed to check_keys(), directly or through a table of award forms, is a
 list of allowed (or required) keys. Each key must appear in docs/rules.md
@@ -37,7 +37,7 @@ def function_bodies(src):
 def check_keys_args(body):
     """The 4th and 5th arguments of each check_keys() call in @body."""
     args = []
-    for m in re.finditer(r"\bcheck_keys\s*\(", body):
+    for m in re.finditer(r"\b(?:dx_load_)?check_keys\s*\(", body):
         depth, i, cur, parts = 1, m.end(), "", []
         while depth > 0 and i < len(body):
             c = body[i]
@@ -87,8 +87,12 @@ def names_in(src, function):
 
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else "."
-    with open(os.path.join(root, "lib", "rules", "dx-ruleset-load.c"), encoding="utf-8") as f:
-        loader = f.read()
+    rules_dir = os.path.join(root, "lib", "rules")
+    loader = ""
+    for n in sorted(os.listdir(rules_dir)):
+        if n.endswith(".c"):
+            with open(os.path.join(rules_dir, n), encoding="utf-8") as f:
+                loader += f.read() + "\n"
     with open(os.path.join(root, "lib", "decide", "dx-decision.c"), encoding="utf-8") as f:
         decision = f.read()
     with open(os.path.join(root, "docs", "rules.md"), encoding="utf-8") as f:
