@@ -19,3 +19,7 @@ libdir=$(pkg-config --variable=libdir duixian)
 LD_LIBRARY_PATH=$libdir "$tmp/decide-one" "$src/rules/wuchang-2022.yaml" > "$tmp/out.txt"
 cat "$tmp/out.txt"
 grep -q "DEMO-0001 FIN-HQ: reduced, 500万元" "$tmp/out.txt"
+# the rules schema is installed as it is in data/, and the program prints the same
+schema=$(find "$tmp/root" -path '*/share/duixian/duixian-rules.schema.json' | head -n 1)
+[ -n "$schema" ] || { echo "share/duixian/duixian-rules.schema.json was not installed"; exit 1; }
+cmp "$schema" "$src/data/duixian-rules.schema.json"

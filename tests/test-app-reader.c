@@ -707,6 +707,179 @@ test_app_reader_yaml_and_csv_agree(void **state)
     assert_non_null(strstr(ta, "A4,E4,Q,,invalid,0,0,unknown_policy\n"));
 }
 
+/* ------------------------------------------------------------------ one row read back */
+
+/* Writes @bytes to a scratch file and returns its path (g_free; remove it with rm_file()). */
+static char *
+write_tmp(const char *name, const char *bytes, gssize len)
+{
+    g_autofree char *dir = g_dir_make_tmp("dx-read-row-XXXXXX", NULL);
+    char *path = g_build_filename(dir, name, NULL);
+
+    assert_true(g_file_set_contents(path, bytes, len, NULL));
+    return path;
+}
+
+static void
+rm_file(const char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
+/* The one decision of @app, decided alone: status, codes and app_id must be @want_*. */
+static void
+assert_app_decides(DxRuleset *rs, DxApplication *app, const char *app_id, DxStatus status, const char *codes)
+{
+    g_autoptr(DxDecisionList) list = dx_ruleset_decide(rs, app);
+
+    assert_int_equal(dx_decision_list_get_n_items(list), 1);
+    assert_decision(list, app_id, status, codes, dx_decision_get_row(dx_decision_list_get_item(list, 0)));
+}
+
+/* Rows are found by the line they start on (a quoted cell over two lines
+ * and a blank line move the later ones), read as the batch read them (a
+ * bad cell is invalid again), and their texts outlive the file's reader. */
+static void
+test_app_reader_read_row(void **state)
+{
+    DxRuleset *rs = *state;
+    static const char csv[] =
+        "申报编号,enterprise_id,submitted_on,policy,district,capital,blacklisted,note\n"   /* line 1 */
+        "A1,E1,2022-05-01,P,武昌区,1000,false,x\n"                                         /* line 2 */
+        "A2,E2,2022-05-01,P,\"两行\n的注册地\",2000,true,y\n"                               /* lines 3-4 */
+        "\n"                                                                               /* line 5 */
+        "A3,E3,2022-05-01,P,武昌区,12.345元,false,z\n";                                    /* line 6 */
+    g_autofree char *path = write_tmp("apps.csv", csv, -1);
+    g_autoptr(DxDecisionList) batch_list = NULL;
+    g_autoptr(GError) error = NULL;
+
+    {
+        g_autoptr(DxBatch) batch = dx_batch_new(rs);
+
+        assert_true(dx_batch_add_csv_file(batch, path, NULL, &error));
+        batch_list = dx_batch_decide(batch);
+    }
+    assert_decision(batch_list, "A1", DX_STATUS_APPROVED, "award_fixed", 2);
+    assert_decision(batch_list, "A2", DX_STATUS_REJECTED, "clause_failed", 3);
+    assert_decision(batch_list, "A3", DX_STATUS_INVALID, "invalid_field", 6);
+
+    {
+        g_autoptr(DxApplication) a1 = dx_application_read_row(rs, path, 2, NULL, &error);
+        g_autoptr(DxApplication) a2 = dx_application_read_row(rs, path, 3, NULL, &error);
+        g_autoptr(DxApplication) a3 = dx_application_read_row(rs, path, 6, NULL, &error);
+        g_autoptr(DxApplication) first = dx_application_read_row(rs, path, 0, NULL, &error);
+        g_autofree char *noise = g_strnfill(4096, 'q');   /* reuses freed reader memory, if it was borrowed */
+
+        assert_null(error);
+        assert_non_null(a1);
+        assert_non_null(a2);
+        assert_non_null(a3);
+        assert_non_null(first);
+        (void)noise;
+        assert_app_decides(rs, a1, "A1", DX_STATUS_APPROVED, "award_fixed");
+        assert_app_decides(rs, a2, "A2", DX_STATUS_REJECTED, "clause_failed");
+        assert_app_decides(rs, a3, "A3", DX_STATUS_INVALID, "invalid_field");
+        assert_app_decides(rs, first, "A1", DX_STATUS_APPROVED, "award_fixed");
+        /* values: set, by alias or name; a bad cell and an unknown column have none */
+        assert_true(dx_application_has_value(a1, "申报编号"));
+        assert_true(dx_application_has_value(a1, "实缴资本（元）"));
+        assert_true(dx_application_has_value(a2, "district"));
+        assert_false(dx_application_has_value(a1, "growth"));
+        assert_false(dx_application_has_value(a3, "capital"));
+        assert_false(dx_application_has_value(a1, "note"));
+        {
+            /* the explanation shows the row's text values */
+            g_autoptr(DxDecisionList) list = dx_ruleset_decide(rs, a2);
+            g_autofree char *text = dx_decision_dup_explanation(dx_decision_list_get_item(list, 0), a2, "en");
+
+            assert_non_null(strstr(text, "A2"));
+        }
+    }
+
+    /* no row starts on line 4 (inside A2's quoted cell), 5 (blank) or 7 (past the end) */
+    for (guint64 line = 4; line <= 7; line += line == 5 ? 2 : 1) {
+        g_autoptr(DxApplication) none = dx_application_read_row(rs, path, line, NULL, &error);
+
+        assert_null(none);
+        assert_true(g_error_matches(error, DX_ERROR, DX_ERROR_FAILED));
+        assert_non_null(strstr(error->message, "no row starts on this line"));
+        g_clear_error(&error);
+    }
+    rm_file(path);
+}
+
+/* A profile of one enterprise: no app_id column is needed; line 0 is the
+ * first row; a GB18030 file is decoded as the batch would decode it. */
+static void
+test_app_reader_read_row_profile_and_encoding(void **state)
+{
+    DxRuleset *rs = *state;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *gb = g_convert("申报编号,统一社会信用代码,申报日期,policy\nA1,企业一,2022-05-01,P\n", -1, "GB18030",
+                                    "UTF-8", NULL, NULL, NULL);
+    g_autofree char *gb_path = write_tmp("gb.csv", gb, -1);
+    g_autofree char *profile = write_tmp("profile.csv", "\xEF\xBB\xBF" "district,capital\n武昌区,\"1,000\"\n", -1);
+
+    {
+        g_autoptr(DxApplication) app = dx_application_read_row(rs, gb_path, 0, NULL, &error);
+        g_autoptr(DxDecisionList) list = NULL;
+
+        assert_null(error);
+        assert_non_null(app);
+        list = dx_ruleset_decide(rs, app);
+        assert_string_equal(dx_decision_get_enterprise_id(dx_decision_list_get_item(list, 0)), "企业一");
+    }
+    {
+        g_autoptr(DxApplication) app = dx_application_read_row(rs, profile, 0, NULL, &error);
+
+        assert_null(error);
+        assert_non_null(app);
+        assert_true(dx_application_has_value(app, "district"));
+        assert_true(dx_application_has_value(app, "capital"));
+        assert_false(dx_application_has_value(app, "app_id"));
+    }
+    rm_file(gb_path);
+    rm_file(profile);
+}
+
+/* Problems of the file before the row are the batch's errors. */
+static void
+test_app_reader_read_row_errors(void **state)
+{
+    DxRuleset *rs = *state;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dup = write_tmp("dup.csv", "app_id,申报编号\nA1,A2\n", -1);
+    g_autofree char *empty = write_tmp("empty.csv", "", 0);
+    g_autofree char *header_only = write_tmp("header.csv", "app_id\n", -1);
+    g_autofree char *open_quote = write_tmp("quote.csv", "app_id\n\"A1\n", -1);
+
+    assert_null(dx_application_read_row(rs, "/nonexistent/apps.csv", 2, NULL, &error));
+    assert_true(g_error_matches(error, DX_ERROR, DX_ERROR_IO));
+    g_clear_error(&error);
+    assert_null(dx_application_read_row(rs, dup, 2, NULL, &error));
+    assert_true(g_error_matches(error, DX_ERROR, DX_ERROR_INPUT_INVALID));
+    assert_non_null(strstr(error->message, "columns 1 and 2 both give field “app_id”"));
+    g_clear_error(&error);
+    assert_null(dx_application_read_row(rs, empty, 0, NULL, &error));
+    assert_true(g_error_matches(error, DX_ERROR, DX_ERROR_INPUT_INVALID));
+    assert_non_null(strstr(error->message, "empty file"));
+    g_clear_error(&error);
+    assert_null(dx_application_read_row(rs, header_only, 0, NULL, &error));
+    assert_true(g_error_matches(error, DX_ERROR, DX_ERROR_FAILED));
+    assert_non_null(strstr(error->message, "no row after the header"));
+    g_clear_error(&error);
+    assert_null(dx_application_read_row(rs, open_quote, 2, NULL, &error));
+    assert_true(g_error_matches(error, DX_ERROR, DX_ERROR_INPUT_INVALID));
+    g_clear_error(&error);
+    rm_file(dup);
+    rm_file(empty);
+    rm_file(header_only);
+    rm_file(open_quote);
+}
+
 int
 main(void)
 {
@@ -727,6 +900,9 @@ main(void)
         cmocka_unit_test(test_app_reader_json_list_of_maps),
         cmocka_unit_test(test_app_reader_yaml_fatal),
         cmocka_unit_test(test_app_reader_yaml_and_csv_agree),
+        cmocka_unit_test(test_app_reader_read_row),
+        cmocka_unit_test(test_app_reader_read_row_profile_and_encoding),
+        cmocka_unit_test(test_app_reader_read_row_errors),
     };
 
     return cmocka_run_group_tests_name("app-reader", tests, setup_ruleset, teardown_ruleset);

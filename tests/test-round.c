@@ -172,6 +172,7 @@ load_rules(const char *dir)
 typedef struct {
     char *decisions, *schedule, *summary;
     int64_t granted;          /* Σ granted_fen */
+    int64_t remaining[8];     /* dx_round_get_envelope_remaining_fen(), by envelope index */
 } Outputs;
 
 static void
@@ -222,6 +223,8 @@ run_round(DxRuleset *rs, const char *dir, const char *round, DxLedger *ledger, g
     out->summary = dx_round_dup_summary_json(r);
     for (size_t i = 0; i < dx_decision_list_get_n_items(list); i++)
         out->granted += dx_decision_get_granted_fen(dx_decision_list_get_item(list, i));
+    for (size_t e = 0; e < MIN(dx_ruleset_get_n_envelopes(rs), G_N_ELEMENTS(out->remaining)); e++)
+        out->remaining[e] = dx_round_get_envelope_remaining_fen(r, e);
     if (!dry)
         assert_true(dx_round_get_round_id(r) > 0);
     else
@@ -568,6 +571,12 @@ test_revoke_restores_envelope(void **state)
     assert_true(run_round(rs, dir, "r2", ledger, FALSE, NULL, NULL, &o, &why));
     assert_non_null(strstr(o.summary, "\"commerce\": {\"charged_before\": 30000000, \"granted\": 62000000, "
                                       "\"remaining\": 8000000, \"requested\": 62000000, \"total\": 100000000}"));
+    /* the getter says what summary.json says, envelope by envelope (commerce
+     * 100,000,000 − 30,000,000 − 62,000,000; finance 50,000,000 − 20,000,000 − D07's 10,000,000) */
+    assert_string_equal(dx_ruleset_get_envelope_key(rs, 0), "commerce");
+    assert_string_equal(dx_ruleset_get_envelope_key(rs, 1), "finance");
+    assert_int_equal(o.remaining[0], 8000000);
+    assert_int_equal(o.remaining[1], 20000000);
     assert_non_null(strstr(o.decisions, "\nD01,E1,COM,commerce,duplicate,0,0,duplicate_app_id\n"));
     assert_non_null(strstr(o.decisions, "\nD03,E3,COM,commerce,approved,20000000,20000000,award_formula\n"));
     assert_non_null(strstr(o.decisions, "\nD05,E5,COM,commerce,approved,2000000,2000000,award_formula\n"));
@@ -606,6 +615,8 @@ test_revoke_frees_once(void **state)
     assert_non_null(strstr(o.decisions, "\nM03,E5,PCAP,commerce,rejected,30000000,0,"));
     assert_non_null(strstr(o.summary, "\"*\": {\"charged_before\": 90000000, \"granted\": 10000000, "
                                       "\"remaining\": 0, \"requested\": 20000000, \"total\": 100000000}"));
+    assert_string_equal(dx_ruleset_get_envelope_key(rs, 0), "*");
+    assert_int_equal(o.remaining[0], 0);
     outputs_clear(&o);
     dx_ledger_free(ledger);
     rm_tmp(tmp);

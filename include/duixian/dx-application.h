@@ -76,6 +76,46 @@ DX_EXPORT gboolean dx_application_set_money_fen(DxApplication *self, const char 
  */
 DX_EXPORT void dx_application_clear(DxApplication *self);
 
+/**
+ * dx_application_has_value:
+ * @self: an application
+ * @field: a field name or alias
+ *
+ * Returns: %TRUE when @field has a value of its own (set, or read from a
+ *   row); %FALSE when it is missing (a default would apply), holds a cell
+ *   that could not be read, or the ruleset has no such field
+ * Since: 0.2
+ */
+DX_EXPORT gboolean dx_application_has_value(const DxApplication *self, const char *field);
+
+/**
+ * dx_application_read_row:
+ * @ruleset: the ruleset whose fields the application has (a reference is taken)
+ * @path: a CSV applications file, as dx_batch_add_csv_file() reads it
+ * @line: the 1-based line the row starts on, as dx_decision_get_row() gives
+ *   it; 0 for the first row after the header
+ * @options: (nullable): the encoding and limits the batch read @path with
+ * @error: return location for a #GError, or %NULL
+ *
+ * Reads one application back from @path exactly as a batch reads it: the
+ * same header mapping (names and aliases; columns that name no field are
+ * ignored), the same cell grammar and the same problems, so a row the batch
+ * found `invalid` decides `invalid` again. A program that explains a
+ * decision uses it to show the values the decision was made on. The header
+ * need not give app_id, enterprise_id or submitted_on (a profile of one
+ * enterprise has none). The file is read from the start up to the row.
+ *
+ * Returns: (transfer full) (nullable): the application, its row set to the
+ *   line; free with dx_application_free(). %NULL with %DX_ERROR_IO when the
+ *   file cannot be read, %DX_ERROR_INPUT_INVALID or %DX_ERROR_LIMIT for a
+ *   problem of the file before the row (the header, an unclosed quote,
+ *   undecodable bytes, a limit), or %DX_ERROR_FAILED when no row starts on
+ *   @line
+ * Since: 0.2
+ */
+DX_EXPORT DxApplication *dx_application_read_row(DxRuleset *ruleset, const char *path, guint64 line,
+                                                 const DxLoadOptions *options, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxApplication, dx_application_free)
 
 G_END_DECLS

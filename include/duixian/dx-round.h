@@ -92,6 +92,20 @@ DX_EXPORT const DxScheduleLine *dx_round_get_schedule_line(DxRound *self, size_t
 /** dx_round_get_round_id: Returns: the ledger's id of the committed round, or 0. */
 DX_EXPORT int64_t dx_round_get_round_id(DxRound *self);
 
+/**
+ * dx_round_get_envelope_remaining_fen:
+ * @self: a round that has run
+ * @index: an envelope, as dx_ruleset_get_envelope_key() numbers them
+ *
+ * What is left in the envelope after this round: its total, less what
+ * earlier rounds charged (net of revocations) and what this round granted
+ * from it; summary.json's `envelopes.KEY.remaining`.
+ *
+ * Returns: the amount in fen
+ * Since: 0.2
+ */
+DX_EXPORT int64_t dx_round_get_envelope_remaining_fen(DxRound *self, size_t index);
+
 /** dx_schedule_line_get_batch_id: Returns: (transfer none): "YYYYMMDD-<bureau>". */
 DX_EXPORT const char *dx_schedule_line_get_batch_id(const DxScheduleLine *line);
 /** dx_schedule_line_get_date: Returns: (transfer none): "YYYY-MM-DD". */

@@ -46,47 +46,9 @@ dx_batch_read_csv(DxBatch *self, DxCsvReader *reader, GError **error)
     DxCsvColumns cols;
     guint64 rows = 0;
 
-    if (!dx_csv_reader_next(reader, &cells, &n_cells, &local)) {
-        if (local != NULL) {
-            g_propagate_error(error, g_steal_pointer(&local));
-            return FALSE;
-        }
-        g_set_error(error, DX_ERROR, DX_ERROR_INPUT_INVALID, "%s:1:1: empty file: no header row", name);
+    column_of_slot = g_new0(guint, MAX(rs->n_fields, 1));
+    if (!dx_csv_read_header(rs, reader, &slot_of_column, &n_header, column_of_slot, unknown, error))
         return FALSE;
-    }
-    {
-        guint col;
-        const char *problem = dx_csv_reader_get_record_problem(reader, &col);
-
-        if (problem != NULL) {
-            g_set_error(error, DX_ERROR, DX_ERROR_INPUT_INVALID, "%s:%" G_GUINT64_FORMAT ":%u: header: %s",
-                        name, dx_csv_reader_get_line(reader), col, problem);
-            return FALSE;
-        }
-    }
-    n_header = n_cells;
-    slot_of_column = g_new(gint, n_header);
-    column_of_slot = g_new0(guint, rs->n_fields);
-    for (guint i = 0; i < n_header; i++) {
-        gsize len = strlen(cells[i]);
-        const char *t = dx_cell_trim(cells[i], &len);
-        g_autofree char *col = g_strndup(t, len);
-        const DxField *f = dx_ruleset_find_column(rs, col);
-
-        slot_of_column[i] = -1;
-        if (f == NULL) {
-            g_string_append_printf(unknown, "%s“%s”", unknown->len ? ", " : "", col);
-            continue;
-        }
-        if (column_of_slot[f->ref.slot] != 0) {
-            g_set_error(error, DX_ERROR, DX_ERROR_INPUT_INVALID,
-                        "%s:%" G_GUINT64_FORMAT ":%u: header: columns %u and %u both give field “%s”", name,
-                        dx_csv_reader_get_line(reader), i + 1, column_of_slot[f->ref.slot], i + 1, f->name);
-            return FALSE;
-        }
-        column_of_slot[f->ref.slot] = i + 1;
-        slot_of_column[i] = (gint)f->ref.slot;
-    }
     for (guint k = 0; k < G_N_ELEMENTS(required_slots); k++) {
         column_of_slot_required[k] = column_of_slot[required_slots[k]];
         if (column_of_slot_required[k] == 0) {

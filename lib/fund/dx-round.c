@@ -280,6 +280,18 @@ dx_round_get_round_id(DxRound *self)
     return self->round_id;
 }
 
+int64_t
+dx_round_get_envelope_remaining_fen(DxRound *self, size_t index)
+{
+    const DxEnvelopeUse *u;
+
+    g_return_val_if_fail(self != NULL && self->ran, 0);
+    g_return_val_if_fail(index < self->rs->n_envelopes, 0);
+    u = &self->use[index];
+    /* as dx_summary_json() writes `remaining` */
+    return u->total_fen - u->charged_before_fen - u->granted_fen;
+}
+
 char *
 dx_round_dup_schedule_csv(DxRound *self)
 {

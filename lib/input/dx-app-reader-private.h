@@ -7,6 +7,7 @@
 
 #include <glib.h>
 #include "input/dx-application-private.h"
+#include "input/dx-csv-private.h"
 #include "rules/dx-yaml-private.h"
 
 /* How a CSV file's columns map to slots (valid while it is read). */
@@ -14,6 +15,18 @@ typedef struct {
     const gint *slot_of_column;   /* -1: ignored column */
     guint n_header;
 } DxCsvColumns;
+
+/* Reads the header, the first record of @reader, and maps its columns:
+ * *slot_of_column (n_header entries, g_free()) is -1 for a column that
+ * names no field, whose name is then appended to @unknown ("“a”, “b”");
+ * @column_of_slot (n_fields entries, zeroed by the caller) gets each
+ * field's 1-based column. FALSE with @error set on an empty file, a
+ * problem in the header or two columns that give one field. The batch and
+ * dx_application_read_row() both read a header here, so a row read back
+ * has the columns the batch saw. */
+G_GNUC_INTERNAL gboolean dx_csv_read_header(const DxRuleset *rs, DxCsvReader *reader, gint **slot_of_column,
+                                            guint *n_header, guint *column_of_slot, GString *unknown,
+                                            GError **error);
 
 /* Fills @app from one CSV record (cells NUL-terminated; @problem: the
  * reader's record problem, a static string, or NULL). */

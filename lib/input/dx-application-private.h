@@ -40,5 +40,9 @@ G_GNUC_INTERNAL gboolean dx_application_set_slot_cell(DxApplication *app, guint 
                                                       gsize len, gboolean copy, guint column,
                                                       const char **why);
 
+/* Copies every borrowed text value into the application's own chunk, so
+ * that it outlives the reader's buffer. */
+G_GNUC_INTERNAL void dx_application_own_texts(DxApplication *app);
+
 G_GNUC_INTERNAL void dx_application_add_problem(DxApplication *app, guint slot, guint column,
                                                 const char *fmt, ...) G_GNUC_PRINTF(4, 5);

@@ -99,6 +99,27 @@ dx_application_set_slot_cell(DxApplication *app, guint slot, const char *cell, g
     return TRUE;
 }
 
+void
+dx_application_own_texts(DxApplication *app)
+{
+    for (guint slot = 0; slot < app->rs->n_fields; slot++) {
+        DxValue *v = &app->slots[slot];
+
+        if (app->present[slot] && v->type == DX_TYPE_TEXT)
+            v->u.t.s = g_string_chunk_insert_len(app->texts, v->u.t.s, (gssize)v->u.t.len);
+    }
+}
+
+gboolean
+dx_application_has_value(const DxApplication *self, const char *field)
+{
+    const DxField *f;
+
+    g_return_val_if_fail(self != NULL && field != NULL, FALSE);
+    f = dx_ruleset_find_column(self->rs, field);
+    return f != NULL && self->present[f->ref.slot];
+}
+
 /* A setter replaces the field's value, so a problem recorded for an
  * earlier value of the field no longer applies. */
 static void

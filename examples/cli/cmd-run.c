@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * duixian run RULES APPS --approval-date D --out DIR: a whole round (spec
+ * §6 steps 1-10) into DIR/decisions.csv, schedule.csv and summary.json
+ * (and report.html), committed to --ledger unless --dry-run, then the
+ * closing table per bureau. What is left in each envelope comes from the
+ * round itself (dx_round_get_envelope_remaining_fen()), not from reading
+ * summary.json back.
+ */
+#include "dx-cli-private.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Per bureau: applied approved reduced rejected unfunded, and granted. */
+typedef struct {
+    size_t n[5];
+    int64_t granted;
+} RunTally;
+
+static void
+run_tally(DxRuleset *rs, DxDecisionList *list, RunTally *tally, int64_t *total_granted)
+{
+    size_t nb = dx_ruleset_get_n_bureaus(rs);
+
+    for (size_t i = 0; i < dx_decision_list_get_n_items(list); i++) {
+        const DxDecision *d = dx_decision_list_get_item(list, i);
+        DxStatus st = dx_decision_get_status(d);
+
+        *total_granted += dx_decision_get_granted_fen(d);
+        for (size_t b = 0; b < nb; b++) {
+            RunTally *t = &tally[b];
+
+            if (strcmp(dx_ruleset_get_bureau_key(rs, b), dx_decision_get_bureau(d)) != 0)
+                continue;
+            t->n[0]++;
+            t->n[1] += st == DX_STATUS_APPROVED;
+            t->n[2] += st == DX_STATUS_REDUCED;
+            t->n[3] += st == DX_STATUS_REJECTED || st == DX_STATUS_INCOMPLETE || st == DX_STATUS_INVALID ||
+                       st == DX_STATUS_DUPLICATE || st == DX_STATUS_ERROR;
+            t->n[4] += st == DX_STATUS_UNFUNDED;
+            t->granted += dx_decision_get_granted_fen(d);
+        }
+    }
+}
+
+/* The closing table of a round: per bureau, what happened and what is left
+ * in its envelope (its own, or the shared "*"). */
+static void
+run_print_table(DxRuleset *rs, DxRound *round, const char *out_dir, gboolean dry_run, const char *format)
+{
+    gboolean text = strcmp(format, "text") == 0, csv = strcmp(format, "csv") == 0;
+    g_autoptr(GString) json = g_string_new("{\"bureaus\": [");
+    size_t nb = dx_ruleset_get_n_bureaus(rs);
+    g_autofree RunTally *tally = g_new0(RunTally, MAX(nb, 1));
+    int64_t total_granted = 0;
+
+    run_tally(rs, dx_round_get_decisions(round), tally, &total_granted);
+    if (text)
+        printf("%-10s %-12s %8s %8s %8s %8s %8s %16s %16s\n", "bureau", "name", "applied", "approved", "reduced",
+               "rejected", "unfunded", "granted 万元", "remaining 万元");
+    else if (csv)
+        puts("bureau,name,applied,approved,reduced,rejected,unfunded,granted_fen,remaining_fen");
+    for (size_t b = 0; b < nb; b++) {
+        const char *key = dx_ruleset_get_bureau_key(rs, b), *env = "*";
+        const RunTally *t = &tally[b];
+        int64_t remaining = 0;   /* no envelope of its own and no shared one */
+        g_autofree char *g = dx_money_format_wan(t->granted), *left = NULL;
+
+        for (size_t e = 0; e < dx_ruleset_get_n_envelopes(rs); e++) {
+            if (strcmp(dx_ruleset_get_envelope_key(rs, e), key) == 0)
+                env = key;
+        }
+        for (size_t e = 0; e < dx_ruleset_get_n_envelopes(rs); e++) {
+            if (strcmp(dx_ruleset_get_envelope_key(rs, e), env) == 0)
+                remaining = dx_round_get_envelope_remaining_fen(round, e);
+        }
+        left = dx_money_format_wan(remaining);
+        if (text)
+            printf("%-10s %-12s %8zu %8zu %8zu %8zu %8zu %16s %16s\n", key, dx_ruleset_get_bureau_name(rs, b),
+                   t->n[0], t->n[1], t->n[2], t->n[3], t->n[4], g, left);
+        else if (csv)
+            printf("%s,%s,%zu,%zu,%zu,%zu,%zu,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n", key,
+                   dx_ruleset_get_bureau_name(rs, b), t->n[0], t->n[1], t->n[2], t->n[3], t->n[4], t->granted,
+                   remaining);
+        /* keys sorted; remaining_fen is the bureau's envelope's */
+        g_string_append_printf(json, "%s\n  {\"applied\": %zu, \"approved\": %zu, \"bureau\": ", b > 0 ? "," : "",
+                               t->n[0], t->n[1]);
+        dx_cli_json_string(json, key);
+        g_string_append(json, ", \"envelope\": ");
+        dx_cli_json_string(json, env);
+        g_string_append_printf(json, ", \"granted_fen\": %" G_GINT64_FORMAT ", \"name\": ", t->granted);
+        dx_cli_json_string(json, dx_ruleset_get_bureau_name(rs, b));
+        g_string_append_printf(json, ", \"reduced\": %zu, \"rejected\": %zu, \"remaining_fen\": %" G_GINT64_FORMAT
+                                     ", \"unfunded\": %zu}",
+                               t->n[2], t->n[3], remaining, t->n[4]);
+    }
+    if (csv)
+        return;
+    if (!text) {
+        g_string_append_printf(json, "],\n \"committed\": %s, \"granted_fen\": %" G_GINT64_FORMAT ", \"out\": ",
+                               dry_run ? "false" : "true", total_granted);
+        dx_cli_json_string(json, out_dir);
+        g_string_append_printf(json, ", \"round_id\": %" G_GINT64_FORMAT "}", dry_run ? 0 : dx_round_get_round_id(round));
+        puts(json->str);
+        return;
+    }
+    {
+        g_autofree char *t = dx_money_format(total_granted);
+        printf("granted in this round: %s%s; files in %s (amounts in fen)\n", t,
+               dry_run ? " (dry run: nothing committed)" : "", out_dir);
+    }
+}
+
+static int
+cmd_run(const DxCliCommand *cmd, int argc, char **argv)
+{
+    g_autofree char *out = NULL, *date = NULL, *ledger_path = NULL, *format = NULL, *threads_s = NULL;
+    g_autofree char *encoding = NULL, *out_enc = NULL;
+    g_auto(GStrv) history = NULL;
+    gboolean dry_run = FALSE, report = FALSE, gb18030 = FALSE;
+    const GOptionEntry entries[] = {
+        { "approval-date", 0, 0, G_OPTION_ARG_FILENAME, &date, "The round's approval date", "YYYY-MM-DD" },
+        { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Write the round's files to DIR", "DIR" },
+        { "ledger", 0, 0, G_OPTION_ARG_FILENAME, &ledger_path, "Commit the round to the ledger FILE", "FILE" },
+        { "history", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &history, "Awards from outside this fund (repeatable)", "FILE" },
+        { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, "Compute against the ledger, commit nothing", NULL },
+        { "report", 0, 0, G_OPTION_ARG_NONE, &report, "Also write DIR/report.html", NULL },
+        { "encoding", 0, 0, G_OPTION_ARG_FILENAME, &encoding, "The input's encoding (default auto)", "auto|utf8|gb18030" },
+        { "output-encoding", 0, 0, G_OPTION_ARG_FILENAME, &out_enc, "The CSVs' encoding (default utf8)", "utf8|gb18030" },
+        { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, "How to print the table (default text)", "text|csv|json" },
+        { "threads", 0, 0, G_OPTION_ARG_FILENAME, &threads_s, "Decide on N threads (0: one per processor)", "N" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL }
+    };
+    g_autoptr(DxRuleset) rs = NULL;
+    g_autoptr(DxBatch) batch = NULL;
+    g_autoptr(DxRound) round = NULL;
+    g_autoptr(DxLedger) ledger = NULL;
+    g_autoptr(DxLoadOptions) opts = dx_load_options_new();
+    g_autoptr(GError) error = NULL;
+    const char *committed;
+    guint threads = 1;
+    int rc = dx_cli_parse(cmd, entries, &argc, &argv);
+
+    if (rc != DX_CLI_CONTINUE)
+        return rc;
+    if (format == NULL)
+        format = g_strdup("text");
+    if (!dx_cli_one_of(format, "text", "csv", "json", NULL))
+        return dx_cli_usage_error(cmd, "run: --format is text, csv or json");
+    if (threads_s != NULL && !dx_cli_parse_threads(threads_s, &threads))
+        return dx_cli_usage_error(cmd, "--threads is a number from 0 (one per processor) to 256");
+    if (encoding != NULL && !dx_cli_parse_encoding(encoding, opts))
+        return dx_cli_usage_error(cmd, "--encoding is auto, utf8 or gb18030");
+    if (out_enc != NULL && !dx_cli_parse_output_encoding(out_enc, &gb18030))
+        return dx_cli_usage_error(cmd, "--output-encoding is utf8 or gb18030");
+    if (argc != 3 || out == NULL || date == NULL)
+        return dx_cli_usage_error(cmd, "run takes RULES APPS --approval-date D --out DIR");
+    rs = dx_cli_load_rules(argv[1]);
+    if (rs == NULL)
+        return DX_EXIT_RULES;
+    round = dx_round_new(rs, date, &error);
+    if (round == NULL)
+        return dx_cli_usage_error(cmd, "%s", error->message);
+    for (guint h = 0; history != NULL && history[h] != NULL; h++) {
+        if (!dx_round_add_history_file(round, history[h], &error))
+            return dx_cli_fail(DX_EXIT_INPUT, "%s", error->message);
+    }
+    batch = dx_batch_new(rs);
+    dx_batch_set_threads(batch, threads);
+    /* the input's SHA-256 is recorded only by a committed round */
+    dx_batch_set_hash_input(batch, ledger_path != NULL && !dry_run);
+    if (!dx_cli_read_apps(batch, argv[2], opts, &error))
+        return dx_cli_fail(DX_EXIT_INPUT, "%s", error->message);
+    /* check the output directory before committing anything */
+    if (g_mkdir_with_parents(out, 0755) != 0 || access(out, W_OK) != 0)
+        return dx_cli_fail(DX_EXIT_OUTPUT, "%s: %s", out, g_strerror(errno));
+    if (ledger_path != NULL) {
+        ledger = dx_ledger_open(ledger_path, &error);
+        if (ledger == NULL)
+            return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
+        dx_round_set_ledger(round, ledger);
+    }
+    dx_round_set_dry_run(round, dry_run);
+    if (!dx_round_run(round, batch, &error))
+        return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
+    committed = ledger != NULL && !dry_run ? " (the round IS committed to the ledger)" : "";
+    if (!dx_round_write_outputs(round, out, &error))
+        return dx_cli_fail(DX_EXIT_OUTPUT, "%s%s", error->message, committed);
+    if (report) {
+        g_autofree char *html = g_build_filename(out, "report.html", NULL);
+
+        if (!dx_report_write_html(rs, out, html, &error))
+            return dx_cli_fail(DX_EXIT_OUTPUT, "%s%s", error->message, committed);
+    }
+    if (gb18030 && (!dx_cli_recode_output(out, "decisions.csv", &error) ||
+                    !dx_cli_recode_output(out, "schedule.csv", &error)))
+        return dx_cli_fail(DX_EXIT_OUTPUT, "%s%s", error->message, committed);
+    run_print_table(rs, round, out, dry_run || ledger == NULL, format);
+    if (ledger != NULL && !dry_run && strcmp(format, "text") == 0)
+        printf("committed as round %" G_GINT64_FORMAT " of %s\n", dx_round_get_round_id(round), ledger_path);
+    if (report && strcmp(format, "text") == 0)
+        printf("report: %s/report.html\n", out);
+    return DX_EXIT_OK;
+}
+
+const DxCliCommand dx_cli_run = {
+    "run", "RULES APPS", "a whole round (steps 1-10): decisions, schedule and summary; --ledger commits it",
+    "usage: duixian run RULES APPS --approval-date YYYY-MM-DD --out DIR\n"
+    "                   [--ledger FILE] [--history FILE]... [--dry-run] [--report]\n"
+    "                   [--encoding auto|utf8|gb18030] [--output-encoding utf8|gb18030]\n"
+    "                   [--format text|csv|json] [--threads N]\n",
+    "A whole round (steps 1-10): DIR/decisions.csv, schedule.csv, summary.json and,\n"
+    "with --report, DIR/report.html. With --ledger the round is committed (or not,\n"
+    "with --dry-run). Prints a table per bureau; --format csv prints it as\n"
+    "bureau,name,applied,approved,reduced,rejected,unfunded,granted_fen,remaining_fen,\n"
+    "--format json as one object {bureaus, committed, granted_fen, out, round_id}.",
+    "examples:\n"
+    "  duixian run rules/wuchang-2022.yaml examples/applications-2022.csv \\\n"
+    "      --approval-date 2022-06-30 --ledger out/ledger.db --out out --report\n"
+    "  duixian run rules/wuchang-2022.yaml more.csv --approval-date=2022-09-30 \\\n"
+    "      --ledger=out/ledger.db --dry-run --out=what-if\n",
+    cmd_run,
+};

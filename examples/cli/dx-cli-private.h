@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * What the commands of the duixian program share: the exit codes
+ * docs/cli.md documents, the command table entry, option parsing through
+ * GOptionContext with the command's own usage on error, and the helpers
+ * more than one command needs (rules, applications, encodings, the one
+ * JSON string writer). Each command lives in its own cmd-*.c file and is
+ * listed in the table of dx-cli.c.
+ */
+#pragma once
+
+#include <duixian/duixian.h>
+
+enum {
+    DX_EXIT_OK = 0,
+    DX_EXIT_USAGE = 1,
+    DX_EXIT_RULES = 2,
+    DX_EXIT_INPUT = 3,
+    DX_EXIT_OUTPUT = 4,
+    DX_EXIT_LEDGER = 5,
+    DX_EXIT_CORRUPT = 6,
+};
+
+/* dx_cli_parse() returns this when the command should go on. */
+#define DX_CLI_CONTINUE (-1)
+
+typedef struct _DxCliCommand DxCliCommand;
+
+struct _DxCliCommand {
+    const char *name;
+    const char *args;       /* the positional arguments, for the Usage line: "RULES APPS" */
+    const char *brief;      /* one line for duixian --help */
+    const char *usage;      /* the synopsis, "usage: duixian …" lines, printed on a usage error */
+    const char *summary;    /* what the command does, for --help */
+    const char *examples;   /* "examples:\n  …", for --help */
+    /* @argv[0] is the command's name, as GOptionContext expects */
+    int (*run)(const DxCliCommand *cmd, int argc, char **argv);
+};
+
+extern const DxCliCommand dx_cli_check, dx_cli_decide, dx_cli_run, dx_cli_explain, dx_cli_match, dx_cli_report,
+    dx_cli_ledger, dx_cli_verify, dx_cli_revoke, dx_cli_schema;
+
+/* Parses the options of @entries (plus --help) out of @argc and @argv,
+ * leaving argv[0] and the positional arguments. Returns DX_CLI_CONTINUE,
+ * DX_EXIT_OK after printing --help, or DX_EXIT_USAGE after printing the
+ * error and the command's usage. */
+int dx_cli_parse(const DxCliCommand *cmd, const GOptionEntry *entries, int *argc, char ***argv);
+/* Prints "duixian: MESSAGE" and @cmd's usage to stderr; returns DX_EXIT_USAGE. */
+int dx_cli_usage_error(const DxCliCommand *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Prints "duixian: MESSAGE" to stderr and returns @code. */
+int dx_cli_fail(int code, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* TRUE when @value is one of the NULL-terminated words that follow. */
+gboolean dx_cli_one_of(const char *value, ...) G_GNUC_NULL_TERMINATED;
+/* --encoding auto|utf8|gb18030 into @opts; FALSE for another word. */
+gboolean dx_cli_parse_encoding(const char *e, DxLoadOptions *opts);
+/* --output-encoding utf8|gb18030; FALSE for another word. */
+gboolean dx_cli_parse_output_encoding(const char *e, gboolean *gb18030);
+/* --threads N: 0 (one per processor) to 256. */
+gboolean dx_cli_parse_threads(const char *s, guint *out);
+/* --output-encoding gb18030: rewrites DIR/NAME from UTF-8 to GB18030. */
+gboolean dx_cli_recode_output(const char *dir, const char *name, GError **error);
+
+/* Loads RULES, printing the one-line error; NULL means exit 2. */
+DxRuleset *dx_cli_load_rules(const char *path);
+/* TRUE when @s ends in @suffix, ASCII case ignored. */
+gboolean dx_cli_has_suffix_ci(const char *s, const char *suffix);
+/* .yaml, .yml or .json: a YAML/JSON list of maps rather than CSV. */
+gboolean dx_cli_is_yaml_path(const char *path);
+/* Reads APPS into @batch by its file name, with progress on a terminal and
+ * the batch's warnings on stderr. */
+gboolean dx_cli_read_apps(DxBatch *batch, const char *apps, const DxLoadOptions *opts, GError **error);
+
+/* The program's one JSON string writer: @s quoted, with quote, backslash
+ * and control characters escaped (\u00XX). */
+void dx_cli_json_string(GString *out, const char *s);
