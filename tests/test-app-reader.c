@@ -22,6 +22,7 @@
 #include <glib/gstdio.h>
 
 #include "duixian/duixian.h"
+#include "dx-test-helpers.h"
 
 /* One policy with one clause, a fixed award and every field type, so a
  * clean row is `approved` and each bad cell is visible as `invalid`. */
@@ -91,26 +92,12 @@ find_decision(const DxDecisionList *list, const char *app_id)
     return NULL;
 }
 
-/* The reason codes joined by ';', as in decisions.csv. */
-static char *
-reason_codes(const DxDecision *d)
-{
-    GString *out = g_string_new(NULL);
-
-    for (size_t i = 0; i < dx_decision_get_n_reasons(d); i++) {
-        if (i > 0)
-            g_string_append_c(out, ';');
-        g_string_append(out, dx_reason_code_to_string(dx_decision_get_reason_code(d, i)));
-    }
-    return g_string_free(out, FALSE);
-}
-
 static void
 assert_decision(const DxDecisionList *list, const char *app_id, DxStatus status, const char *codes,
                 uint64_t row)
 {
     const DxDecision *d = find_decision(list, app_id);
-    g_autofree char *got = reason_codes(d);
+    g_autofree char *got = dx_test_reason_codes(d);
 
     assert_string_equal(dx_status_to_string(dx_decision_get_status(d)), dx_status_to_string(status));
     assert_string_equal(got, codes);

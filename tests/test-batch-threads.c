@@ -17,11 +17,12 @@
 #include <string.h>
 
 #include "duixian/duixian.h"
+#include "dx-test-helpers.h"
 
 static DxRuleset *
 load_rules(void)
 {
-    g_autofree char *rules = g_build_filename(g_getenv("DX_SOURCE_ROOT"), "rules", "wuchang-2022.yaml", NULL);
+    g_autofree char *rules = dx_test_source_path("rules", "wuchang-2022.yaml", NULL);
     g_autoptr(GError) error = NULL;
     DxRuleset *rs = dx_ruleset_load_file(rules, NULL, &error);
 
@@ -32,11 +33,9 @@ load_rules(void)
 static char *
 example_csv(void)
 {
-    g_autofree char *path = g_build_filename(g_getenv("DX_SOURCE_ROOT"), "examples", "applications-2022.csv", NULL);
-    char *text = NULL;
+    g_autofree char *path = dx_test_source_path("examples", "applications-2022.csv", NULL);
 
-    assert_true(g_file_get_contents(path, &text, NULL, NULL));
-    return text;
+    return dx_test_read_file(path, NULL);
 }
 
 /* n rows: the example's rows again and again, each copy with its own

@@ -22,6 +22,7 @@
 #include "duixian/dx-types.h"
 #include "duixian/dx-error.h"
 #include "input/dx-csv-private.h"
+#include "dx-test-helpers.h"
 
 #define CHUNK (64 * 1024)
 
@@ -129,14 +130,6 @@ write_temp(const char *data, gsize len)
     assert_true(g_file_set_contents(path, data, (gssize)len, &error));
     assert_null(error);
     return path;
-}
-
-static char *
-data_path(const char *name)
-{
-    const char *dir = g_getenv("DX_TEST_DATA");
-
-    return g_build_filename(dir != NULL ? dir : "tests/data", "csv", name, NULL);
 }
 
 /* ------------------------------------------------------------------ syntax */
@@ -462,7 +455,7 @@ check_gb18030_fixture(DxCsvReader *reader)
 static void
 test_csv_gb18030_file(void **state)
 {
-    g_autofree char *path = data_path("gb18030.csv");
+    g_autofree char *path = dx_test_data_path("csv", "gb18030.csv");
     static const DxEncoding encs[] = { DX_ENCODING_GB18030, DX_ENCODING_AUTO };
     (void)state;
 
@@ -479,7 +472,7 @@ test_csv_gb18030_file(void **state)
 static void
 test_csv_gb18030_read_as_utf8_has_problems(void **state)
 {
-    g_autofree char *path = data_path("gb18030.csv");
+    g_autofree char *path = dx_test_data_path("csv", "gb18030.csv");
     g_autoptr(GError) error = NULL;
     g_autoptr(DxCsvReader) reader = dx_csv_reader_new_file(path, DX_ENCODING_UTF8, NULL, &error);
     guint column = 0, n = 0;

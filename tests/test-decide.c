@@ -20,6 +20,7 @@
 #include <glib.h>
 
 #include "duixian/duixian.h"
+#include "dx-test-helpers.h"
 
 static const char rules_yaml[] =
     "format: duixian/1\n"
@@ -222,19 +223,6 @@ teardown(void **state)
 
 /* ------------------------------------------------------------------ helpers */
 
-static char *
-reason_codes(const DxDecision *d)
-{
-    GString *out = g_string_new(NULL);
-
-    for (size_t i = 0; i < dx_decision_get_n_reasons(d); i++) {
-        if (i > 0)
-            g_string_append_c(out, ';');
-        g_string_append(out, dx_reason_code_to_string(dx_decision_get_reason_code(d, i)));
-    }
-    return g_string_free(out, FALSE);
-}
-
 /* Sets "field=cell" pairs (NULL-terminated) on a fresh application; every set must succeed. */
 static DxApplication *
 app_new_with(DxRuleset *rs, const char *const *pairs)
@@ -263,7 +251,7 @@ assert_one(DxRuleset *rs, const DxApplication *app, const char *policy, DxStatus
 
     assert_int_equal(dx_decision_list_get_n_items(list), 1);
     d = dx_decision_list_get_item(list, 0);
-    got = reason_codes(d);
+    got = dx_test_reason_codes(d);
     if (dx_decision_get_status(d) != status || strcmp(got, codes) != 0 ||
         dx_decision_get_computed_fen(d) != computed || dx_decision_get_granted_fen(d) != granted ||
         strcmp(dx_decision_get_policy_id(d), policy) != 0)
@@ -561,7 +549,7 @@ test_decide_matching_mode(void **state)
         list = dx_ruleset_decide(f->match, app);
         for (size_t k = 0; k < dx_decision_list_get_n_items(list); k++) {
             const DxDecision *d = dx_decision_list_get_item(list, k);
-            g_autofree char *codes = reason_codes(d);
+            g_autofree char *codes = dx_test_reason_codes(d);
 
             assert_string_equal(dx_decision_get_app_id(d), "A1");
             g_string_append_printf(got, "%s%s:%s:%s", k > 0 ? " " : "", dx_decision_get_policy_id(d),

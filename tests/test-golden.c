@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "duixian/duixian.h"
+#include "dx-test-helpers.h"
 
 static char *
 golden_decide(const char *dir, const char *csv_text)
@@ -35,36 +36,10 @@ golden_decide(const char *dir, const char *csv_text)
     return dx_decision_list_dup_csv(list);
 }
 
-/* The same CSV with its data rows in reverse order (rows are one line each
- * in the golden files). */
-static char *
-golden_reverse_rows(const char *csv)
-{
-    g_auto(GStrv) lines = g_strsplit(csv, "\n", -1);
-    guint n = g_strv_length(lines);
-    GString *out = g_string_new(lines[0]);
-
-    g_string_append_c(out, '\n');
-    for (guint i = n; i-- > 1;) {
-        if (*lines[i] == '\0')
-            continue;
-        g_string_append(out, lines[i]);
-        g_string_append_c(out, '\n');
-    }
-    return g_string_free(out, FALSE);
-}
-
-static gint
-cmp_names(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void
 test_golden_cases(void **state)
 {
-    const char *root = g_getenv("DX_SOURCE_ROOT");
-    g_autofree char *golden = g_build_filename(root != NULL ? root : ".", "tests", "golden", NULL);
+    g_autofree char *golden = dx_test_source_path("tests", "golden", NULL);
     g_autoptr(GDir) dir = g_dir_open(golden, 0, NULL);
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
     const char *name;
@@ -77,7 +52,7 @@ test_golden_cases(void **state)
         if (g_file_test(p, G_FILE_TEST_EXISTS))
             g_ptr_array_add(names, g_strdup(name));
     }
-    g_ptr_array_sort(names, cmp_names);
+    g_ptr_array_sort(names, dx_test_cmp_strings);
     assert_true(names->len >= 14);
     for (guint i = 0; i < names->len; i++) {
         g_autofree char *d = g_build_filename(golden, g_ptr_array_index(names, i), NULL);
@@ -86,15 +61,15 @@ test_golden_cases(void **state)
         g_autofree char *notes_path = g_build_filename(d, "NOTES.md", NULL);
         g_autofree char *csv = NULL, *expected = NULL, *got = NULL, *notes = NULL;
 
-        assert_true(g_file_get_contents(apps, &csv, NULL, NULL));
-        assert_true(g_file_get_contents(exp_path, &expected, NULL, NULL));
+        csv = dx_test_read_file(apps, NULL);
+        expected = dx_test_read_file(exp_path, NULL);
         got = golden_decide(d, csv);
         if (strcmp(got, expected) != 0)
             fail_msg("golden case %s differs:\n--- expected\n%s--- got\n%s", (char *)g_ptr_array_index(names, i),
                      expected, got);
         g_file_get_contents(notes_path, &notes, NULL, NULL);
         if (notes == NULL || strstr(notes, "order-sensitive") == NULL) {
-            g_autofree char *rev = golden_reverse_rows(csv);
+            g_autofree char *rev = dx_test_reverse_rows(csv);
             g_autofree char *got_rev = golden_decide(d, rev);
 
             if (strcmp(got_rev, expected) != 0)

@@ -21,35 +21,15 @@
 #include "duixian/dx-error.h"
 #include "input/dx-history-private.h"
 #include "input/dx-prior-private.h"
+#include "dx-test-helpers.h"
 
 /* `sha256sum tests/data/history/ok-basic.csv` */
 #define OK_BASIC_SHA256 "22640107c6a215d5f9e88410c51da0ee7aa092127eda7f3a34be11e0ba459958"
 
-static char *
-data_path(const char *name)
-{
-    const char *dir = g_getenv("DX_TEST_DATA");
-
-    if (dir == NULL)
-        fail_msg("DX_TEST_DATA is not set (run through meson test)");
-    return g_build_filename(dir, "history", name, NULL);
-}
-
-static void
-assert_policy(DxPriorBook *book, const char *ent, const char *pol, int64_t received, gboolean taken)
-{
-    int64_t r = -1;
-    gboolean t = !taken;
-
-    dx_prior_book_get_policy(book, ent, pol, &r, &t);
-    assert_int_equal(r, received);
-    assert_int_equal(t, taken);
-}
-
 static void
 test_history_loads_good_file(void **state)
 {
-    g_autofree char *path = data_path("ok-basic.csv");
+    g_autofree char *path = dx_test_data_path("history", "ok-basic.csv");
     g_autoptr(DxPriorBook) book = dx_prior_book_new();
     g_autoptr(GError) error = NULL;
     g_autofree char *sha = NULL;
@@ -59,13 +39,13 @@ test_history_loads_good_file(void **state)
     assert_null(error);
     assert_string_equal(sha, OK_BASIC_SHA256);
 
-    assert_policy(book, "E1", "P1", 1500, TRUE);            /* two rows add up */
+    dx_test_assert_policy(book, "E1", "P1", 1500, TRUE);            /* two rows add up */
     assert_int_equal(dx_prior_book_get_group_held(book, "E1", "g1"), 1500);
-    assert_policy(book, "E1", "OTHER-P", 700, TRUE);        /* empty group: no group */
-    assert_policy(book, "E,2", "P2", 0, TRUE);              /* quoted comma; 0 still counts for once */
+    dx_test_assert_policy(book, "E1", "OTHER-P", 700, TRUE);        /* empty group: no group */
+    dx_test_assert_policy(book, "E,2", "P2", 0, TRUE);              /* quoted comma; 0 still counts for once */
     assert_int_equal(dx_prior_book_get_group_held(book, "E,2", "g2"), 0);
-    assert_policy(book, "E3", "P3", 1000000000000000, TRUE);   /* trimmed; the largest amount */
-    assert_policy(book, "E4", "P4", 5, TRUE);               /* leading zeros; after a blank line */
+    dx_test_assert_policy(book, "E3", "P3", 1000000000000000, TRUE);   /* trimmed; the largest amount */
+    dx_test_assert_policy(book, "E4", "P4", 5, TRUE);               /* leading zeros; after a blank line */
     /* history never reaches the fund's own charges or envelopes */
     assert_int_equal(dx_prior_book_get_fund_charged(book, "E1"), 0);
     assert_int_equal(dx_prior_book_get_envelope_charged(book, "*"), 0);
@@ -75,9 +55,9 @@ test_history_loads_good_file(void **state)
 static void
 test_history_bom_crlf_and_several_files(void **state)
 {
-    g_autofree char *basic = data_path("ok-basic.csv");
-    g_autofree char *bom = data_path("ok-bom-crlf.csv");
-    g_autofree char *empty = data_path("ok-header-only.csv");
+    g_autofree char *basic = dx_test_data_path("history", "ok-basic.csv");
+    g_autofree char *bom = dx_test_data_path("history", "ok-bom-crlf.csv");
+    g_autofree char *empty = dx_test_data_path("history", "ok-header-only.csv");
     g_autoptr(DxPriorBook) book = dx_prior_book_new();
     g_autoptr(GError) error = NULL;
     g_autofree char *sha_bom = NULL, *sha_empty = NULL;
@@ -89,15 +69,15 @@ test_history_bom_crlf_and_several_files(void **state)
     assert_null(error);
     assert_int_equal(strlen(sha_bom), 64);
     assert_string_not_equal(sha_bom, OK_BASIC_SHA256);
-    assert_policy(book, "E1", "P1", 2500, TRUE);            /* 1500 + 1000 from the second file */
-    assert_policy(book, "企业甲", "FIN-HQ", 250, TRUE);
+    dx_test_assert_policy(book, "E1", "P1", 2500, TRUE);            /* 1500 + 1000 from the second file */
+    dx_test_assert_policy(book, "企业甲", "FIN-HQ", 250, TRUE);
     assert_int_equal(dx_prior_book_get_group_held(book, "企业甲", "hq-landing"), 250);
 }
 
 static void
 test_history_missing_file(void **state)
 {
-    g_autofree char *path = data_path("no-such-file.csv");
+    g_autofree char *path = dx_test_data_path("history", "no-such-file.csv");
     g_autoptr(DxPriorBook) book = dx_prior_book_new();
     g_autoptr(GError) error = NULL;
 
@@ -138,7 +118,7 @@ test_history_bad_rows(void **state)
 {
     (void)state;
     for (guint i = 0; i < G_N_ELEMENTS(bad_cases); i++) {
-        g_autofree char *path = data_path(bad_cases[i].file);
+        g_autofree char *path = dx_test_data_path("history", bad_cases[i].file);
         g_autofree char *prefix = g_strconcat(bad_cases[i].file, bad_cases[i].at, NULL);
         g_autoptr(DxPriorBook) book = dx_prior_book_new();
         g_autoptr(GError) error = NULL;
@@ -150,7 +130,7 @@ test_history_bad_rows(void **state)
         if (!g_str_has_prefix(error->message, path) || strstr(error->message, prefix) == NULL)
             fail_msg("%s: expected “%s” in: %s", bad_cases[i].file, prefix, error->message);
         /* all or nothing: not even the good row before the bad one */
-        assert_policy(book, "E1", "P1", 0, FALSE);
+        dx_test_assert_policy(book, "E1", "P1", 0, FALSE);
         assert_int_equal(dx_prior_book_get_group_held(book, "E1", "g1"), 0);
     }
 }
@@ -158,7 +138,7 @@ test_history_bad_rows(void **state)
 static void
 test_history_every_bad_fixture_is_listed(void **state)
 {
-    g_autofree char *dir = data_path("");
+    g_autofree char *dir = dx_test_data_path("history", "");
     g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
     const char *name;
     guint n = 0;

@@ -35,6 +35,7 @@
 #include "duixian/dx-ledger.h"
 #include "ledger/dx-ledger-private.h"
 #include "input/dx-prior-private.h"
+#include "dx-test-helpers.h"
 
 #define FUND "GZXX/344001/004"
 #define OTHER_FUND "GZXX/344001/005"
@@ -165,17 +166,6 @@ load_book(DxLedger *l, const char *fund)
     return book;
 }
 
-static void
-assert_policy(DxPriorBook *book, const char *ent, const char *pol, int64_t received, gboolean taken)
-{
-    int64_t r = -1;
-    gboolean t = !taken;
-
-    dx_prior_book_get_policy(book, ent, pol, &r, &t);
-    assert_int_equal(r, received);
-    assert_int_equal(t, taken);
-}
-
 static sqlite3 *
 raw_open(const char *path)
 {
@@ -235,7 +225,7 @@ copy_file(const char *from, const char *to)
     g_autofree char *bytes = NULL;
     gsize len = 0;
 
-    assert_true(g_file_get_contents(from, &bytes, &len, NULL));
+    bytes = dx_test_read_file(from, &len);
     assert_true(g_file_set_contents(to, bytes, (gssize)len, NULL));
 }
 
@@ -526,10 +516,10 @@ test_ledger_load_prior(void **state)
     assert_false(dx_prior_book_has_paid_app(book, "A3"));
     assert_true(dx_prior_book_has_paid_app(book, "A4"));
     /* award units, not the charged amounts, and only this fund's */
-    assert_policy(book, "E1", "P1", 1000, TRUE);
-    assert_policy(book, "E1", "P2", 300, TRUE);
-    assert_policy(book, "E2", "P1", 0, FALSE);
-    assert_policy(book, "E2", "P3", 200, TRUE);
+    dx_test_assert_policy(book, "E1", "P1", 1000, TRUE);
+    dx_test_assert_policy(book, "E1", "P2", 300, TRUE);
+    dx_test_assert_policy(book, "E2", "P1", 0, FALSE);
+    dx_test_assert_policy(book, "E2", "P3", 200, TRUE);
     assert_int_equal(dx_prior_book_get_group_held(book, "E1", "g1"), 1000);
     assert_int_equal(dx_prior_book_get_group_held(book, "E2", "g1"), 0);
     assert_int_equal(dx_prior_book_get_fund_charged(book, "E1"), 800);
@@ -540,7 +530,7 @@ test_ledger_load_prior(void **state)
 
     assert_true(dx_prior_book_has_paid_app(other, "A1"));
     assert_false(dx_prior_book_has_paid_app(other, "A2"));
-    assert_policy(other, "E1", "P1", 7000, TRUE);
+    dx_test_assert_policy(other, "E1", "P1", 7000, TRUE);
     assert_int_equal(dx_prior_book_get_fund_charged(other, "E1"), 7000);
     assert_int_equal(dx_prior_book_get_envelope_charged(other, "*"), 7000);
 }
@@ -694,7 +684,7 @@ test_ledger_many_decisions(void **state)
         assert_true(dx_prior_book_has_paid_app(book, "B09998"));
         assert_false(dx_prior_book_has_paid_app(book, "B09999"));   /* rejected */
         assert_int_equal(dx_prior_book_get_fund_charged(book, "E8"), e8_fund);
-        assert_policy(book, "E8", "P1", e8_p1, TRUE);
+        dx_test_assert_policy(book, "E8", "P1", e8_p1, TRUE);
         assert_int_equal(dx_prior_book_get_envelope_charged(book, "finance"), finance);
     }
 
@@ -779,8 +769,8 @@ test_ledger_revoke(void **state)
         g_autoptr(DxPriorBook) book = load_book(l, FUND);
 
         assert_true(dx_prior_book_has_paid_app(book, "A1"));   /* still a duplicate */
-        assert_policy(book, "E1", "P1", 0, FALSE);              /* no longer counts for once */
-        assert_policy(book, "E1", "P2", 300, TRUE);
+        dx_test_assert_policy(book, "E1", "P1", 0, FALSE);              /* no longer counts for once */
+        dx_test_assert_policy(book, "E1", "P2", 300, TRUE);
         assert_int_equal(dx_prior_book_get_group_held(book, "E1", "g1"), 0);
         assert_int_equal(dx_prior_book_get_fund_charged(book, "E1"), 300);
         assert_int_equal(dx_prior_book_get_envelope_charged(book, "finance"), 300);
@@ -810,7 +800,7 @@ test_ledger_revoke(void **state)
         write_round(l, FUND, later, 1);
         assert_true(dx_ledger_revoke(l, "A9", "x", &error));
         book = load_book(l, FUND);
-        assert_policy(book, "E1", "P1", 0, FALSE);
+        dx_test_assert_policy(book, "E1", "P1", 0, FALSE);
         assert_int_equal(dx_ledger_get_charged_fen(l, FUND, "finance"), 300);
     }
 }

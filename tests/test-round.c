@@ -30,21 +30,14 @@
 #include <glib/gstdio.h>
 
 #include "duixian/duixian.h"
+#include "dx-test-helpers.h"
 
 /* ------------------------------------------------------------------ helpers */
 
 static char *
 golden_root(void)
 {
-    const char *root = g_getenv("DX_SOURCE_ROOT");
-
-    return g_build_filename(root != NULL ? root : ".", "tests", "golden-rounds", NULL);
-}
-
-static gint
-cmp_names(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    return dx_test_source_path("tests", "golden-rounds", NULL);
 }
 
 /* The case directories (those with a rules.yaml), sorted. */
@@ -63,7 +56,7 @@ golden_cases(void)
         if (g_file_test(p, G_FILE_TEST_EXISTS))
             g_ptr_array_add(names, g_strdup(name));
     }
-    g_ptr_array_sort(names, cmp_names);
+    g_ptr_array_sort(names, dx_test_cmp_strings);
     return names;
 }
 
@@ -135,25 +128,6 @@ rm_tmp(char *path)
 {
     if (path != NULL)
         g_free(rm_rf_dir(path));
-}
-
-/* The same CSV with its data rows in reverse order (rows are one line each
- * in the golden files). */
-static char *
-reverse_rows(const char *csv)
-{
-    g_auto(GStrv) lines = g_strsplit(csv, "\n", -1);
-    guint n = g_strv_length(lines);
-    GString *out = g_string_new(lines[0]);
-
-    g_string_append_c(out, '\n');
-    for (guint i = n; i-- > 1;) {
-        if (*lines[i] == '\0')
-            continue;
-        g_string_append(out, lines[i]);
-        g_string_append_c(out, '\n');
-    }
-    return g_string_free(out, FALSE);
 }
 
 static DxRuleset *
@@ -325,7 +299,7 @@ run_case(const char *name, gboolean reverse, GString *report)
         if (reverse) {
             g_autofree char *orig = read_file(dir, round, "apps.csv");
 
-            csv = reverse_rows(orig);
+            csv = dx_test_reverse_rows(orig);
         }
         g_mkdir(wdir, 0700);
         if (!run_round(rs, dir, round, ledger, FALSE, csv, reverse ? NULL : wdir, &o, &why)) {

@@ -26,6 +26,7 @@
 
 #include "duixian/duixian.h"
 #include "rules/dx-ruleset-private.h"
+#include "dx-test-helpers.h"
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -68,26 +69,6 @@ error_code_name(gint code)
             return error_names[i].name;
     }
     return "?";
-}
-
-static const char *
-test_data_dir(void)
-{
-    const char *d = g_getenv("DX_TEST_DATA");
-
-    if (d == NULL)
-        fail_msg("DX_TEST_DATA is not set (run through meson test)");
-    return d;
-}
-
-static char *
-rules_path(const char *name)
-{
-    const char *root = g_getenv("DX_SOURCE_ROOT");
-
-    if (root == NULL)
-        fail_msg("DX_SOURCE_ROOT is not set (run through meson test)");
-    return g_build_filename(root, "rules", name, NULL);
 }
 
 /* Checks @error against @code and the prefix "<name>:<line>:<col>:" (plus
@@ -232,7 +213,7 @@ check_bad_fixture(const char *path, const char *text, gsize len, GString *fails)
 static void
 test_ruleset_load_fixtures(void **state)
 {
-    g_autofree char *dir = g_build_filename(test_data_dir(), "rules", NULL);
+    g_autofree char *dir = dx_test_data_path("rules", "");
     g_autoptr(GError) error = NULL;
     g_autoptr(GDir) d = g_dir_open(dir, 0, &error);
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
@@ -288,7 +269,7 @@ test_ruleset_load_fixtures(void **state)
 static void
 test_ruleset_load_truncated_fixtures(void **state)
 {
-    g_autofree char *dir = g_build_filename(test_data_dir(), "rules", NULL);
+    g_autofree char *dir = dx_test_data_path("rules", "");
     g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
     const char *name;
     guint n_prefixes = 0;
@@ -302,7 +283,7 @@ test_ruleset_load_truncated_fixtures(void **state)
 
         if (!g_str_has_prefix(name, "ok-"))
             continue;
-        assert_true(g_file_get_contents(path, &text, &len, NULL));
+        text = dx_test_read_file(path, &len);
         for (gsize cut = 0; cut <= len; cut++) {
             g_autoptr(GError) error = NULL;
             g_autoptr(DxRuleset) rs = NULL;
@@ -325,7 +306,7 @@ test_ruleset_load_truncated_fixtures(void **state)
 static void
 test_ruleset_load_rules_dir(void **state)
 {
-    g_autofree char *dir = rules_path(NULL);
+    g_autofree char *dir = dx_test_source_path("rules", NULL);
     g_autoptr(GDir) d = NULL;
     const char *name;
     guint n = 0;
@@ -418,7 +399,7 @@ test_ruleset_load_getters_wuchang(void **state)
         { "online_sales", "本年网络零售额", DX_FIELD_MONEY },
         { "online_sales_prev", "上年网络零售额", DX_FIELD_MONEY },
     };
-    g_autofree char *path = rules_path("wuchang-2022.yaml");
+    g_autofree char *path = dx_test_source_path("rules", "wuchang-2022.yaml", NULL);
     g_autoptr(GError) error = NULL;
     g_autoptr(DxRuleset) rs = dx_ruleset_load_file(path, NULL, &error);
     g_autofree char *from = NULL, *to = NULL, *text = NULL, *sha = NULL;
@@ -428,7 +409,7 @@ test_ruleset_load_getters_wuchang(void **state)
     if (rs == NULL)
         fail_msg("%s: %s", path, error->message);
 
-    assert_true(g_file_get_contents(path, &text, &len, NULL));
+    text = dx_test_read_file(path, &len);
     sha = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, len);
     assert_string_equal(dx_ruleset_get_sha256(rs), sha);
 
@@ -519,7 +500,7 @@ test_ruleset_load_getters_wuchang(void **state)
 static void
 test_ruleset_load_getters_minimal(void **state)
 {
-    g_autofree char *path = rules_path("minimal.yaml");
+    g_autofree char *path = dx_test_source_path("rules", "minimal.yaml", NULL);
     g_autoptr(GError) error = NULL;
     g_autoptr(DxRuleset) rs = dx_ruleset_load_file(path, NULL, &error);
 
@@ -559,7 +540,7 @@ test_ruleset_load_getters_minimal(void **state)
 static DxRuleset *
 load_fixture(const char *name)
 {
-    g_autofree char *path = g_build_filename(test_data_dir(), "rules", name, NULL);
+    g_autofree char *path = dx_test_data_path("rules", name);
     g_autoptr(GError) error = NULL;
     DxRuleset *rs = dx_ruleset_load_file(path, NULL, &error);
 

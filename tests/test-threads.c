@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "duixian/duixian.h"
+#include "dx-test-helpers.h"
 
 typedef struct {
     DxRuleset *rs;
@@ -48,9 +49,8 @@ thread_main(gpointer data)
 static void
 test_threads_share_a_ruleset(void **state)
 {
-    const char *root = g_getenv("DX_SOURCE_ROOT");
-    g_autofree char *rules = g_build_filename(root, "rules", "wuchang-2022.yaml", NULL);
-    g_autofree char *apps = g_build_filename(root, "examples", "applications-2022.csv", NULL);
+    g_autofree char *rules = dx_test_source_path("rules", "wuchang-2022.yaml", NULL);
+    g_autofree char *apps = dx_test_source_path("examples", "applications-2022.csv", NULL);
     g_autofree char *csv = NULL, *expected = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(DxRuleset) rs = dx_ruleset_load_file(rules, NULL, &error);
@@ -59,7 +59,7 @@ test_threads_share_a_ruleset(void **state)
 
     (void)state;
     assert_non_null(rs);
-    assert_true(g_file_get_contents(apps, &csv, NULL, NULL));
+    csv = dx_test_read_file(apps, NULL);
     expected = decide_csv(rs, csv);
     assert_non_null(expected);
     assert_true(strlen(expected) > 1000);

@@ -19,6 +19,7 @@
 #include "duixian/dx-types.h"
 #include "duixian/dx-error.h"
 #include "rules/dx-yaml-private.h"
+#include "dx-test-helpers.h"
 
 /* a string literal and its length, NULs inside included */
 #define BYTES(s) s, sizeof(s) - 1
@@ -528,20 +529,10 @@ test_yaml_input_limit(void **state)
  * Files
  */
 
-static char *
-data_path(const char *name)
-{
-    const char *dir = g_getenv("DX_TEST_DATA");
-
-    if (dir == NULL)
-        fail_msg("DX_TEST_DATA is not set");
-    return g_build_filename(dir, "yaml", name, NULL);
-}
-
 static void
 test_yaml_file_ok(void **state)
 {
-    g_autofree char *path = data_path("ok-shapes.yaml");
+    g_autofree char *path = dx_test_data_path("yaml", "ok-shapes.yaml");
     g_autoptr(GError) error = NULL;
     g_autoptr(DxYamlDoc) doc = dx_yaml_parse_file(path, NULL, &error);
     const DxYamlNode *root, *list, *fund;
@@ -583,7 +574,7 @@ test_yaml_file_fixtures(void **state)
         { "bad-tag.yaml", DX_ERROR_YAML_SYNTAX, "1:7:" },
         { "bad-two-documents.yaml", DX_ERROR_YAML_SYNTAX, "2:1:" },
     };
-    g_autofree char *dirpath = data_path("");
+    g_autofree char *dirpath = dx_test_data_path("yaml", "");
     g_autoptr(GDir) dir = g_dir_open(dirpath, 0, NULL);
     const char *name;
     guint n_bad = 0;
@@ -669,12 +660,12 @@ test_yaml_file_errors(void **state)
 static void
 test_yaml_every_prefix(void **state)
 {
-    g_autofree char *path = data_path("ok-shapes.yaml");
+    g_autofree char *path = dx_test_data_path("yaml", "ok-shapes.yaml");
     g_autofree char *text = NULL;
     gsize len = 0;
 
     (void)state;
-    assert_true(g_file_get_contents(path, &text, &len, NULL));
+    text = dx_test_read_file(path, &len);
     for (gsize n = 0; n <= len; n++) {
         g_autoptr(GError) error = NULL;
         g_autoptr(DxYamlDoc) doc = dx_yaml_parse("p.yaml", text, n, NULL, &error);

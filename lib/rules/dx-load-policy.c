@@ -330,7 +330,7 @@ load_installments(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *p
             if (!dx_load_const_money(l, amount, pa, 1, &ins->amount_fen))
                 return FALSE;
         } else {
-            gboolean r;
+            gboolean r = FALSE;   /* parse_bool() sets it unless it fails */
             g_autofree char *pr = dx_load_path_join(pi, "rest");
 
             if (!dx_load_parse_bool(l, rest, pr, &r))

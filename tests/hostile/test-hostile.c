@@ -35,6 +35,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include "duixian/duixian.h"
+#include "dx-test-helpers.h"
 
 typedef struct {
     char *id, *kind, *input, *expect, *where, *what;
@@ -90,11 +91,9 @@ repeat(GString *s, const char *piece, gsize n)
 static char *
 read_minimal(void)
 {
-    char *path = g_build_filename(src_root, "rules", "minimal.yaml", NULL);
-    char *text = NULL;
-    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
-    g_free(path);
-    return text;
+    g_autofree char *path = g_build_filename(src_root, "rules", "minimal.yaml", NULL);
+
+    return dx_test_read_file(path, NULL);
 }
 
 /* Big or repetitive inputs, made here rather than committed. */
