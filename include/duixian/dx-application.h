@@ -25,7 +25,7 @@ G_BEGIN_DECLS
  * Returns: (transfer full): an empty application; free with dx_application_free()
  * Since: 0.1
  */
-DX_EXPORT DxApplication *dx_application_new(DxRuleset *ruleset);
+DX_EXPORT DxApplication *dx_application_new(DxRuleset *ruleset) G_GNUC_NON_NULL(1);
 
 /**
  * dx_application_free:
@@ -51,7 +51,7 @@ DX_EXPORT void dx_application_free(DxApplication *self);
  * Since: 0.1
  */
 DX_EXPORT gboolean dx_application_set(DxApplication *self, const char *field, const char *cell,
-                                      GError **error);
+                                      GError **error) G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_application_set_money_fen:
@@ -65,7 +65,7 @@ DX_EXPORT gboolean dx_application_set(DxApplication *self, const char *field, co
  * Since: 0.1
  */
 DX_EXPORT gboolean dx_application_set_money_fen(DxApplication *self, const char *field,
-                                                int64_t fen, GError **error);
+                                                int64_t fen, GError **error) G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_application_clear:
@@ -74,7 +74,7 @@ DX_EXPORT gboolean dx_application_set_money_fen(DxApplication *self, const char 
  * Forgets every value, so the object can be reused for the next application.
  * Since: 0.1
  */
-DX_EXPORT void dx_application_clear(DxApplication *self);
+DX_EXPORT void dx_application_clear(DxApplication *self) G_GNUC_NON_NULL(1);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxApplication, dx_application_free)
 

@@ -26,6 +26,8 @@ G_BEGIN_DECLS
  * @user_data: the data given to dx_batch_set_progress_func()
  *
  * Called now and then while a file is read (about every 65,536 rows).
+ *
+ * Since: 0.1
  */
 typedef void (*DxProgressFunc)(uint64_t done, uint64_t total, void *user_data);
 
@@ -35,9 +37,14 @@ typedef void (*DxProgressFunc)(uint64_t done, uint64_t total, void *user_data);
  * Returns: (transfer full): an empty batch; free with dx_batch_free()
  * Since: 0.1
  */
-DX_EXPORT DxBatch *dx_batch_new(DxRuleset *ruleset);
+DX_EXPORT DxBatch *dx_batch_new(DxRuleset *ruleset) G_GNUC_NON_NULL(1);
 
-/** dx_batch_free: @self: (nullable): the batch. Since: 0.1 */
+/**
+ * dx_batch_free:
+ * @self: (nullable): the batch
+ *
+ * Since: 0.1
+ */
 DX_EXPORT void dx_batch_free(DxBatch *self);
 
 /**
@@ -47,7 +54,8 @@ DX_EXPORT void dx_batch_free(DxBatch *self);
  * @user_data: passed to @func
  * Since: 0.1
  */
-DX_EXPORT void dx_batch_set_progress_func(DxBatch *self, DxProgressFunc func, void *user_data);
+DX_EXPORT void dx_batch_set_progress_func(DxBatch *self, DxProgressFunc func, void *user_data)
+    G_GNUC_NON_NULL(1);
 
 /**
  * dx_batch_set_threads:
@@ -68,10 +76,16 @@ DX_EXPORT void dx_batch_set_progress_func(DxBatch *self, DxProgressFunc func, vo
  * Memory grows by a few blocks.
  * Since: 0.1
  */
-DX_EXPORT void dx_batch_set_threads(DxBatch *self, guint n_threads);
+DX_EXPORT void dx_batch_set_threads(DxBatch *self, guint n_threads) G_GNUC_NON_NULL(1);
 
-/** dx_batch_get_threads: Returns: the number of deciding threads (1 = the caller's). Since: 0.1 */
-DX_EXPORT guint dx_batch_get_threads(const DxBatch *self);
+/**
+ * dx_batch_get_threads:
+ * @self: a batch
+ *
+ * Returns: the number of deciding threads (1 = the caller's).
+ * Since: 0.1
+ */
+DX_EXPORT guint dx_batch_get_threads(const DxBatch *self) G_GNUC_NON_NULL(1);
 
 /**
  * dx_batch_add_application:
@@ -82,13 +96,15 @@ DX_EXPORT guint dx_batch_get_threads(const DxBatch *self);
  * Evaluates @app and records its decisions.
  * Since: 0.1
  */
-DX_EXPORT void dx_batch_add_application(DxBatch *self, const DxApplication *app);
+DX_EXPORT void dx_batch_add_application(DxBatch *self, const DxApplication *app)
+    G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_batch_add_applications:
  * @self: a batch
- * @apps: (array length=n_apps): applications of the batch's ruleset (read
- *   only; borrowed until this returns)
+ * @apps: (array length=n_apps) (nullable): applications of the batch's
+ *   ruleset (read only; borrowed until this returns); %NULL only when
+ *   @n_apps is 0
  * @n_apps: how many
  *
  * Adds @n_apps applications in this order, exactly as calling
@@ -99,7 +115,8 @@ DX_EXPORT void dx_batch_add_application(DxBatch *self, const DxApplication *app)
  * is copied for a worker.
  * Since: 0.1
  */
-DX_EXPORT void dx_batch_add_applications(DxBatch *self, const DxApplication *const *apps, size_t n_apps);
+DX_EXPORT void dx_batch_add_applications(DxBatch *self, const DxApplication *const *apps, size_t n_apps)
+    G_GNUC_NON_NULL(1);
 
 /**
  * dx_batch_add_csv_file:
@@ -120,7 +137,8 @@ DX_EXPORT void dx_batch_add_applications(DxBatch *self, const DxApplication *con
  * Since: 0.1
  */
 DX_EXPORT gboolean dx_batch_add_csv_file(DxBatch *self, const char *path,
-                                         const DxLoadOptions *options, GError **error);
+                                         const DxLoadOptions *options, GError **error)
+    G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_batch_add_csv_data:
@@ -137,7 +155,7 @@ DX_EXPORT gboolean dx_batch_add_csv_file(DxBatch *self, const char *path,
  */
 DX_EXPORT gboolean dx_batch_add_csv_data(DxBatch *self, const char *data, gssize len,
                                          const char *name, const DxLoadOptions *options,
-                                         GError **error);
+                                         GError **error) G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_batch_add_yaml_file:
@@ -152,7 +170,8 @@ DX_EXPORT gboolean dx_batch_add_csv_data(DxBatch *self, const char *data, gssize
  * Since: 0.1
  */
 DX_EXPORT gboolean dx_batch_add_yaml_file(DxBatch *self, const char *path,
-                                          const DxLoadOptions *options, GError **error);
+                                          const DxLoadOptions *options, GError **error)
+    G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_batch_add_yaml_data:
@@ -167,12 +186,29 @@ DX_EXPORT gboolean dx_batch_add_yaml_file(DxBatch *self, const char *path,
  */
 DX_EXPORT gboolean dx_batch_add_yaml_data(DxBatch *self, const char *data, gssize len,
                                           const char *name, const DxLoadOptions *options,
-                                          GError **error);
+                                          GError **error) G_GNUC_NON_NULL(1, 2);
 
-/** dx_batch_get_n_warnings: Returns: how many warnings reading produced. */
-DX_EXPORT size_t dx_batch_get_n_warnings(const DxBatch *self);
-/** dx_batch_get_warning: Returns: (transfer none): a one-line warning, valid as long as @self. */
-DX_EXPORT const char *dx_batch_get_warning(const DxBatch *self, size_t index);
+/**
+ * dx_batch_get_n_warnings:
+ * @self: a batch
+ *
+ * Returns: how many warnings reading produced.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT size_t dx_batch_get_n_warnings(const DxBatch *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_batch_get_warning:
+ * @self: a batch
+ * @index: below dx_batch_get_n_warnings()
+ *
+ * Returns: (transfer none): a one-line warning, valid as long as @self.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_batch_get_warning(const DxBatch *self, size_t index) G_GNUC_NON_NULL(1);
+
 /**
  * dx_batch_set_hash_input:
  * @self: a batch, before any input is added
@@ -181,17 +217,28 @@ DX_EXPORT const char *dx_batch_get_warning(const DxBatch *self, size_t index);
  *   only), to save the CPU it costs (about 15% of reading a CSV file)
  * Since: 0.1
  */
-DX_EXPORT void dx_batch_set_hash_input(DxBatch *self, gboolean hash);
+DX_EXPORT void dx_batch_set_hash_input(DxBatch *self, gboolean hash) G_GNUC_NON_NULL(1);
 
 /**
  * dx_batch_get_input_sha256:
+ * @self: a batch
  * Returns: (transfer none): the SHA-256 (hex) of the application file read,
  *   or, for several inputs, of their hashes one per line in order; "" for
  *   applications added through the API only. A round records it.
+ *
+ * Since: 0.1
  */
-DX_EXPORT const char *dx_batch_get_input_sha256(DxBatch *self);
-/** dx_batch_get_n_rows: Returns: the number of applications added so far. */
-DX_EXPORT uint64_t dx_batch_get_n_rows(const DxBatch *self);
+DX_EXPORT const char *dx_batch_get_input_sha256(DxBatch *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_batch_get_n_rows:
+ * @self: a batch
+ *
+ * Returns: the number of applications added so far.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT uint64_t dx_batch_get_n_rows(const DxBatch *self) G_GNUC_NON_NULL(1);
 
 /**
  * dx_batch_decide:
@@ -204,7 +251,7 @@ DX_EXPORT uint64_t dx_batch_get_n_rows(const DxBatch *self);
  * Returns: (transfer full): the decisions; release with dx_decision_list_unref()
  * Since: 0.1
  */
-DX_EXPORT DxDecisionList *dx_batch_decide(DxBatch *self);
+DX_EXPORT DxDecisionList *dx_batch_decide(DxBatch *self) G_GNUC_NON_NULL(1);
 
 /**
  * dx_ruleset_decide:
@@ -217,7 +264,8 @@ DX_EXPORT DxDecisionList *dx_batch_decide(DxBatch *self);
  * Returns: (transfer full): the decisions; release with dx_decision_list_unref()
  * Since: 0.1
  */
-DX_EXPORT DxDecisionList *dx_ruleset_decide(DxRuleset *ruleset, const DxApplication *app);
+DX_EXPORT DxDecisionList *dx_ruleset_decide(DxRuleset *ruleset, const DxApplication *app)
+    G_GNUC_NON_NULL(1, 2);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxBatch, dx_batch_free)
 

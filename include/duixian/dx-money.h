@@ -27,7 +27,8 @@ G_BEGIN_DECLS
  * Returns: %TRUE on success; %FALSE with @error set (%DX_ERROR_VALUE_INVALID)
  * Since: 0.1
  */
-DX_EXPORT gboolean dx_money_parse(const char *text, int64_t *out_fen, GError **error);
+DX_EXPORT gboolean dx_money_parse(const char *text, int64_t *out_fen, GError **error)
+    G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_money_format:

@@ -34,7 +34,8 @@ DX_EXPORT void dx_load_options_free(DxLoadOptions *self);
  * @encoding: the encoding of CSV application files (default %DX_ENCODING_AUTO)
  * Since: 0.1
  */
-DX_EXPORT void dx_load_options_set_encoding(DxLoadOptions *self, DxEncoding encoding);
+DX_EXPORT void dx_load_options_set_encoding(DxLoadOptions *self, DxEncoding encoding)
+    G_GNUC_NON_NULL(1);
 
 /**
  * dx_load_options_set_max_yaml_depth:
@@ -42,7 +43,8 @@ DX_EXPORT void dx_load_options_set_encoding(DxLoadOptions *self, DxEncoding enco
  * @depth: nested YAML collections allowed (default 64)
  * Since: 0.1
  */
-DX_EXPORT void dx_load_options_set_max_yaml_depth(DxLoadOptions *self, guint depth);
+DX_EXPORT void dx_load_options_set_max_yaml_depth(DxLoadOptions *self, guint depth)
+    G_GNUC_NON_NULL(1);
 
 /**
  * dx_load_options_set_max_expr_depth:
@@ -50,7 +52,8 @@ DX_EXPORT void dx_load_options_set_max_yaml_depth(DxLoadOptions *self, guint dep
  * @depth: nesting of one expression (default 64)
  * Since: 0.1
  */
-DX_EXPORT void dx_load_options_set_max_expr_depth(DxLoadOptions *self, guint depth);
+DX_EXPORT void dx_load_options_set_max_expr_depth(DxLoadOptions *self, guint depth)
+    G_GNUC_NON_NULL(1);
 
 /**
  * dx_load_options_set_max_file_bytes:
@@ -60,7 +63,8 @@ DX_EXPORT void dx_load_options_set_max_expr_depth(DxLoadOptions *self, guint dep
  *   and have no size limit
  * Since: 0.1
  */
-DX_EXPORT void dx_load_options_set_max_file_bytes(DxLoadOptions *self, uint64_t bytes);
+DX_EXPORT void dx_load_options_set_max_file_bytes(DxLoadOptions *self, uint64_t bytes)
+    G_GNUC_NON_NULL(1);
 
 /**
  * dx_load_options_set_max_csv_columns:
@@ -68,7 +72,8 @@ DX_EXPORT void dx_load_options_set_max_file_bytes(DxLoadOptions *self, uint64_t 
  * @columns: cells in one CSV record (default 4096)
  * Since: 0.1
  */
-DX_EXPORT void dx_load_options_set_max_csv_columns(DxLoadOptions *self, guint columns);
+DX_EXPORT void dx_load_options_set_max_csv_columns(DxLoadOptions *self, guint columns)
+    G_GNUC_NON_NULL(1);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxLoadOptions, dx_load_options_free)
 

@@ -15,13 +15,8 @@
 #endif
 
 #include <duixian/dx-types.h>
-#include <duixian/dx-ledger.h>
 
 G_BEGIN_DECLS
-
-typedef struct _DxRound DxRound;
-/* One line of the payout schedule, borrowed from its round. */
-typedef struct _DxScheduleLine DxScheduleLine;
 
 /**
  * dx_round_new:
@@ -33,9 +28,15 @@ typedef struct _DxScheduleLine DxScheduleLine;
  *   %DX_ERROR_VALUE_INVALID for a bad date; free with dx_round_free()
  * Since: 0.1
  */
-DX_EXPORT DxRound *dx_round_new(DxRuleset *ruleset, const char *approval_date, GError **error);
+DX_EXPORT DxRound *dx_round_new(DxRuleset *ruleset, const char *approval_date, GError **error)
+    G_GNUC_NON_NULL(1, 2);
 
-/** dx_round_free: @self: (nullable): the round. Since: 0.1 */
+/**
+ * dx_round_free:
+ * @self: (nullable): the round
+ *
+ * Since: 0.1
+ */
 DX_EXPORT void dx_round_free(DxRound *self);
 
 /**
@@ -44,7 +45,7 @@ DX_EXPORT void dx_round_free(DxRound *self);
  * @ledger: (nullable): the ledger (borrowed: it must outlive dx_round_run())
  * Since: 0.1
  */
-DX_EXPORT void dx_round_set_ledger(DxRound *self, DxLedger *ledger);
+DX_EXPORT void dx_round_set_ledger(DxRound *self, DxLedger *ledger) G_GNUC_NON_NULL(1);
 
 /**
  * dx_round_set_dry_run:
@@ -52,7 +53,7 @@ DX_EXPORT void dx_round_set_ledger(DxRound *self, DxLedger *ledger);
  * @dry_run: %TRUE to compute against the ledger without committing (what-if)
  * Since: 0.1
  */
-DX_EXPORT void dx_round_set_dry_run(DxRound *self, gboolean dry_run);
+DX_EXPORT void dx_round_set_dry_run(DxRound *self, gboolean dry_run) G_GNUC_NON_NULL(1);
 
 /**
  * dx_round_add_history_file:
@@ -67,7 +68,8 @@ DX_EXPORT void dx_round_set_dry_run(DxRound *self, gboolean dry_run);
  * Returns: %TRUE, or %FALSE with @error set
  * Since: 0.1
  */
-DX_EXPORT gboolean dx_round_add_history_file(DxRound *self, const char *path, GError **error);
+DX_EXPORT gboolean dx_round_add_history_file(DxRound *self, const char *path, GError **error)
+    G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_round_run:
@@ -81,49 +83,68 @@ DX_EXPORT gboolean dx_round_add_history_file(DxRound *self, const char *path, GE
  * Returns: %TRUE, or %FALSE with @error set
  * Since: 0.1
  */
-DX_EXPORT gboolean dx_round_run(DxRound *self, DxBatch *batch, GError **error);
+DX_EXPORT gboolean dx_round_run(DxRound *self, DxBatch *batch, GError **error)
+    G_GNUC_NON_NULL(1, 2);
 
-/** dx_round_get_decisions: Returns: (transfer none): the decisions, in output order, after dx_round_run(). */
-DX_EXPORT DxDecisionList *dx_round_get_decisions(DxRound *self);
-/** dx_round_get_n_schedule_lines: Returns: the number of payout lines. */
-DX_EXPORT size_t dx_round_get_n_schedule_lines(DxRound *self);
-/** dx_round_get_schedule_line: Returns: (transfer none): line @index, sorted as schedule.csv. */
-DX_EXPORT const DxScheduleLine *dx_round_get_schedule_line(DxRound *self, size_t index);
-/** dx_round_get_round_id: Returns: the ledger's id of the committed round, or 0. */
-DX_EXPORT int64_t dx_round_get_round_id(DxRound *self);
+/**
+ * dx_round_get_decisions:
+ * @self: a round
+ *
+ * Returns: (transfer none): the decisions, in output order, after dx_round_run().
+ *
+ * Since: 0.1
+ */
+DX_EXPORT DxDecisionList *dx_round_get_decisions(DxRound *self) G_GNUC_NON_NULL(1);
 
-/** dx_schedule_line_get_batch_id: Returns: (transfer none): "YYYYMMDD-<bureau>". */
-DX_EXPORT const char *dx_schedule_line_get_batch_id(const DxScheduleLine *line);
-/** dx_schedule_line_get_date: Returns: (transfer none): "YYYY-MM-DD". */
-DX_EXPORT const char *dx_schedule_line_get_date(const DxScheduleLine *line);
-/** dx_schedule_line_get_bureau: Returns: (transfer none): the bureau key. */
-DX_EXPORT const char *dx_schedule_line_get_bureau(const DxScheduleLine *line);
-/** dx_schedule_line_get_enterprise_id: Returns: (transfer none): the enterprise. */
-DX_EXPORT const char *dx_schedule_line_get_enterprise_id(const DxScheduleLine *line);
-/** dx_schedule_line_get_app_id: Returns: (transfer none): the application. */
-DX_EXPORT const char *dx_schedule_line_get_app_id(const DxScheduleLine *line);
-/** dx_schedule_line_get_policy_id: Returns: (transfer none): the policy. */
-DX_EXPORT const char *dx_schedule_line_get_policy_id(const DxScheduleLine *line);
-/** dx_schedule_line_get_installment: Returns: the installment number, from 1. */
-DX_EXPORT guint dx_schedule_line_get_installment(const DxScheduleLine *line);
-/** dx_schedule_line_get_of: Returns: how many installments the policy has. */
-DX_EXPORT guint dx_schedule_line_get_of(const DxScheduleLine *line);
-/** dx_schedule_line_get_amount_fen: Returns: the amount paid on this line. */
-DX_EXPORT int64_t dx_schedule_line_get_amount_fen(const DxScheduleLine *line);
-/** dx_schedule_line_get_future: Returns: %TRUE if dated after the fund period. */
-DX_EXPORT gboolean dx_schedule_line_get_future(const DxScheduleLine *line);
+/**
+ * dx_round_get_n_schedule_lines:
+ * @self: a round
+ *
+ * Returns: the number of payout lines.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT size_t dx_round_get_n_schedule_lines(DxRound *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_round_get_schedule_line:
+ * @self: a round
+ * @index: below dx_round_get_n_schedule_lines()
+ *
+ * Returns: (transfer none): line @index, sorted as schedule.csv.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const DxScheduleLine *dx_round_get_schedule_line(DxRound *self, size_t index)
+    G_GNUC_NON_NULL(1);
+
+/**
+ * dx_round_get_round_id:
+ * @self: a round
+ *
+ * Returns: the ledger's id of the committed round, or 0.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT int64_t dx_round_get_round_id(DxRound *self) G_GNUC_NON_NULL(1);
 
 /**
  * dx_round_dup_schedule_csv:
+ * @self: a round
  * Returns: (transfer full): schedule.csv (spec §8); g_free()
+ *
+ * Since: 0.1
  */
-DX_EXPORT char *dx_round_dup_schedule_csv(DxRound *self);
+DX_EXPORT char *dx_round_dup_schedule_csv(DxRound *self) G_GNUC_NON_NULL(1);
 
 /**
  * dx_round_dup_summary_json:
+ * @self: a round
  * Returns: (transfer full): summary.json (spec §8, keys sorted, fen integers); g_free()
+ *
+ * Since: 0.1
  */
-DX_EXPORT char *dx_round_dup_summary_json(DxRound *self);
+DX_EXPORT char *dx_round_dup_summary_json(DxRound *self) G_GNUC_NON_NULL(1);
 
 /**
  * dx_round_write_outputs:
@@ -135,29 +156,8 @@ DX_EXPORT char *dx_round_dup_summary_json(DxRound *self);
  * replaced atomically. Returns: %TRUE, or %FALSE with %DX_ERROR_IO
  * Since: 0.1
  */
-DX_EXPORT gboolean dx_round_write_outputs(DxRound *self, const char *dir, GError **error);
-
-/**
- * dx_report_write_html:
- * @ruleset: the ruleset the round ran with (for names, the fund and its period)
- * @dir: (type filename): a round's output directory: summary.json,
- *   decisions.csv and schedule.csv as dx_round_write_outputs() wrote them
- * @path: (type filename): where to write the report, e.g. "DIR/report.html"
- * @error: return location for a #GError, or %NULL
- *
- * Writes one self-contained HTML page (no scripts, fonts or links; charts as
- * inline SVG; prints): fund use per envelope, payouts per month through the
- * fund period and after it, per-policy counts and amounts, the top reasons
- * for not paying in full, the performance targets (兑现资金 ≥ fund total,
- * paid within the period) and printable tables. Amounts are shown in 万元;
- * each charted amount is also in a `data-fen` attribute.
- *
- * Returns: %TRUE, or %FALSE with %DX_ERROR_IO (a file cannot be read or
- *   written) or %DX_ERROR_VALUE_INVALID (the round is of another fund)
- * Since: 0.1
- */
-DX_EXPORT gboolean dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path,
-                                        GError **error);
+DX_EXPORT gboolean dx_round_write_outputs(DxRound *self, const char *dir, GError **error)
+    G_GNUC_NON_NULL(1, 2);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxRound, dx_round_free)
 
