@@ -1,4 +1,8 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:dx-application
+ * @title: DxApplication
+ * @short_description: one enterprise application
  *
  * DxApplication: one enterprise application, as typed values for the
  * fields of one ruleset. Build it through the API (set fields by name from
@@ -22,6 +26,8 @@ G_BEGIN_DECLS
  * dx_application_new:
  * @ruleset: the ruleset whose fields the application has (a reference is taken)
  *
+ * Creates an application with no field set, for @ruleset.
+ *
  * Returns: (transfer full): an empty application; free with dx_application_free()
  * Since: 0.1
  */
@@ -30,6 +36,9 @@ DX_EXPORT DxApplication *dx_application_new(DxRuleset *ruleset) G_GNUC_NON_NULL(
 /**
  * dx_application_free:
  * @self: (nullable): the application
+ *
+ * Frees @self and the values it holds; drops its reference on the ruleset.
+ *
  * Since: 0.1
  */
 DX_EXPORT void dx_application_free(DxApplication *self);
@@ -59,6 +68,9 @@ DX_EXPORT gboolean dx_application_set(DxApplication *self, const char *field, co
  * @field: a money field's name or alias
  * @fen: the amount in fen
  * @error: return location for a #GError, or %NULL
+ *
+ * Stores an amount already in fen, as dx_application_set() would store its
+ * text.
  *
  * Returns: %TRUE if stored; %FALSE with %DX_ERROR_UNKNOWN_FIELD, or with
  *   %DX_ERROR_VALUE_INVALID if the field is not money or |fen| > 10^13 元

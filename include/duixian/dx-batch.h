@@ -1,4 +1,8 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:dx-batch
+ * @title: DxBatch
+ * @short_description: applications decided together
  *
  * DxBatch: applications decided together (spec §6 steps 1-6). Adding an
  * application evaluates it at once (validation, window, clauses, award,
@@ -34,6 +38,9 @@ typedef void (*DxProgressFunc)(uint64_t done, uint64_t total, void *user_data);
 /**
  * dx_batch_new:
  * @ruleset: the ruleset (a reference is taken)
+ *
+ * Creates an empty batch of applications of @ruleset.
+ *
  * Returns: (transfer full): an empty batch; free with dx_batch_free()
  * Since: 0.1
  */
@@ -42,6 +49,8 @@ DX_EXPORT DxBatch *dx_batch_new(DxRuleset *ruleset) G_GNUC_NON_NULL(1);
 /**
  * dx_batch_free:
  * @self: (nullable): the batch
+ *
+ * Frees @self, its applications and its decisions not yet taken.
  *
  * Since: 0.1
  */
@@ -52,6 +61,9 @@ DX_EXPORT void dx_batch_free(DxBatch *self);
  * @self: a batch
  * @func: (nullable): called while files are read
  * @user_data: passed to @func
+ *
+ * Sets the function told about progress while files are read.
+ *
  * Since: 0.1
  */
 DX_EXPORT void dx_batch_set_progress_func(DxBatch *self, DxProgressFunc func, void *user_data)
@@ -81,6 +93,8 @@ DX_EXPORT void dx_batch_set_threads(DxBatch *self, guint n_threads) G_GNUC_NON_N
 /**
  * dx_batch_get_threads:
  * @self: a batch
+ *
+ * Gets the number of deciding threads (1 = the caller's).
  *
  * Returns: the number of deciding threads (1 = the caller's).
  * Since: 0.1
@@ -145,7 +159,7 @@ DX_EXPORT gboolean dx_batch_add_csv_file(DxBatch *self, const char *path,
  * @self: a batch
  * @data: CSV text (borrowed for the call only)
  * @len: bytes in @data, or -1 if NUL-terminated
- * @name: (nullable): the name used in messages (default "<csv>")
+ * @name: (nullable): the name used in messages (default `<csv>`)
  * @options: (nullable): encoding and limits
  * @error: return location for a #GError, or %NULL
  *
@@ -165,6 +179,8 @@ DX_EXPORT gboolean dx_batch_add_csv_data(DxBatch *self, const char *data, gssize
  * @options: (nullable): limits
  * @error: return location for a #GError, or %NULL
  *
+ * Reads every map of @path as one application, in file order.
+ *
  * Returns: %TRUE, or %FALSE with @error set when the file is not a list
  *   of maps or cannot be read; bad values become `invalid` decisions
  * Since: 0.1
@@ -181,6 +197,9 @@ DX_EXPORT gboolean dx_batch_add_yaml_file(DxBatch *self, const char *path,
  * @name: (nullable): the name used in messages
  * @options: (nullable): limits
  * @error: return location for a #GError, or %NULL
+ *
+ * As dx_batch_add_yaml_file(), from memory.
+ *
  * Returns: %TRUE, or %FALSE with @error set
  * Since: 0.1
  */
@@ -192,6 +211,8 @@ DX_EXPORT gboolean dx_batch_add_yaml_data(DxBatch *self, const char *data, gssiz
  * dx_batch_get_n_warnings:
  * @self: a batch
  *
+ * Gets how many warnings reading produced.
+ *
  * Returns: how many warnings reading produced.
  *
  * Since: 0.1
@@ -202,6 +223,8 @@ DX_EXPORT size_t dx_batch_get_n_warnings(const DxBatch *self) G_GNUC_NON_NULL(1)
  * dx_batch_get_warning:
  * @self: a batch
  * @index: below dx_batch_get_n_warnings()
+ *
+ * Gets a one-line warning, valid as long as @self.
  *
  * Returns: (transfer none): a one-line warning, valid as long as @self.
  *
@@ -215,6 +238,9 @@ DX_EXPORT const char *dx_batch_get_warning(const DxBatch *self, size_t index) G_
  * @hash: %TRUE (the default) to compute the SHA-256 of every input read, which
  *   a round records in the ledger; %FALSE when nothing will record it (deciding
  *   only), to save the CPU it costs (about 15% of reading a CSV file)
+ *
+ * Chooses whether reading hashes the input files.
+ *
  * Since: 0.1
  */
 DX_EXPORT void dx_batch_set_hash_input(DxBatch *self, gboolean hash) G_GNUC_NON_NULL(1);
@@ -222,6 +248,11 @@ DX_EXPORT void dx_batch_set_hash_input(DxBatch *self, gboolean hash) G_GNUC_NON_
 /**
  * dx_batch_get_input_sha256:
  * @self: a batch
+ *
+ * Gets the SHA-256 (hex) of the application file read, or, for several
+ * inputs, of their hashes one per line in order; "" for applications added
+ * through the API only. A round records it.
+ *
  * Returns: (transfer none): the SHA-256 (hex) of the application file read,
  *   or, for several inputs, of their hashes one per line in order; "" for
  *   applications added through the API only. A round records it.
@@ -233,6 +264,8 @@ DX_EXPORT const char *dx_batch_get_input_sha256(DxBatch *self) G_GNUC_NON_NULL(1
 /**
  * dx_batch_get_n_rows:
  * @self: a batch
+ *
+ * Gets the number of applications added so far.
  *
  * Returns: the number of applications added so far.
  *

@@ -1,4 +1,8 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:dx-error
+ * @title: Errors
+ * @short_description: the %DX_ERROR domain and its codes
  *
  * The one public error domain. Every fallible function sets a GError in
  * DX_ERROR whose message starts with the place the problem is
@@ -62,6 +66,9 @@ typedef enum {
 
 /**
  * dx_error_quark:
+ *
+ * Gets the quark of the error domain %DX_ERROR.
+ *
  * Returns: the quark of the %DX_ERROR domain.
  *
  * Since: 0.1

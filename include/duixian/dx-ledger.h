@@ -1,4 +1,8 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:dx-ledger
+ * @title: DxLedger
+ * @short_description: the hash-chained record of a fund's rounds
  *
  * DxLedger: the record of a fund's rounds, kept for years in one SQLite
  * database file. A round commits in one transaction or not at all; every
@@ -24,6 +28,8 @@ G_BEGIN_DECLS
  * @path: (type filename): the ledger file; created (with its schema) if missing
  * @error: return location for a #GError, or %NULL
  *
+ * Opens a ledger for rounds to read and commit.
+ *
  * Returns: (transfer full): the ledger, or %NULL with %DX_ERROR_LEDGER
  *   (cannot open or create, not a duixian ledger, newer schema);
  *   free with dx_ledger_free()
@@ -45,6 +51,8 @@ DX_EXPORT DxLedger *dx_ledger_open_readonly(const char *path, GError **error) G_
 /**
  * dx_ledger_free:
  * @self: (nullable): closes the file
+ *
+ * Closes the ledger file and frees @self.
  *
  * Since: 0.1
  */
@@ -88,6 +96,8 @@ DX_EXPORT gboolean dx_ledger_revoke(DxLedger *self, const char *app_id, const ch
  * dx_ledger_get_n_rounds:
  * @self: a ledger
  *
+ * Gets the number of committed rounds.
+ *
  * Returns: the number of committed rounds.
  *
  * Since: 0.1
@@ -98,6 +108,8 @@ DX_EXPORT size_t dx_ledger_get_n_rounds(DxLedger *self) G_GNUC_NON_NULL(1);
  * dx_ledger_get_round_id:
  * @self: a ledger
  * @index: below dx_ledger_get_n_rounds()
+ *
+ * Gets the id of round @index (oldest first).
  *
  * Returns: the id of round @index (oldest first).
  *
@@ -111,6 +123,9 @@ DX_EXPORT int64_t dx_ledger_get_round_id(DxLedger *self, size_t index) G_GNUC_NO
  * @index: a round, oldest first
  * @field: "created_at", "approval_date", "fund_id", "ruleset_sha256",
  *   "input_sha256" or "params"
+ *
+ * Gets one recorded value of a committed round.
+ *
  * Returns: (transfer full) (nullable): the value; g_free()
  *
  * Since: 0.1
@@ -123,6 +138,8 @@ DX_EXPORT char *dx_ledger_dup_round_field(DxLedger *self, size_t index, const ch
  * @self: a ledger
  * @index: below dx_ledger_get_n_rounds()
  *
+ * Gets what round @index granted in all.
+ *
  * Returns: what round @index granted in all.
  *
  * Since: 0.1
@@ -133,6 +150,8 @@ DX_EXPORT int64_t dx_ledger_get_round_granted_fen(DxLedger *self, size_t index) 
  * dx_ledger_get_round_n_decisions:
  * @self: a ledger
  * @index: below dx_ledger_get_n_rounds()
+ *
+ * Gets how many decisions round @index recorded.
  *
  * Returns: how many decisions round @index recorded.
  *
@@ -145,6 +164,9 @@ DX_EXPORT uint64_t dx_ledger_get_round_n_decisions(DxLedger *self, size_t index)
  * @self: a ledger
  * @fund_id: a fund id
  * @envelope: an envelope key ("*" for a fund without envelopes)
+ *
+ * Gets what rounds charged to the envelope, net of revocations.
+ *
  * Returns: what rounds charged to the envelope, net of revocations
  *
  * Since: 0.1
@@ -180,6 +202,9 @@ DX_EXPORT gboolean dx_ledger_export_round(DxLedger *self, DxRuleset *ruleset, in
 /**
  * dx_ledger_dup_head_hash:
  * @self: a ledger
+ *
+ * Gets the hash of the newest entry, the head of the chain.
+ *
  * Returns: (transfer full): the hash of the last entry (hex), or "" when
  *   empty; record it outside the ledger to detect a truncated file; g_free()
  *

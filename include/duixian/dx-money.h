@@ -1,4 +1,8 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:dx-money
+ * @title: Money
+ * @short_description: parsing and formatting amounts in fen
  *
  * Money as people write it and read it. Amounts in the API are int64_t
  * fen (0.01 元), never floating point. These functions are pure and

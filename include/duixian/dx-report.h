@@ -1,4 +1,8 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:dx-report
+ * @title: Report
+ * @short_description: the HTML report of a round
  *
  * The HTML report of a round (duixian report): read back from the files a
  * round wrote (summary.json, decisions.csv, schedule.csv), so it can be made

@@ -1,4 +1,8 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:dx-round
+ * @title: DxRound
+ * @short_description: one disbursement round
  *
  * DxRound: one disbursement round (spec §6 steps 1-10, §8): a ruleset, a
  * batch of applications, an approval date, the ledger of earlier rounds and
@@ -24,6 +28,8 @@ G_BEGIN_DECLS
  * @approval_date: "YYYY-MM-DD", the date installments count from
  * @error: return location for a #GError, or %NULL
  *
+ * Creates a round of @ruleset whose installments count from @approval_date.
+ *
  * Returns: (transfer full): a round to set up and run, or %NULL with
  *   %DX_ERROR_VALUE_INVALID for a bad date; free with dx_round_free()
  * Since: 0.1
@@ -35,6 +41,8 @@ DX_EXPORT DxRound *dx_round_new(DxRuleset *ruleset, const char *approval_date, G
  * dx_round_free:
  * @self: (nullable): the round
  *
+ * Frees @self (what it committed stays in the ledger).
+ *
  * Since: 0.1
  */
 DX_EXPORT void dx_round_free(DxRound *self);
@@ -43,6 +51,9 @@ DX_EXPORT void dx_round_free(DxRound *self);
  * dx_round_set_ledger:
  * @self: a round
  * @ledger: (nullable): the ledger (borrowed: it must outlive dx_round_run())
+ *
+ * Sets the ledger the round reads envelopes from and commits to.
+ *
  * Since: 0.1
  */
 DX_EXPORT void dx_round_set_ledger(DxRound *self, DxLedger *ledger) G_GNUC_NON_NULL(1);
@@ -51,6 +62,9 @@ DX_EXPORT void dx_round_set_ledger(DxRound *self, DxLedger *ledger) G_GNUC_NON_N
  * dx_round_set_dry_run:
  * @self: a round
  * @dry_run: %TRUE to compute against the ledger without committing (what-if)
+ *
+ * Chooses between committing to the ledger and a what-if run.
+ *
  * Since: 0.1
  */
 DX_EXPORT void dx_round_set_dry_run(DxRound *self, gboolean dry_run) G_GNUC_NON_NULL(1);
@@ -90,6 +104,8 @@ DX_EXPORT gboolean dx_round_run(DxRound *self, DxBatch *batch, GError **error)
  * dx_round_get_decisions:
  * @self: a round
  *
+ * Gets the decisions, in output order, after dx_round_run().
+ *
  * Returns: (transfer none): the decisions, in output order, after dx_round_run().
  *
  * Since: 0.1
@@ -99,6 +115,8 @@ DX_EXPORT DxDecisionList *dx_round_get_decisions(DxRound *self) G_GNUC_NON_NULL(
 /**
  * dx_round_get_n_schedule_lines:
  * @self: a round
+ *
+ * Gets the number of payout lines.
  *
  * Returns: the number of payout lines.
  *
@@ -111,6 +129,8 @@ DX_EXPORT size_t dx_round_get_n_schedule_lines(DxRound *self) G_GNUC_NON_NULL(1)
  * @self: a round
  * @index: below dx_round_get_n_schedule_lines()
  *
+ * Gets line @index, sorted as schedule.csv.
+ *
  * Returns: (transfer none): line @index, sorted as schedule.csv.
  *
  * Since: 0.1
@@ -122,6 +142,8 @@ DX_EXPORT const DxScheduleLine *dx_round_get_schedule_line(DxRound *self, size_t
  * dx_round_get_round_id:
  * @self: a round
  *
+ * Gets the ledger's id of the committed round, or 0.
+ *
  * Returns: the ledger's id of the committed round, or 0.
  *
  * Since: 0.1
@@ -131,6 +153,9 @@ DX_EXPORT int64_t dx_round_get_round_id(DxRound *self) G_GNUC_NON_NULL(1);
 /**
  * dx_round_dup_schedule_csv:
  * @self: a round
+ *
+ * Writes the payout schedule as schedule.csv text, in memory.
+ *
  * Returns: (transfer full): schedule.csv (spec §8); g_free()
  *
  * Since: 0.1
@@ -140,6 +165,9 @@ DX_EXPORT char *dx_round_dup_schedule_csv(DxRound *self) G_GNUC_NON_NULL(1);
 /**
  * dx_round_dup_summary_json:
  * @self: a round
+ *
+ * Writes the round's summary as summary.json text, in memory.
+ *
  * Returns: (transfer full): summary.json (spec §8, keys sorted, fen integers); g_free()
  *
  * Since: 0.1

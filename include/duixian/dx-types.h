@@ -1,4 +1,8 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:dx-types
+ * @title: Types
+ * @short_description: the opaque handles, the export macro and the shared enums
  *
  * Opaque handle typedefs, the export macro and the plain enums shared by every
  * public header. Nothing here allocates; see each type's own header for its
@@ -36,6 +40,7 @@ G_BEGIN_DECLS
  * (-Wnonnull-compare) and be free to drop, and a binding (ctypes) that
  * passes NULL still meets the check instead of undefined behaviour. Newer
  * GLib defines the macro; older GLib (2.74 has none) gets its definition. */
+#ifndef __GTK_DOC_IGNORE__
 #if defined(DX_COMPILATION)
 #undef G_GNUC_NON_NULL
 #define G_GNUC_NON_NULL(...)
@@ -46,6 +51,7 @@ G_BEGIN_DECLS
 #define G_GNUC_NON_NULL(...)
 #endif
 #endif
+#endif /* __GTK_DOC_IGNORE__ */
 
 /**
  * DxRuleset:

@@ -74,6 +74,10 @@ def check_header(path, problems, seen):
             if p not in declared:
                 problems.append(f"{where}: documents @{p}, which the declaration does not have")
         body = "\n".join(lines)
+        prose = [l for l in lines[1:] if not re.match(r"\s*(@\w+|Returns|Since)\s*:", l)
+                 and not l.startswith(" ")]
+        if not prose:
+            problems.append(f"{where}: no description (gtk-doc counts it as undocumented)")
         if not re.search(r"^\s*Since:\s*\d+\.\d+", body, re.M):
             problems.append(f"{where}: no Since:")
         if ret != "void" and "Returns:" not in body:
@@ -93,7 +97,55 @@ def check_header(path, problems, seen):
             problems.append(f"{rel}:{line}: type {name}: no Since:")
 
 
+SELF_TEST = """\
+/**
+ * dx_a:
+ * @self: a thing
+ * @gone: a parameter the declaration lacks
+ *
+ * Does a.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT void dx_a(DxX *self);
+/**
+ * dx_b:
+ *
+ * Does b.
+ *
+ * Returns: (transfer full): a string
+ * Since: 0.1
+ */
+DX_EXPORT char *dx_b(DxX *self, int n);
+DX_EXPORT void dx_c(void);
+"""
+
+
+def self_test():
+    """The checker finds each kind of problem it is for (a fixture header)."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        os.makedirs(os.path.join(d, "include", "duixian"))
+        os.makedirs(os.path.join(d, "lib"))
+        open(os.path.join(d, "include", "duixian", "dx-x.h"), "w").write(SELF_TEST)
+        open(os.path.join(d, "lib", "libduixian.map"), "w").write(
+            "DX_0.1 {\n  global:\n    dx_a;\n    dx_b;\n    dx_c;\n    dx_d;\n};\n")
+        problems, seen = [], set()
+        check_header(os.path.join(d, "include", "duixian", "dx-x.h"), problems, seen)
+        text = "\n".join(problems)
+        want = ["dx_a: documents @gone, which the declaration does not have",
+                "dx_b: parameter @self is not documented", "dx_b: parameter @n is not documented",
+                "dx_c: no doc comment"]
+        missing = [w for w in want if w not in text]
+        if missing or len(problems) != len(want) or seen != {"dx_a", "dx_b", "dx_c"}:
+            print("self-test failed; found:\n" + text + "\nmissing: " + ", ".join(missing))
+            return False
+    return True
+
+
 def main():
+    if not self_test():
+        return 1
     root = sys.argv[1]
     mapfile = os.path.join(root, "lib", "libduixian.map")
     maptext = re.sub(r"/\*.*?\*/", "", open(mapfile, encoding="utf-8").read(), flags=re.S)
