@@ -567,8 +567,8 @@ check_round(const Spec *s, guint round_no, const char *date, DxRound *r, const O
                            status_count[DX_STATUS_INVALID], status_count[DX_STATUS_REDUCED],
                            status_count[DX_STATUS_REJECTED], status_count[DX_STATUS_UNFUNDED]);
     if (strcmp(expect->str, o->summary) != 0)
-        fail_msg("seed %u round %u: summary.json\n--- expected\n%s--- got\n%s", expect->str,
-                 o->summary);
+        fail_msg("seed %u round %u: summary.json\n--- expected\n%s--- got\n%s", s->seed, round_no,
+                 expect->str, o->summary);
     g_string_free(expect, TRUE);
 
     /* schedule (§5.2, §6 step 10): lines sum to the grant */
