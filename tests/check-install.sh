@@ -15,6 +15,12 @@ sed "s|^prefix=|prefix=$tmp/root|" "$pc" > "$tmp/pc/duixian.pc"
 export PKG_CONFIG_PATH="$tmp/pc"
 flags=$(pkg-config --cflags --libs duixian)
 cc -std=c11 -Wall -Wextra -Werror "$src/examples/decide-one.c" $flags -o "$tmp/decide-one"
+# the example rules are installed where the rulesdir variable says
+rulesdir=$(pkg-config --variable=rulesdir duixian)
+[ -d "$rulesdir" ] || { echo "rulesdir=$rulesdir is not a directory"; exit 1; }
+[ -f "$rulesdir/wuchang-2022.yaml" ] || { echo "rulesdir=$rulesdir has no wuchang-2022.yaml"; exit 1; }
+cmp -s "$rulesdir/wuchang-2022.yaml" "$src/rules/wuchang-2022.yaml" ||
+    { echo "$rulesdir/wuchang-2022.yaml differs from rules/wuchang-2022.yaml"; exit 1; }
 libdir=$(pkg-config --variable=libdir duixian)
 LD_LIBRARY_PATH=$libdir "$tmp/decide-one" "$src/rules/wuchang-2022.yaml" > "$tmp/out.txt"
 cat "$tmp/out.txt"

@@ -18,4 +18,6 @@
 #include <duixian/dx-batch.h>
 #include <duixian/dx-ledger.h>
 #include <duixian/dx-round.h>
+#include <duixian/dx-schedule.h>
+#include <duixian/dx-report.h>
 #undef DX_INSIDE

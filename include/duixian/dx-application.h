@@ -1,4 +1,8 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:dx-application
+ * @title: DxApplication
+ * @short_description: one enterprise application
  *
  * DxApplication: one enterprise application, as typed values for the
  * fields of one ruleset. Build it through the API (set fields by name from
@@ -22,14 +26,19 @@ G_BEGIN_DECLS
  * dx_application_new:
  * @ruleset: the ruleset whose fields the application has (a reference is taken)
  *
+ * Creates an application with no field set, for @ruleset.
+ *
  * Returns: (transfer full): an empty application; free with dx_application_free()
  * Since: 0.1
  */
-DX_EXPORT DxApplication *dx_application_new(DxRuleset *ruleset);
+DX_EXPORT DxApplication *dx_application_new(DxRuleset *ruleset) G_GNUC_NON_NULL(1);
 
 /**
  * dx_application_free:
  * @self: (nullable): the application
+ *
+ * Frees @self and the values it holds; drops its reference on the ruleset.
+ *
  * Since: 0.1
  */
 DX_EXPORT void dx_application_free(DxApplication *self);
@@ -51,7 +60,7 @@ DX_EXPORT void dx_application_free(DxApplication *self);
  * Since: 0.1
  */
 DX_EXPORT gboolean dx_application_set(DxApplication *self, const char *field, const char *cell,
-                                      GError **error);
+                                      GError **error) G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_application_set_money_fen:
@@ -60,12 +69,15 @@ DX_EXPORT gboolean dx_application_set(DxApplication *self, const char *field, co
  * @fen: the amount in fen
  * @error: return location for a #GError, or %NULL
  *
+ * Stores an amount already in fen, as dx_application_set() would store its
+ * text.
+ *
  * Returns: %TRUE if stored; %FALSE with %DX_ERROR_UNKNOWN_FIELD, or with
  *   %DX_ERROR_VALUE_INVALID if the field is not money or |fen| > 10^13 元
  * Since: 0.1
  */
 DX_EXPORT gboolean dx_application_set_money_fen(DxApplication *self, const char *field,
-                                                int64_t fen, GError **error);
+                                                int64_t fen, GError **error) G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_application_clear:
@@ -74,7 +86,7 @@ DX_EXPORT gboolean dx_application_set_money_fen(DxApplication *self, const char 
  * Forgets every value, so the object can be reused for the next application.
  * Since: 0.1
  */
-DX_EXPORT void dx_application_clear(DxApplication *self);
+DX_EXPORT void dx_application_clear(DxApplication *self) G_GNUC_NON_NULL(1);
 
 /**
  * dx_application_has_value:

@@ -1,4 +1,8 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:dx-batch
+ * @title: DxBatch
+ * @short_description: applications decided together
  *
  * DxBatch: applications decided together (docs/rules.md §6 steps 1-6). Adding an
  * application evaluates it at once (validation, window, clauses, award,
@@ -26,18 +30,30 @@ G_BEGIN_DECLS
  * @user_data: the data given to dx_batch_set_progress_func()
  *
  * Called now and then while a file is read (about every 65,536 rows).
+ *
+ * Since: 0.1
  */
 typedef void (*DxProgressFunc)(uint64_t done, uint64_t total, void *user_data);
 
 /**
  * dx_batch_new:
  * @ruleset: the ruleset (a reference is taken)
+ *
+ * Creates an empty batch of applications of @ruleset.
+ *
  * Returns: (transfer full): an empty batch; free with dx_batch_free()
  * Since: 0.1
  */
-DX_EXPORT DxBatch *dx_batch_new(DxRuleset *ruleset);
+DX_EXPORT DxBatch *dx_batch_new(DxRuleset *ruleset) G_GNUC_NON_NULL(1);
 
-/** dx_batch_free: @self: (nullable): the batch. Since: 0.1 */
+/**
+ * dx_batch_free:
+ * @self: (nullable): the batch
+ *
+ * Frees @self, its applications and its decisions not yet taken.
+ *
+ * Since: 0.1
+ */
 DX_EXPORT void dx_batch_free(DxBatch *self);
 
 /**
@@ -45,9 +61,13 @@ DX_EXPORT void dx_batch_free(DxBatch *self);
  * @self: a batch
  * @func: (nullable): called while files are read
  * @user_data: passed to @func
+ *
+ * Sets the function told about progress while files are read.
+ *
  * Since: 0.1
  */
-DX_EXPORT void dx_batch_set_progress_func(DxBatch *self, DxProgressFunc func, void *user_data);
+DX_EXPORT void dx_batch_set_progress_func(DxBatch *self, DxProgressFunc func, void *user_data)
+    G_GNUC_NON_NULL(1);
 
 /**
  * dx_batch_set_threads:
@@ -68,10 +88,18 @@ DX_EXPORT void dx_batch_set_progress_func(DxBatch *self, DxProgressFunc func, vo
  * Memory grows by a few blocks.
  * Since: 0.1
  */
-DX_EXPORT void dx_batch_set_threads(DxBatch *self, guint n_threads);
+DX_EXPORT void dx_batch_set_threads(DxBatch *self, guint n_threads) G_GNUC_NON_NULL(1);
 
-/** dx_batch_get_threads: Returns: the number of deciding threads (1 = the caller's). Since: 0.1 */
-DX_EXPORT guint dx_batch_get_threads(const DxBatch *self);
+/**
+ * dx_batch_get_threads:
+ * @self: a batch
+ *
+ * Gets the number of deciding threads (1 = the caller's).
+ *
+ * Returns: the number of deciding threads (1 = the caller's).
+ * Since: 0.1
+ */
+DX_EXPORT guint dx_batch_get_threads(const DxBatch *self) G_GNUC_NON_NULL(1);
 
 /**
  * dx_batch_add_application:
@@ -82,13 +110,15 @@ DX_EXPORT guint dx_batch_get_threads(const DxBatch *self);
  * Evaluates @app and records its decisions.
  * Since: 0.1
  */
-DX_EXPORT void dx_batch_add_application(DxBatch *self, const DxApplication *app);
+DX_EXPORT void dx_batch_add_application(DxBatch *self, const DxApplication *app)
+    G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_batch_add_applications:
  * @self: a batch
- * @apps: (array length=n_apps): applications of the batch's ruleset (read
- *   only; borrowed until this returns)
+ * @apps: (array length=n_apps) (nullable): applications of the batch's
+ *   ruleset (read only; borrowed until this returns); %NULL only when
+ *   @n_apps is 0
  * @n_apps: how many
  *
  * Adds @n_apps applications in this order, exactly as calling
@@ -99,7 +129,8 @@ DX_EXPORT void dx_batch_add_application(DxBatch *self, const DxApplication *app)
  * is copied for a worker.
  * Since: 0.1
  */
-DX_EXPORT void dx_batch_add_applications(DxBatch *self, const DxApplication *const *apps, size_t n_apps);
+DX_EXPORT void dx_batch_add_applications(DxBatch *self, const DxApplication *const *apps, size_t n_apps)
+    G_GNUC_NON_NULL(1);
 
 /**
  * dx_batch_add_csv_file:
@@ -120,14 +151,15 @@ DX_EXPORT void dx_batch_add_applications(DxBatch *self, const DxApplication *con
  * Since: 0.1
  */
 DX_EXPORT gboolean dx_batch_add_csv_file(DxBatch *self, const char *path,
-                                         const DxLoadOptions *options, GError **error);
+                                         const DxLoadOptions *options, GError **error)
+    G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_batch_add_csv_data:
  * @self: a batch
  * @data: CSV text (borrowed for the call only)
  * @len: bytes in @data, or -1 if NUL-terminated
- * @name: (nullable): the name used in messages (default "<csv>")
+ * @name: (nullable): the name used in messages (default `<csv>`)
  * @options: (nullable): encoding and limits
  * @error: return location for a #GError, or %NULL
  *
@@ -137,7 +169,7 @@ DX_EXPORT gboolean dx_batch_add_csv_file(DxBatch *self, const char *path,
  */
 DX_EXPORT gboolean dx_batch_add_csv_data(DxBatch *self, const char *data, gssize len,
                                          const char *name, const DxLoadOptions *options,
-                                         GError **error);
+                                         GError **error) G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_batch_add_yaml_file:
@@ -147,12 +179,15 @@ DX_EXPORT gboolean dx_batch_add_csv_data(DxBatch *self, const char *data, gssize
  * @options: (nullable): limits
  * @error: return location for a #GError, or %NULL
  *
+ * Reads every map of @path as one application, in file order.
+ *
  * Returns: %TRUE, or %FALSE with @error set when the file is not a list
  *   of maps or cannot be read; bad values become `invalid` decisions
  * Since: 0.1
  */
 DX_EXPORT gboolean dx_batch_add_yaml_file(DxBatch *self, const char *path,
-                                          const DxLoadOptions *options, GError **error);
+                                          const DxLoadOptions *options, GError **error)
+    G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_batch_add_yaml_data:
@@ -162,36 +197,81 @@ DX_EXPORT gboolean dx_batch_add_yaml_file(DxBatch *self, const char *path,
  * @name: (nullable): the name used in messages
  * @options: (nullable): limits
  * @error: return location for a #GError, or %NULL
+ *
+ * As dx_batch_add_yaml_file(), from memory.
+ *
  * Returns: %TRUE, or %FALSE with @error set
  * Since: 0.1
  */
 DX_EXPORT gboolean dx_batch_add_yaml_data(DxBatch *self, const char *data, gssize len,
                                           const char *name, const DxLoadOptions *options,
-                                          GError **error);
+                                          GError **error) G_GNUC_NON_NULL(1, 2);
 
-/** dx_batch_get_n_warnings: Returns: how many warnings reading produced. */
-DX_EXPORT size_t dx_batch_get_n_warnings(const DxBatch *self);
-/** dx_batch_get_warning: Returns: (transfer none): a one-line warning, valid as long as @self. */
-DX_EXPORT const char *dx_batch_get_warning(const DxBatch *self, size_t index);
+/**
+ * dx_batch_get_n_warnings:
+ * @self: a batch
+ *
+ * Gets how many warnings reading produced.
+ *
+ * Returns: how many warnings reading produced.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT size_t dx_batch_get_n_warnings(const DxBatch *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_batch_get_warning:
+ * @self: a batch
+ * @index: below dx_batch_get_n_warnings()
+ *
+ * Gets a one-line warning, valid as long as @self.
+ *
+ * Returns: (transfer none): a one-line warning, valid as long as @self.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_batch_get_warning(const DxBatch *self, size_t index) G_GNUC_NON_NULL(1);
+
 /**
  * dx_batch_set_hash_input:
  * @self: a batch, before any input is added
  * @hash: %TRUE (the default) to compute the SHA-256 of every input read, which
  *   a round records in the ledger; %FALSE when nothing will record it (deciding
  *   only), to save the CPU it costs (about 15% of reading a CSV file)
+ *
+ * Chooses whether reading hashes the input files.
+ *
  * Since: 0.1
  */
-DX_EXPORT void dx_batch_set_hash_input(DxBatch *self, gboolean hash);
+DX_EXPORT void dx_batch_set_hash_input(DxBatch *self, gboolean hash) G_GNUC_NON_NULL(1);
 
 /**
  * dx_batch_get_input_sha256:
+ * @self: a batch
+ *
+ * Gets the SHA-256 (hex) of the application file read, or, for several
+ * inputs, of their hashes one per line in order; "" for applications added
+ * through the API only. A round records it.
+ *
  * Returns: (transfer none): the SHA-256 (hex) of the application file read,
  *   or, for several inputs, of their hashes one per line in order; "" for
  *   applications added through the API only. A round records it.
+ *
+ * Since: 0.1
  */
-DX_EXPORT const char *dx_batch_get_input_sha256(DxBatch *self);
-/** dx_batch_get_n_rows: Returns: the number of applications added so far. */
-DX_EXPORT uint64_t dx_batch_get_n_rows(const DxBatch *self);
+DX_EXPORT const char *dx_batch_get_input_sha256(DxBatch *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_batch_get_n_rows:
+ * @self: a batch
+ *
+ * Gets the number of applications added so far.
+ *
+ * Returns: the number of applications added so far.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT uint64_t dx_batch_get_n_rows(const DxBatch *self) G_GNUC_NON_NULL(1);
 
 /**
  * dx_batch_decide:
@@ -204,7 +284,7 @@ DX_EXPORT uint64_t dx_batch_get_n_rows(const DxBatch *self);
  * Returns: (transfer full): the decisions; release with dx_decision_list_unref()
  * Since: 0.1
  */
-DX_EXPORT DxDecisionList *dx_batch_decide(DxBatch *self);
+DX_EXPORT DxDecisionList *dx_batch_decide(DxBatch *self) G_GNUC_NON_NULL(1);
 
 /**
  * dx_ruleset_decide:
@@ -217,7 +297,8 @@ DX_EXPORT DxDecisionList *dx_batch_decide(DxBatch *self);
  * Returns: (transfer full): the decisions; release with dx_decision_list_unref()
  * Since: 0.1
  */
-DX_EXPORT DxDecisionList *dx_ruleset_decide(DxRuleset *ruleset, const DxApplication *app);
+DX_EXPORT DxDecisionList *dx_ruleset_decide(DxRuleset *ruleset, const DxApplication *app)
+    G_GNUC_NON_NULL(1, 2);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxBatch, dx_batch_free)
 

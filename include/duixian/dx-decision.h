@@ -1,4 +1,8 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:dx-decision
+ * @title: DxDecision
+ * @short_description: decisions and their reasons
  *
  * Decisions (docs/rules.md §6, §7, §8). A DxDecisionList owns its decisions and is
  * immutable once returned, so it may be read from several threads. A
@@ -15,79 +19,236 @@
 
 G_BEGIN_DECLS
 
-/** dx_decision_list_ref: Returns: (transfer full): @self with one more reference. Since: 0.1 */
-DX_EXPORT DxDecisionList *dx_decision_list_ref(DxDecisionList *self);
-/** dx_decision_list_unref: @self: (nullable): drops a reference. Since: 0.1 */
+/**
+ * dx_decision_list_ref:
+ * @self: a decision list
+ *
+ * Takes a reference on @self.
+ *
+ * Returns: (transfer full): @self with one more reference.
+ * Since: 0.1
+ */
+DX_EXPORT DxDecisionList *dx_decision_list_ref(DxDecisionList *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_decision_list_unref:
+ * @self: (nullable): drops a reference
+ *
+ * Drops a reference on @self; the last one frees the list and its decisions.
+ *
+ * Since: 0.1
+ */
 DX_EXPORT void dx_decision_list_unref(DxDecisionList *self);
-/** dx_decision_list_get_n_items: Returns: the number of decisions. Since: 0.1 */
-DX_EXPORT size_t dx_decision_list_get_n_items(const DxDecisionList *self);
+
+/**
+ * dx_decision_list_get_n_items:
+ * @self: a decision list
+ *
+ * Gets the number of decisions.
+ *
+ * Returns: the number of decisions.
+ * Since: 0.1
+ */
+DX_EXPORT size_t dx_decision_list_get_n_items(const DxDecisionList *self) G_GNUC_NON_NULL(1);
+
 /**
  * dx_decision_list_get_item:
  * @self: a list
  * @index: below dx_decision_list_get_n_items()
+ *
+ * Gets the decision, valid as long as @self.
+ *
  * Returns: (transfer none): the decision, valid as long as @self
  * Since: 0.1
  */
-DX_EXPORT const DxDecision *dx_decision_list_get_item(const DxDecisionList *self, size_t index);
+DX_EXPORT const DxDecision *dx_decision_list_get_item(const DxDecisionList *self, size_t index)
+    G_GNUC_NON_NULL(1);
 
 /**
  * dx_decision_list_write_csv:
  * @self: a list
  * @path: (type filename): where to write decisions.csv (docs/rules.md §8), replaced atomically
  * @error: return location for a #GError, or %NULL
+ *
+ * Writes the list as decisions.csv.
+ *
  * Returns: %TRUE, or %FALSE with %DX_ERROR_IO
  * Since: 0.1
  */
 DX_EXPORT gboolean dx_decision_list_write_csv(const DxDecisionList *self, const char *path,
-                                              GError **error);
+                                              GError **error) G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_decision_list_dup_csv:
  * @self: a list
+ *
+ * Writes the list as decisions.csv text, in memory.
+ *
  * Returns: (transfer full): decisions.csv as text (docs/rules.md §8); g_free()
  * Since: 0.1
  */
-DX_EXPORT char *dx_decision_list_dup_csv(const DxDecisionList *self);
+DX_EXPORT char *dx_decision_list_dup_csv(const DxDecisionList *self) G_GNUC_NON_NULL(1);
 
-/** dx_decision_get_app_id: Returns: (transfer none): the app_id ("" if the row had none). */
-DX_EXPORT const char *dx_decision_get_app_id(const DxDecision *self);
-/** dx_decision_get_enterprise_id: Returns: (transfer none): the enterprise_id, possibly "". */
-DX_EXPORT const char *dx_decision_get_enterprise_id(const DxDecision *self);
-/** dx_decision_get_policy_id: Returns: (transfer none): the policy id, or "" when the row names none. */
-DX_EXPORT const char *dx_decision_get_policy_id(const DxDecision *self);
-/** dx_decision_get_bureau: Returns: (transfer none): the bureau key, or "" for no known policy. */
-DX_EXPORT const char *dx_decision_get_bureau(const DxDecision *self);
-/** dx_decision_get_status: Returns: the status. */
-DX_EXPORT DxStatus dx_decision_get_status(const DxDecision *self);
-/** dx_decision_get_computed_fen: Returns: computed_fen (docs/rules.md §6). */
-DX_EXPORT int64_t dx_decision_get_computed_fen(const DxDecision *self);
-/** dx_decision_get_granted_fen: Returns: granted_fen (docs/rules.md §6). */
-DX_EXPORT int64_t dx_decision_get_granted_fen(const DxDecision *self);
-/** dx_decision_get_row: Returns: the 1-based line (CSV) or line of the map (YAML) it came from; 0 from the API. */
-DX_EXPORT uint64_t dx_decision_get_row(const DxDecision *self);
-/** dx_decision_get_n_reasons: Returns: the number of reasons, in step order. */
-DX_EXPORT size_t dx_decision_get_n_reasons(const DxDecision *self);
-/** dx_decision_get_reason_code: Returns: the code of reason @index. */
-DX_EXPORT DxReasonCode dx_decision_get_reason_code(const DxDecision *self, size_t index);
+/**
+ * dx_decision_get_app_id:
+ * @self: a decision
+ *
+ * Gets the app_id ("" if the row had none).
+ *
+ * Returns: (transfer none): the app_id ("" if the row had none).
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_decision_get_app_id(const DxDecision *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_decision_get_enterprise_id:
+ * @self: a decision
+ *
+ * Gets the enterprise_id, possibly "".
+ *
+ * Returns: (transfer none): the enterprise_id, possibly "".
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_decision_get_enterprise_id(const DxDecision *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_decision_get_policy_id:
+ * @self: a decision
+ *
+ * Gets the policy id, or "" when the row names none.
+ *
+ * Returns: (transfer none): the policy id, or "" when the row names none.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_decision_get_policy_id(const DxDecision *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_decision_get_bureau:
+ * @self: a decision
+ *
+ * Gets the bureau key, or "" for no known policy.
+ *
+ * Returns: (transfer none): the bureau key, or "" for no known policy.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_decision_get_bureau(const DxDecision *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_decision_get_status:
+ * @self: a decision
+ *
+ * Gets the status of the decision (docs/rules.md §6).
+ *
+ * Returns: the status.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT DxStatus dx_decision_get_status(const DxDecision *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_decision_get_computed_fen:
+ * @self: a decision
+ *
+ * Gets computed_fen (docs/rules.md §6).
+ *
+ * Returns: computed_fen (docs/rules.md §6).
+ *
+ * Since: 0.1
+ */
+DX_EXPORT int64_t dx_decision_get_computed_fen(const DxDecision *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_decision_get_granted_fen:
+ * @self: a decision
+ *
+ * Gets granted_fen (docs/rules.md §6).
+ *
+ * Returns: granted_fen (docs/rules.md §6).
+ *
+ * Since: 0.1
+ */
+DX_EXPORT int64_t dx_decision_get_granted_fen(const DxDecision *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_decision_get_row:
+ * @self: a decision
+ *
+ * Gets the 1-based line (CSV) or line of the map (YAML) it came from; 0 from
+ * the API.
+ *
+ * Returns: the 1-based line (CSV) or line of the map (YAML) it came from; 0 from the API.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT uint64_t dx_decision_get_row(const DxDecision *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_decision_get_n_reasons:
+ * @self: a decision
+ *
+ * Gets the number of reasons, in step order.
+ *
+ * Returns: the number of reasons, in step order.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT size_t dx_decision_get_n_reasons(const DxDecision *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_decision_get_reason_code:
+ * @self: a decision
+ * @index: below dx_decision_get_n_reasons()
+ *
+ * Gets the code of reason @index.
+ *
+ * Returns: the code of reason @index.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT DxReasonCode dx_decision_get_reason_code(const DxDecision *self, size_t index)
+    G_GNUC_NON_NULL(1);
+
 /**
  * dx_decision_dup_reason_message:
  * @self: a decision
  * @index: below dx_decision_get_n_reasons()
+ *
+ * Formats reason @index as a sentence, with its numbers.
+ *
  * Returns: (transfer full): the Chinese sentence of §7 with its numbers; g_free()
  * Since: 0.1
  */
-DX_EXPORT char *dx_decision_dup_reason_message(const DxDecision *self, size_t index);
-/** dx_decision_get_basis: Returns: (transfer none): the policy's basis, or "" for no known policy. */
-DX_EXPORT const char *dx_decision_get_basis(const DxDecision *self);
+DX_EXPORT char *dx_decision_dup_reason_message(const DxDecision *self, size_t index)
+    G_GNUC_NON_NULL(1);
+
+/**
+ * dx_decision_get_basis:
+ * @self: a decision
+ *
+ * Gets the policy's basis, or "" for no known policy.
+ *
+ * Returns: (transfer none): the policy's basis, or "" for no known policy.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_decision_get_basis(const DxDecision *self) G_GNUC_NON_NULL(1);
+
 /**
  * dx_decision_dup_json:
  * @self: a decision
+ *
+ * Writes @self as JSON, as the CLI's `decide --format json` prints it.
+ *
  * Returns: (transfer full): the decision as one JSON object (UTF-8, keys
  *   sorted: app_id, basis, bureau, computed_fen, enterprise_id, granted_fen,
  *   policy_id, reasons [{code, message}], row, status); g_free()
  * Since: 0.1
  */
-DX_EXPORT char *dx_decision_dup_json(const DxDecision *self);
+DX_EXPORT char *dx_decision_dup_json(const DxDecision *self) G_GNUC_NON_NULL(1);
 
 /**
  * dx_decision_dup_explanation:
@@ -109,11 +270,30 @@ DX_EXPORT char *dx_decision_dup_json(const DxDecision *self);
  * Since: 0.1
  */
 DX_EXPORT char *dx_decision_dup_explanation(const DxDecision *self, const DxApplication *app,
-                                            const char *lang);
+                                            const char *lang) G_GNUC_NON_NULL(1);
 
-/** dx_status_to_string: Returns: (transfer none): "approved", "reduced", ... */
+/**
+ * dx_status_to_string:
+ * @status: a decision status
+ *
+ * Gets @status as written in output files.
+ *
+ * Returns: (transfer none): "approved", "reduced", ...
+ *
+ * Since: 0.1
+ */
 DX_EXPORT const char *dx_status_to_string(DxStatus status);
-/** dx_reason_code_to_string: Returns: (transfer none): "clause_failed", "award_fixed", ... */
+
+/**
+ * dx_reason_code_to_string:
+ * @code: a reason code
+ *
+ * Gets @code as written in output files.
+ *
+ * Returns: (transfer none): "clause_failed", "award_fixed", ...
+ *
+ * Since: 0.1
+ */
 DX_EXPORT const char *dx_reason_code_to_string(DxReasonCode code);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxDecisionList, dx_decision_list_unref)

@@ -1,4 +1,8 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:dx-error
+ * @title: Errors
+ * @short_description: the %DX_ERROR domain and its codes
  *
  * The one public error domain. Every fallible function sets a GError in
  * DX_ERROR whose message starts with the place the problem is
@@ -13,11 +17,35 @@
 
 G_BEGIN_DECLS
 
+/**
+ * DX_ERROR:
+ *
+ * The error domain of libduixian; its codes are #DxError.
+ *
+ * Since: 0.1
+ */
 #define DX_ERROR (dx_error_quark())
 
 /**
  * DxError:
+ * @DX_ERROR_FAILED: nothing more specific applies
+ * @DX_ERROR_IO: a file could not be read or written
+ * @DX_ERROR_YAML_SYNTAX: libyaml rejected the document
+ * @DX_ERROR_RULES_INVALID: valid YAML, wrong shape or values (docs/rules.md §1-§5)
+ * @DX_ERROR_EXPR_SYNTAX: an expression does not parse (docs/rules.md §3)
+ * @DX_ERROR_EXPR_TYPE: an expression is ill-typed, e.g. money vs number
+ * @DX_ERROR_EXPR_UNKNOWN_FIELD: an expression names no declared field
+ * @DX_ERROR_INPUT_INVALID: an application file cannot be read at all
+ * @DX_ERROR_VALUE_INVALID: one data cell or value is not of its type
+ * @DX_ERROR_LIMIT: a documented size or depth limit was exceeded
+ * @DX_ERROR_UNKNOWN_FIELD: an API call named a field the ruleset lacks
+ * @DX_ERROR_LEDGER: the ledger cannot be opened, read or written
+ * @DX_ERROR_LEDGER_CORRUPT: the ledger's hash chain does not verify
+ * @DX_ERROR_HISTORY_INVALID: a history file row is bad (docs/rules.md §6)
+ *
  * Error codes in the %DX_ERROR domain. Values are ABI: append only.
+ *
+ * Since: 0.1
  */
 typedef enum {
     DX_ERROR_FAILED = 0,          /* nothing more specific applies */
@@ -38,7 +66,12 @@ typedef enum {
 
 /**
  * dx_error_quark:
+ *
+ * Gets the quark of the error domain %DX_ERROR.
+ *
  * Returns: the quark of the %DX_ERROR domain.
+ *
+ * Since: 0.1
  */
 DX_EXPORT GQuark dx_error_quark(void);
 

@@ -1,4 +1,8 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:dx-ledger
+ * @title: DxLedger
+ * @short_description: the hash-chained record of a fund's rounds
  *
  * DxLedger: the record of a fund's rounds, kept for years in one SQLite
  * database file. A round commits in one transaction or not at all; every
@@ -19,19 +23,19 @@
 
 G_BEGIN_DECLS
 
-typedef struct _DxLedger DxLedger;
-
 /**
  * dx_ledger_open:
  * @path: (type filename): the ledger file; created (with its schema) if missing
  * @error: return location for a #GError, or %NULL
+ *
+ * Opens a ledger for rounds to read and commit.
  *
  * Returns: (transfer full): the ledger, or %NULL with %DX_ERROR_LEDGER
  *   (cannot open or create, not a duixian ledger, newer schema);
  *   free with dx_ledger_free()
  * Since: 0.1
  */
-DX_EXPORT DxLedger *dx_ledger_open(const char *path, GError **error);
+DX_EXPORT DxLedger *dx_ledger_open(const char *path, GError **error) G_GNUC_NON_NULL(1);
 
 /**
  * dx_ledger_open_readonly:
@@ -42,9 +46,16 @@ DX_EXPORT DxLedger *dx_ledger_open(const char *path, GError **error);
  * Returns: (transfer full): the ledger, or %NULL with %DX_ERROR_LEDGER
  * Since: 0.1
  */
-DX_EXPORT DxLedger *dx_ledger_open_readonly(const char *path, GError **error);
+DX_EXPORT DxLedger *dx_ledger_open_readonly(const char *path, GError **error) G_GNUC_NON_NULL(1);
 
-/** dx_ledger_free: @self: (nullable): closes the file. Since: 0.1 */
+/**
+ * dx_ledger_free:
+ * @self: (nullable): closes the file
+ *
+ * Closes the ledger file and frees @self.
+ *
+ * Since: 0.1
+ */
 DX_EXPORT void dx_ledger_free(DxLedger *self);
 
 /**
@@ -59,7 +70,8 @@ DX_EXPORT void dx_ledger_free(DxLedger *self);
  * match"), or %DX_ERROR_LEDGER if it cannot be read
  * Since: 0.1
  */
-DX_EXPORT gboolean dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error);
+DX_EXPORT gboolean dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
+    G_GNUC_NON_NULL(1);
 
 /**
  * dx_ledger_revoke:
@@ -77,34 +89,90 @@ DX_EXPORT gboolean dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError 
  *   write failure: then nothing is written)
  * Since: 0.1
  */
-DX_EXPORT gboolean dx_ledger_revoke(DxLedger *self, const char *app_id, const char *reason, GError **error);
+DX_EXPORT gboolean dx_ledger_revoke(DxLedger *self, const char *app_id, const char *reason, GError **error)
+    G_GNUC_NON_NULL(1, 2, 3);
 
-/** dx_ledger_get_n_rounds: Returns: the number of committed rounds. */
-DX_EXPORT size_t dx_ledger_get_n_rounds(DxLedger *self);
-/** dx_ledger_get_round_id: Returns: the id of round @index (oldest first). */
-DX_EXPORT int64_t dx_ledger_get_round_id(DxLedger *self, size_t index);
+/**
+ * dx_ledger_get_n_rounds:
+ * @self: a ledger
+ *
+ * Gets the number of committed rounds.
+ *
+ * Returns: the number of committed rounds.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT size_t dx_ledger_get_n_rounds(DxLedger *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ledger_get_round_id:
+ * @self: a ledger
+ * @index: below dx_ledger_get_n_rounds()
+ *
+ * Gets the id of round @index (oldest first).
+ *
+ * Returns: the id of round @index (oldest first).
+ *
+ * Since: 0.1
+ */
+DX_EXPORT int64_t dx_ledger_get_round_id(DxLedger *self, size_t index) G_GNUC_NON_NULL(1);
+
 /**
  * dx_ledger_dup_round_field:
  * @self: a ledger
  * @index: a round, oldest first
  * @field: "created_at", "approval_date", "fund_id", "ruleset_sha256",
  *   "input_sha256" or "params"
+ *
+ * Gets one recorded value of a committed round.
+ *
  * Returns: (transfer full) (nullable): the value; g_free()
+ *
+ * Since: 0.1
  */
-DX_EXPORT char *dx_ledger_dup_round_field(DxLedger *self, size_t index, const char *field);
-/** dx_ledger_get_round_granted_fen: Returns: what round @index granted in all. */
-DX_EXPORT int64_t dx_ledger_get_round_granted_fen(DxLedger *self, size_t index);
-/** dx_ledger_get_round_n_decisions: Returns: how many decisions round @index recorded. */
-DX_EXPORT uint64_t dx_ledger_get_round_n_decisions(DxLedger *self, size_t index);
+DX_EXPORT char *dx_ledger_dup_round_field(DxLedger *self, size_t index, const char *field)
+    G_GNUC_NON_NULL(1, 3);
+
+/**
+ * dx_ledger_get_round_granted_fen:
+ * @self: a ledger
+ * @index: below dx_ledger_get_n_rounds()
+ *
+ * Gets what round @index granted in all.
+ *
+ * Returns: what round @index granted in all.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT int64_t dx_ledger_get_round_granted_fen(DxLedger *self, size_t index) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ledger_get_round_n_decisions:
+ * @self: a ledger
+ * @index: below dx_ledger_get_n_rounds()
+ *
+ * Gets how many decisions round @index recorded.
+ *
+ * Returns: how many decisions round @index recorded.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT uint64_t dx_ledger_get_round_n_decisions(DxLedger *self, size_t index) G_GNUC_NON_NULL(1);
 
 /**
  * dx_ledger_get_charged_fen:
  * @self: a ledger
  * @fund_id: a fund id
  * @envelope: an envelope key ("*" for a fund without envelopes)
+ *
+ * Gets what rounds charged to the envelope, net of revocations.
+ *
  * Returns: what rounds charged to the envelope, net of revocations
+ *
+ * Since: 0.1
  */
-DX_EXPORT int64_t dx_ledger_get_charged_fen(DxLedger *self, const char *fund_id, const char *envelope);
+DX_EXPORT int64_t dx_ledger_get_charged_fen(DxLedger *self, const char *fund_id, const char *envelope)
+    G_GNUC_NON_NULL(1, 2, 3);
 
 /**
  * dx_ledger_export_round:
@@ -129,14 +197,20 @@ DX_EXPORT int64_t dx_ledger_get_charged_fen(DxLedger *self, const char *fund_id,
  * Since: 0.1
  */
 DX_EXPORT gboolean dx_ledger_export_round(DxLedger *self, DxRuleset *ruleset, int64_t round_id, const char *dir,
-                                          GError **error);
+                                          GError **error) G_GNUC_NON_NULL(1, 2, 4);
 
 /**
  * dx_ledger_dup_head_hash:
+ * @self: a ledger
+ *
+ * Gets the hash of the newest entry, the head of the chain.
+ *
  * Returns: (transfer full): the hash of the last entry (hex), or "" when
  *   empty; record it outside the ledger to detect a truncated file; g_free()
+ *
+ * Since: 0.1
  */
-DX_EXPORT char *dx_ledger_dup_head_hash(DxLedger *self);
+DX_EXPORT char *dx_ledger_dup_head_hash(DxLedger *self) G_GNUC_NON_NULL(1);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxLedger, dx_ledger_free)
 

@@ -1,4 +1,8 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:dx-money
+ * @title: Money
+ * @short_description: parsing and formatting amounts in fen
  *
  * Money as people write it and read it. Amounts in the API are int64_t
  * fen (0.01 元), never floating point. These functions are pure and
@@ -27,7 +31,8 @@ G_BEGIN_DECLS
  * Returns: %TRUE on success; %FALSE with @error set (%DX_ERROR_VALUE_INVALID)
  * Since: 0.1
  */
-DX_EXPORT gboolean dx_money_parse(const char *text, int64_t *out_fen, GError **error);
+DX_EXPORT gboolean dx_money_parse(const char *text, int64_t *out_fen, GError **error)
+    G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_money_format:

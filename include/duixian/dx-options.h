@@ -1,4 +1,8 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:dx-options
+ * @title: DxLoadOptions
+ * @short_description: limits and choices for reading rules and applications
  *
  * DxLoadOptions: the limits and choices used when reading rules and
  * application files. Every limit has a documented default (README,
@@ -16,6 +20,9 @@ G_BEGIN_DECLS
 
 /**
  * dx_load_options_new:
+ *
+ * Creates options that hold every default.
+ *
  * Returns: (transfer full): options with every default; free with dx_load_options_free()
  * Since: 0.1
  */
@@ -24,6 +31,9 @@ DX_EXPORT DxLoadOptions *dx_load_options_new(void);
 /**
  * dx_load_options_free:
  * @self: (nullable): options to free
+ *
+ * Frees @self.
+ *
  * Since: 0.1
  */
 DX_EXPORT void dx_load_options_free(DxLoadOptions *self);
@@ -32,25 +42,37 @@ DX_EXPORT void dx_load_options_free(DxLoadOptions *self);
  * dx_load_options_set_encoding:
  * @self: options
  * @encoding: the encoding of CSV application files (default %DX_ENCODING_AUTO)
+ *
+ * Sets the encoding assumed for CSV application files.
+ *
  * Since: 0.1
  */
-DX_EXPORT void dx_load_options_set_encoding(DxLoadOptions *self, DxEncoding encoding);
+DX_EXPORT void dx_load_options_set_encoding(DxLoadOptions *self, DxEncoding encoding)
+    G_GNUC_NON_NULL(1);
 
 /**
  * dx_load_options_set_max_yaml_depth:
  * @self: options
  * @depth: nested YAML collections allowed (default 64)
+ *
+ * Sets how deeply YAML collections may nest.
+ *
  * Since: 0.1
  */
-DX_EXPORT void dx_load_options_set_max_yaml_depth(DxLoadOptions *self, guint depth);
+DX_EXPORT void dx_load_options_set_max_yaml_depth(DxLoadOptions *self, guint depth)
+    G_GNUC_NON_NULL(1);
 
 /**
  * dx_load_options_set_max_expr_depth:
  * @self: options
  * @depth: nesting of one expression (default 64)
+ *
+ * Sets how deeply one expression may nest.
+ *
  * Since: 0.1
  */
-DX_EXPORT void dx_load_options_set_max_expr_depth(DxLoadOptions *self, guint depth);
+DX_EXPORT void dx_load_options_set_max_expr_depth(DxLoadOptions *self, guint depth)
+    G_GNUC_NON_NULL(1);
 
 /**
  * dx_load_options_set_max_file_bytes:
@@ -58,17 +80,25 @@ DX_EXPORT void dx_load_options_set_max_expr_depth(DxLoadOptions *self, guint dep
  * @bytes: the largest rules file (default 16 MiB) and YAML/JSON
  *   application file (default 256 MiB) accepted; CSV files are streamed
  *   and have no size limit
+ *
+ * Sets the largest rules or YAML/JSON application file read.
+ *
  * Since: 0.1
  */
-DX_EXPORT void dx_load_options_set_max_file_bytes(DxLoadOptions *self, uint64_t bytes);
+DX_EXPORT void dx_load_options_set_max_file_bytes(DxLoadOptions *self, uint64_t bytes)
+    G_GNUC_NON_NULL(1);
 
 /**
  * dx_load_options_set_max_csv_columns:
  * @self: options
  * @columns: cells in one CSV record (default 4096)
+ *
+ * Sets the most cells one CSV record may have.
+ *
  * Since: 0.1
  */
-DX_EXPORT void dx_load_options_set_max_csv_columns(DxLoadOptions *self, guint columns);
+DX_EXPORT void dx_load_options_set_max_csv_columns(DxLoadOptions *self, guint columns)
+    G_GNUC_NON_NULL(1);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxLoadOptions, dx_load_options_free)
 

@@ -1,4 +1,8 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:dx-round
+ * @title: DxRound
+ * @short_description: one disbursement round
  *
  * DxRound: one disbursement round (docs/rules.md §6 steps 1-10, §8): a ruleset, a
  * batch of applications, an approval date, the ledger of earlier rounds and
@@ -15,13 +19,8 @@
 #endif
 
 #include <duixian/dx-types.h>
-#include <duixian/dx-ledger.h>
 
 G_BEGIN_DECLS
-
-typedef struct _DxRound DxRound;
-/* One line of the payout schedule, borrowed from its round. */
-typedef struct _DxScheduleLine DxScheduleLine;
 
 /**
  * dx_round_new:
@@ -29,30 +28,46 @@ typedef struct _DxScheduleLine DxScheduleLine;
  * @approval_date: "YYYY-MM-DD", the date installments count from
  * @error: return location for a #GError, or %NULL
  *
+ * Creates a round of @ruleset whose installments count from @approval_date.
+ *
  * Returns: (transfer full): a round to set up and run, or %NULL with
  *   %DX_ERROR_VALUE_INVALID for a bad date; free with dx_round_free()
  * Since: 0.1
  */
-DX_EXPORT DxRound *dx_round_new(DxRuleset *ruleset, const char *approval_date, GError **error);
+DX_EXPORT DxRound *dx_round_new(DxRuleset *ruleset, const char *approval_date, GError **error)
+    G_GNUC_NON_NULL(1, 2);
 
-/** dx_round_free: @self: (nullable): the round. Since: 0.1 */
+/**
+ * dx_round_free:
+ * @self: (nullable): the round
+ *
+ * Frees @self (what it committed stays in the ledger).
+ *
+ * Since: 0.1
+ */
 DX_EXPORT void dx_round_free(DxRound *self);
 
 /**
  * dx_round_set_ledger:
  * @self: a round
  * @ledger: (nullable): the ledger (borrowed: it must outlive dx_round_run())
+ *
+ * Sets the ledger the round reads envelopes from and commits to.
+ *
  * Since: 0.1
  */
-DX_EXPORT void dx_round_set_ledger(DxRound *self, DxLedger *ledger);
+DX_EXPORT void dx_round_set_ledger(DxRound *self, DxLedger *ledger) G_GNUC_NON_NULL(1);
 
 /**
  * dx_round_set_dry_run:
  * @self: a round
  * @dry_run: %TRUE to compute against the ledger without committing (what-if)
+ *
+ * Chooses between committing to the ledger and a what-if run.
+ *
  * Since: 0.1
  */
-DX_EXPORT void dx_round_set_dry_run(DxRound *self, gboolean dry_run);
+DX_EXPORT void dx_round_set_dry_run(DxRound *self, gboolean dry_run) G_GNUC_NON_NULL(1);
 
 /**
  * dx_round_add_history_file:
@@ -67,7 +82,8 @@ DX_EXPORT void dx_round_set_dry_run(DxRound *self, gboolean dry_run);
  * Returns: %TRUE, or %FALSE with @error set
  * Since: 0.1
  */
-DX_EXPORT gboolean dx_round_add_history_file(DxRound *self, const char *path, GError **error);
+DX_EXPORT gboolean dx_round_add_history_file(DxRound *self, const char *path, GError **error)
+    G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_round_run:
@@ -81,16 +97,58 @@ DX_EXPORT gboolean dx_round_add_history_file(DxRound *self, const char *path, GE
  * Returns: %TRUE, or %FALSE with @error set
  * Since: 0.1
  */
-DX_EXPORT gboolean dx_round_run(DxRound *self, DxBatch *batch, GError **error);
+DX_EXPORT gboolean dx_round_run(DxRound *self, DxBatch *batch, GError **error)
+    G_GNUC_NON_NULL(1, 2);
 
-/** dx_round_get_decisions: Returns: (transfer none): the decisions, in output order, after dx_round_run(). */
-DX_EXPORT DxDecisionList *dx_round_get_decisions(DxRound *self);
-/** dx_round_get_n_schedule_lines: Returns: the number of payout lines. */
-DX_EXPORT size_t dx_round_get_n_schedule_lines(DxRound *self);
-/** dx_round_get_schedule_line: Returns: (transfer none): line @index, sorted as schedule.csv. */
-DX_EXPORT const DxScheduleLine *dx_round_get_schedule_line(DxRound *self, size_t index);
-/** dx_round_get_round_id: Returns: the ledger's id of the committed round, or 0. */
-DX_EXPORT int64_t dx_round_get_round_id(DxRound *self);
+/**
+ * dx_round_get_decisions:
+ * @self: a round
+ *
+ * Gets the decisions, in output order, after dx_round_run().
+ *
+ * Returns: (transfer none): the decisions, in output order, after dx_round_run().
+ *
+ * Since: 0.1
+ */
+DX_EXPORT DxDecisionList *dx_round_get_decisions(DxRound *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_round_get_n_schedule_lines:
+ * @self: a round
+ *
+ * Gets the number of payout lines.
+ *
+ * Returns: the number of payout lines.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT size_t dx_round_get_n_schedule_lines(DxRound *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_round_get_schedule_line:
+ * @self: a round
+ * @index: below dx_round_get_n_schedule_lines()
+ *
+ * Gets line @index, sorted as schedule.csv.
+ *
+ * Returns: (transfer none): line @index, sorted as schedule.csv.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const DxScheduleLine *dx_round_get_schedule_line(DxRound *self, size_t index)
+    G_GNUC_NON_NULL(1);
+
+/**
+ * dx_round_get_round_id:
+ * @self: a round
+ *
+ * Gets the ledger's id of the committed round, or 0.
+ *
+ * Returns: the ledger's id of the committed round, or 0.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT int64_t dx_round_get_round_id(DxRound *self) G_GNUC_NON_NULL(1);
 
 /**
  * dx_round_get_envelope_remaining_fen:
@@ -102,42 +160,34 @@ DX_EXPORT int64_t dx_round_get_round_id(DxRound *self);
  * from it; summary.json's `envelopes.KEY.remaining`.
  *
  * Returns: the amount in fen
+ *
  * Since: 0.2
  */
-DX_EXPORT int64_t dx_round_get_envelope_remaining_fen(DxRound *self, size_t index);
-
-/** dx_schedule_line_get_batch_id: Returns: (transfer none): "YYYYMMDD-<bureau>". */
-DX_EXPORT const char *dx_schedule_line_get_batch_id(const DxScheduleLine *line);
-/** dx_schedule_line_get_date: Returns: (transfer none): "YYYY-MM-DD". */
-DX_EXPORT const char *dx_schedule_line_get_date(const DxScheduleLine *line);
-/** dx_schedule_line_get_bureau: Returns: (transfer none): the bureau key. */
-DX_EXPORT const char *dx_schedule_line_get_bureau(const DxScheduleLine *line);
-/** dx_schedule_line_get_enterprise_id: Returns: (transfer none): the enterprise. */
-DX_EXPORT const char *dx_schedule_line_get_enterprise_id(const DxScheduleLine *line);
-/** dx_schedule_line_get_app_id: Returns: (transfer none): the application. */
-DX_EXPORT const char *dx_schedule_line_get_app_id(const DxScheduleLine *line);
-/** dx_schedule_line_get_policy_id: Returns: (transfer none): the policy. */
-DX_EXPORT const char *dx_schedule_line_get_policy_id(const DxScheduleLine *line);
-/** dx_schedule_line_get_installment: Returns: the installment number, from 1. */
-DX_EXPORT guint dx_schedule_line_get_installment(const DxScheduleLine *line);
-/** dx_schedule_line_get_of: Returns: how many installments the policy has. */
-DX_EXPORT guint dx_schedule_line_get_of(const DxScheduleLine *line);
-/** dx_schedule_line_get_amount_fen: Returns: the amount paid on this line. */
-DX_EXPORT int64_t dx_schedule_line_get_amount_fen(const DxScheduleLine *line);
-/** dx_schedule_line_get_future: Returns: %TRUE if dated after the fund period. */
-DX_EXPORT gboolean dx_schedule_line_get_future(const DxScheduleLine *line);
+DX_EXPORT int64_t dx_round_get_envelope_remaining_fen(DxRound *self, size_t index) G_GNUC_NON_NULL(1);
 
 /**
  * dx_round_dup_schedule_csv:
+ * @self: a round
+ *
+ * Writes the payout schedule as schedule.csv text, in memory.
+ *
  * Returns: (transfer full): schedule.csv (docs/rules.md §8); g_free()
+ *
+ * Since: 0.1
  */
-DX_EXPORT char *dx_round_dup_schedule_csv(DxRound *self);
+DX_EXPORT char *dx_round_dup_schedule_csv(DxRound *self) G_GNUC_NON_NULL(1);
 
 /**
  * dx_round_dup_summary_json:
+ * @self: a round
+ *
+ * Writes the round's summary as summary.json text, in memory.
+ *
  * Returns: (transfer full): summary.json (docs/rules.md §8, keys sorted, fen integers); g_free()
+ *
+ * Since: 0.1
  */
-DX_EXPORT char *dx_round_dup_summary_json(DxRound *self);
+DX_EXPORT char *dx_round_dup_summary_json(DxRound *self) G_GNUC_NON_NULL(1);
 
 /**
  * dx_round_write_outputs:
@@ -149,29 +199,8 @@ DX_EXPORT char *dx_round_dup_summary_json(DxRound *self);
  * replaced atomically. Returns: %TRUE, or %FALSE with %DX_ERROR_IO
  * Since: 0.1
  */
-DX_EXPORT gboolean dx_round_write_outputs(DxRound *self, const char *dir, GError **error);
-
-/**
- * dx_report_write_html:
- * @ruleset: the ruleset the round ran with (for names, the fund and its period)
- * @dir: (type filename): a round's output directory: summary.json,
- *   decisions.csv and schedule.csv as dx_round_write_outputs() wrote them
- * @path: (type filename): where to write the report, e.g. "DIR/report.html"
- * @error: return location for a #GError, or %NULL
- *
- * Writes one self-contained HTML page (no scripts, fonts or links; charts as
- * inline SVG; prints): fund use per envelope, payouts per month through the
- * fund period and after it, per-policy counts and amounts, the top reasons
- * for not paying in full, the performance targets (兑现资金 ≥ fund total,
- * paid within the period) and printable tables. Amounts are shown in 万元;
- * each charted amount is also in a `data-fen` attribute.
- *
- * Returns: %TRUE, or %FALSE with %DX_ERROR_IO (a file cannot be read or
- *   written) or %DX_ERROR_VALUE_INVALID (the round is of another fund)
- * Since: 0.1
- */
-DX_EXPORT gboolean dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path,
-                                        GError **error);
+DX_EXPORT gboolean dx_round_write_outputs(DxRound *self, const char *dir, GError **error)
+    G_GNUC_NON_NULL(1, 2);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxRound, dx_round_free)
 

@@ -1,4 +1,8 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:dx-ruleset
+ * @title: DxRuleset
+ * @short_description: a policy ruleset loaded from YAML
  *
  * DxRuleset: a policy ruleset (docs/rules.md §1-§5) loaded from YAML, validated and
  * compiled once. A ruleset is immutable after loading and reference
@@ -30,13 +34,13 @@ G_BEGIN_DECLS
  * Since: 0.1
  */
 DX_EXPORT DxRuleset *dx_ruleset_load_file(const char *path, const DxLoadOptions *options,
-                                          GError **error);
+                                          GError **error) G_GNUC_NON_NULL(1);
 
 /**
  * dx_ruleset_load_data:
  * @data: the YAML text (borrowed for the call only)
  * @len: length of @data in bytes, or -1 if it is NUL-terminated
- * @name: (nullable): the name used in error messages (default "<rules>")
+ * @name: (nullable): the name used in error messages (default `<rules>`)
  * @options: (nullable): limits, or %NULL for the defaults
  * @error: return location for a #GError, or %NULL
  *
@@ -46,68 +50,318 @@ DX_EXPORT DxRuleset *dx_ruleset_load_file(const char *path, const DxLoadOptions 
  * Since: 0.1
  */
 DX_EXPORT DxRuleset *dx_ruleset_load_data(const char *data, gssize len, const char *name,
-                                          const DxLoadOptions *options, GError **error);
+                                          const DxLoadOptions *options, GError **error)
+    G_GNUC_NON_NULL(1);
 
-/** dx_ruleset_ref: Returns: (transfer full): @self, with one more reference. Since: 0.1 */
-DX_EXPORT DxRuleset *dx_ruleset_ref(DxRuleset *self);
-/** dx_ruleset_unref: @self: (nullable): drops a reference; frees on the last. Since: 0.1 */
+/**
+ * dx_ruleset_ref:
+ * @self: a ruleset
+ *
+ * Takes a reference on @self.
+ *
+ * Returns: (transfer full): @self, with one more reference.
+ * Since: 0.1
+ */
+DX_EXPORT DxRuleset *dx_ruleset_ref(DxRuleset *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_unref:
+ * @self: (nullable): drops a reference; frees on the last
+ *
+ * Drops a reference on @self; the last one frees the ruleset.
+ *
+ * Since: 0.1
+ */
 DX_EXPORT void dx_ruleset_unref(DxRuleset *self);
 
 /* All getters below return (transfer none) strings valid as long as @self. */
 
-/** dx_ruleset_get_sha256: Returns: the SHA-256 of the ruleset text, lowercase hex. */
-DX_EXPORT const char *dx_ruleset_get_sha256(const DxRuleset *self);
-/** dx_ruleset_get_fund_id: Returns: fund.id, e.g. "GZXX/344001/004". */
-DX_EXPORT const char *dx_ruleset_get_fund_id(const DxRuleset *self);
-/** dx_ruleset_get_fund_name: Returns: fund.name. */
-DX_EXPORT const char *dx_ruleset_get_fund_name(const DxRuleset *self);
-/** dx_ruleset_get_fund_total_fen: Returns: fund.total in fen. */
-DX_EXPORT int64_t dx_ruleset_get_fund_total_fen(const DxRuleset *self);
-/** dx_ruleset_get_fund_enterprise_cap_fen: Returns: fund.per_enterprise_cap in fen, or -1 if none. */
-DX_EXPORT int64_t dx_ruleset_get_fund_enterprise_cap_fen(const DxRuleset *self);
+/**
+ * dx_ruleset_get_sha256:
+ * @self: a ruleset
+ *
+ * Gets the SHA-256 of the ruleset text, lowercase hex.
+ *
+ * Returns: (transfer none): the SHA-256 of the ruleset text, lowercase hex.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_ruleset_get_sha256(const DxRuleset *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_fund_id:
+ * @self: a ruleset
+ *
+ * Gets fund.id, e.g. "GZXX/344001/004".
+ *
+ * Returns: (transfer none): fund.id, e.g. "GZXX/344001/004".
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_ruleset_get_fund_id(const DxRuleset *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_fund_name:
+ * @self: a ruleset
+ *
+ * Gets fund.name.
+ *
+ * Returns: (transfer none): fund.name.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_ruleset_get_fund_name(const DxRuleset *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_fund_total_fen:
+ * @self: a ruleset
+ *
+ * Gets fund.total in fen.
+ *
+ * Returns: fund.total in fen.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT int64_t dx_ruleset_get_fund_total_fen(const DxRuleset *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_fund_enterprise_cap_fen:
+ * @self: a ruleset
+ *
+ * Gets fund.per_enterprise_cap in fen, or -1 if none.
+ *
+ * Returns: fund.per_enterprise_cap in fen, or -1 if none.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT int64_t dx_ruleset_get_fund_enterprise_cap_fen(const DxRuleset *self) G_GNUC_NON_NULL(1);
+
 /**
  * dx_ruleset_dup_fund_period:
  * @self: a ruleset
  * @from: (out) (transfer full): fund.period.from as "YYYY-MM-DD"; g_free()
  * @to: (out) (transfer full): fund.period.to as "YYYY-MM-DD"; g_free()
+ *
+ * Gets the fund period (fund.period), dates as text.
+ *
+ * Since: 0.1
  */
-DX_EXPORT void dx_ruleset_dup_fund_period(const DxRuleset *self, char **from, char **to);
-/** dx_ruleset_get_shortfall: Returns: "pro_rata", "priority" or "fcfs". */
-DX_EXPORT const char *dx_ruleset_get_shortfall(const DxRuleset *self);
+DX_EXPORT void dx_ruleset_dup_fund_period(const DxRuleset *self, char **from, char **to)
+    G_GNUC_NON_NULL(1, 2, 3);
 
-/** dx_ruleset_get_n_envelopes: Returns: the number of envelopes (1 when fund.envelopes is absent). */
-DX_EXPORT size_t dx_ruleset_get_n_envelopes(const DxRuleset *self);
-/** dx_ruleset_get_envelope_key: Returns: a bureau key, or "*" for the single envelope. */
-DX_EXPORT const char *dx_ruleset_get_envelope_key(const DxRuleset *self, size_t index);
-/** dx_ruleset_get_envelope_total_fen: Returns: the envelope's total in fen. */
-DX_EXPORT int64_t dx_ruleset_get_envelope_total_fen(const DxRuleset *self, size_t index);
+/**
+ * dx_ruleset_get_shortfall:
+ * @self: a ruleset
+ *
+ * Gets fund.shortfall, how an envelope too small is shared.
+ *
+ * Returns: (transfer none): "pro_rata", "priority" or "fcfs".
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_ruleset_get_shortfall(const DxRuleset *self) G_GNUC_NON_NULL(1);
 
-/** dx_ruleset_get_n_bureaus: Returns: the number of declared bureaus. */
-DX_EXPORT size_t dx_ruleset_get_n_bureaus(const DxRuleset *self);
-/** dx_ruleset_get_bureau_key: Returns: the bureau key, e.g. "commerce". */
-DX_EXPORT const char *dx_ruleset_get_bureau_key(const DxRuleset *self, size_t index);
-/** dx_ruleset_get_bureau_name: Returns: the display name, e.g. "区商务局". */
-DX_EXPORT const char *dx_ruleset_get_bureau_name(const DxRuleset *self, size_t index);
+/**
+ * dx_ruleset_get_n_envelopes:
+ * @self: a ruleset
+ *
+ * Gets the number of envelopes (1 when fund.envelopes is absent).
+ *
+ * Returns: the number of envelopes (1 when fund.envelopes is absent).
+ *
+ * Since: 0.1
+ */
+DX_EXPORT size_t dx_ruleset_get_n_envelopes(const DxRuleset *self) G_GNUC_NON_NULL(1);
 
-/** dx_ruleset_get_n_policies: Returns: the number of policies. */
-DX_EXPORT size_t dx_ruleset_get_n_policies(const DxRuleset *self);
-/** dx_ruleset_get_policy_id: Returns: the policy id at @index (file order). */
-DX_EXPORT const char *dx_ruleset_get_policy_id(const DxRuleset *self, size_t index);
-/** dx_ruleset_get_policy_name: Returns: the policy's name. */
-DX_EXPORT const char *dx_ruleset_get_policy_name(const DxRuleset *self, size_t index);
-/** dx_ruleset_get_policy_bureau: Returns: the policy's bureau key. */
-DX_EXPORT const char *dx_ruleset_get_policy_bureau(const DxRuleset *self, size_t index);
-/** dx_ruleset_get_policy_basis: Returns: the policy's basis (citation). */
-DX_EXPORT const char *dx_ruleset_get_policy_basis(const DxRuleset *self, size_t index);
+/**
+ * dx_ruleset_get_envelope_key:
+ * @self: a ruleset
+ * @index: below dx_ruleset_get_n_envelopes()
+ *
+ * Gets the key of envelope @index.
+ *
+ * Returns: (transfer none): a bureau key, or "*" for the single envelope.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_ruleset_get_envelope_key(const DxRuleset *self, size_t index)
+    G_GNUC_NON_NULL(1);
 
-/** dx_ruleset_get_n_fields: Returns: the number of fields, built-ins included. */
-DX_EXPORT size_t dx_ruleset_get_n_fields(const DxRuleset *self);
-/** dx_ruleset_get_field_name: Returns: the field name at @index (built-ins first). */
-DX_EXPORT const char *dx_ruleset_get_field_name(const DxRuleset *self, size_t index);
-/** dx_ruleset_get_field_label: Returns: the field's label. */
-DX_EXPORT const char *dx_ruleset_get_field_label(const DxRuleset *self, size_t index);
-/** dx_ruleset_get_field_type: Returns: the field's type. */
-DX_EXPORT DxFieldType dx_ruleset_get_field_type(const DxRuleset *self, size_t index);
+/**
+ * dx_ruleset_get_envelope_total_fen:
+ * @self: a ruleset
+ * @index: below dx_ruleset_get_n_envelopes()
+ *
+ * Gets the envelope's total in fen.
+ *
+ * Returns: the envelope's total in fen.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT int64_t dx_ruleset_get_envelope_total_fen(const DxRuleset *self, size_t index)
+    G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_n_bureaus:
+ * @self: a ruleset
+ *
+ * Gets the number of declared bureaus.
+ *
+ * Returns: the number of declared bureaus.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT size_t dx_ruleset_get_n_bureaus(const DxRuleset *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_bureau_key:
+ * @self: a ruleset
+ * @index: below dx_ruleset_get_n_bureaus()
+ *
+ * Gets the bureau key, e.g. "commerce".
+ *
+ * Returns: (transfer none): the bureau key, e.g. "commerce".
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_ruleset_get_bureau_key(const DxRuleset *self, size_t index)
+    G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_bureau_name:
+ * @self: a ruleset
+ * @index: below dx_ruleset_get_n_bureaus()
+ *
+ * Gets the display name, e.g. "区商务局".
+ *
+ * Returns: (transfer none): the display name, e.g. "区商务局".
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_ruleset_get_bureau_name(const DxRuleset *self, size_t index)
+    G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_n_policies:
+ * @self: a ruleset
+ *
+ * Gets the number of policies.
+ *
+ * Returns: the number of policies.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT size_t dx_ruleset_get_n_policies(const DxRuleset *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_policy_id:
+ * @self: a ruleset
+ * @index: below dx_ruleset_get_n_policies()
+ *
+ * Gets the policy id at @index (file order).
+ *
+ * Returns: (transfer none): the policy id at @index (file order).
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_ruleset_get_policy_id(const DxRuleset *self, size_t index)
+    G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_policy_name:
+ * @self: a ruleset
+ * @index: below dx_ruleset_get_n_policies()
+ *
+ * Gets the policy's name.
+ *
+ * Returns: (transfer none): the policy's name.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_ruleset_get_policy_name(const DxRuleset *self, size_t index)
+    G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_policy_bureau:
+ * @self: a ruleset
+ * @index: below dx_ruleset_get_n_policies()
+ *
+ * Gets the policy's bureau key.
+ *
+ * Returns: (transfer none): the policy's bureau key.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_ruleset_get_policy_bureau(const DxRuleset *self, size_t index)
+    G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_policy_basis:
+ * @self: a ruleset
+ * @index: below dx_ruleset_get_n_policies()
+ *
+ * Gets the policy's basis (citation).
+ *
+ * Returns: (transfer none): the policy's basis (citation).
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_ruleset_get_policy_basis(const DxRuleset *self, size_t index)
+    G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_n_fields:
+ * @self: a ruleset
+ *
+ * Gets the number of fields, built-ins included.
+ *
+ * Returns: the number of fields, built-ins included.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT size_t dx_ruleset_get_n_fields(const DxRuleset *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_field_name:
+ * @self: a ruleset
+ * @index: below dx_ruleset_get_n_fields()
+ *
+ * Gets the field name at @index (built-ins first).
+ *
+ * Returns: (transfer none): the field name at @index (built-ins first).
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_ruleset_get_field_name(const DxRuleset *self, size_t index)
+    G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_field_label:
+ * @self: a ruleset
+ * @index: below dx_ruleset_get_n_fields()
+ *
+ * Gets the field's label.
+ *
+ * Returns: (transfer none): the field's label.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT const char *dx_ruleset_get_field_label(const DxRuleset *self, size_t index)
+    G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_field_type:
+ * @self: a ruleset
+ * @index: below dx_ruleset_get_n_fields()
+ *
+ * Gets the field's type.
+ *
+ * Returns: the field's type.
+ *
+ * Since: 0.1
+ */
+DX_EXPORT DxFieldType dx_ruleset_get_field_type(const DxRuleset *self, size_t index)
+    G_GNUC_NON_NULL(1);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxRuleset, dx_ruleset_unref)
 

@@ -231,6 +231,7 @@ _PROTOTYPES = {
     "dx_round_get_n_schedule_lines": (_SZ, [_P]),
     "dx_round_get_schedule_line": (_P, [_P, _SZ]),
     "dx_round_get_round_id": (_I64, [_P]),
+    # dx-schedule.h
     "dx_schedule_line_get_batch_id": (_S, [_P]),
     "dx_schedule_line_get_date": (_S, [_P]),
     "dx_schedule_line_get_bureau": (_S, [_P]),
