@@ -29,7 +29,7 @@ class Package(unittest.TestCase):
 
     def test_says_what_it_tried(self):
         env = {"DUIXIAN_LIBRARY": "/nonexistent/libduixian.so.0",
-               "PYTHONPATH": os.path.join(ROOT, "lib", "python")}
+               "PYTHONPATH": os.path.join(ROOT, "bindings", "python")}
         p = run_python(["-c", "import duixian"], env=env)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("ImportError", p.stderr)

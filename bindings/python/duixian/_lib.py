@@ -34,7 +34,7 @@ def _candidates():
     env = os.environ.get(_ENV_VAR)
     if env:
         yield ("$%s" % _ENV_VAR, env)
-    # The build tree next to a source checkout: <repo>/lib/python/duixian/_lib.py.
+    # The build tree next to a source checkout: <repo>/bindings/python/duixian/_lib.py.
     here = os.path.dirname(os.path.abspath(__file__))
     repo = os.path.normpath(os.path.join(here, os.pardir, os.pardir, os.pardir))
     if os.path.exists(os.path.join(repo, "meson.build")):
