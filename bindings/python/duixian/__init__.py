@@ -53,7 +53,9 @@ from .errors import (ApplicationError, DuixianError, DuixianIOError, ErrorCode, 
                      LedgerCorruptError, LedgerError, LimitError, RulesError)
 from .money import MAX_FEN, fen, format_money, format_wan, format_yuan, parse as parse_money, yuan
 from .decisions import Decision, DecisionList, Reason, Status
-from .ruleset import Batch, Encoding, Field, FieldType, Policy, Ruleset
+from ._types import Encoding, FieldType
+from .batch import Batch
+from .ruleset import Field, Policy, Ruleset
 from .ledger import Ledger, LedgerRound
 from .round import EnvelopeSummary, PolicySummary, Round, Schedule, ScheduleLine, Summary
 

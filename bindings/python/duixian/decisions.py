@@ -9,6 +9,7 @@ import typing
 from . import _lib
 from ._handle import Handle
 from ._lib import F, borrowed, take_string
+from .application import _Application
 from .money import yuan
 
 __all__ = ["Status", "Reason", "Decision", "DecisionList"]
@@ -179,7 +180,6 @@ class DecisionList(Handle, collections.abc.Sequence):
         lst = self._handle()
         a = None
         if app is not None:
-            from .ruleset import _Application
             a = _Application(self._ruleset_for_explain)
         try:
             ap = a.fill(app, False, True) if a is not None else None

@@ -13,7 +13,7 @@ from ._handle import Handle
 from ._lib import F, call_with_error, fs_bytes, take_string, to_bytes
 from .decisions import DecisionList, _fast
 from .money import yuan
-from .ruleset import Batch
+from .batch import Batch
 
 __all__ = ["Round", "ScheduleLine", "Schedule", "Summary", "EnvelopeSummary", "PolicySummary"]
 

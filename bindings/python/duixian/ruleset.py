@@ -1,40 +1,25 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Rulesets, applications and batches."""
+"""Rulesets (``duixian/dx-ruleset.h``): loading, what a ruleset says, and
+deciding with it. Applications live in application.py and batches in
+batch.py, as in the C headers, so nothing here is imported back."""
 
-import collections.abc
 import ctypes
 import dataclasses
 import datetime
-import decimal
-import enum
 import os
 import threading
 
 from . import _lib
 from ._handle import Handle
-from ._lib import F, GErrorP, borrowed, call_with_error, fs_bytes, raise_gerror, to_bytes
-from .decisions import DecisionList, _read_decision
-from .errors import ApplicationError, ErrorCode
-from .money import MAX_FEN
+from ._lib import F, borrowed, call_with_error, fs_bytes, to_bytes
+from ._options import _Options, _opt_ptr
+from ._types import Encoding, FieldType
+from .application import _Application
+from .batch import Batch
+from .decisions import _read_decision
+from .round import Round
 
 __all__ = ["Encoding", "FieldType", "Field", "Policy", "Ruleset", "Batch"]
-
-
-class Encoding(enum.IntEnum):
-    """The encoding of an application CSV file (``DxEncoding``)."""
-    AUTO = 0
-    UTF8 = 1
-    GB18030 = 2
-
-
-class FieldType(enum.IntEnum):
-    """The type of an application field (``DxFieldType``, spec §2)."""
-    TEXT = 0
-    INTEGER = 1
-    NUMBER = 2
-    MONEY = 3
-    DATE = 4
-    BOOL = 5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,176 +35,6 @@ class Policy:
     name: str
     bureau: str
     basis: str
-
-
-_ENCODINGS = {"auto": Encoding.AUTO, "utf8": Encoding.UTF8, "utf-8": Encoding.UTF8,
-              "gb18030": Encoding.GB18030}
-
-
-class _Options(Handle):
-    """A ``DxLoadOptions`` built from keyword arguments, for one call."""
-    __slots__ = ()
-    _free = staticmethod(F.dx_load_options_free)
-    _what = "load options"
-
-    _SETTERS = {
-        "max_yaml_depth": F.dx_load_options_set_max_yaml_depth,
-        "max_expr_depth": F.dx_load_options_set_max_expr_depth,
-        "max_file_bytes": F.dx_load_options_set_max_file_bytes,
-        "max_csv_columns": F.dx_load_options_set_max_csv_columns,
-    }
-
-    @classmethod
-    def make(cls, encoding=None, **limits):
-        """None when everything is default (the C functions then use defaults)."""
-        if encoding is None and not any(v is not None for v in limits.values()):
-            return None
-        self = cls(F.dx_load_options_new())
-        if encoding is not None:
-            if isinstance(encoding, str):
-                try:
-                    encoding = _ENCODINGS[encoding.lower()]
-                except KeyError:
-                    self.close()
-                    raise ValueError("encoding is 'auto', 'utf8' or 'gb18030', not %r" % encoding) from None
-            F.dx_load_options_set_encoding(self._ptr, Encoding(encoding))
-        for name, value in limits.items():
-            if value is None:
-                continue
-            setter = cls._SETTERS.get(name)
-            if setter is None:
-                self.close()
-                raise TypeError("unknown option %r" % name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0 or \
-                    value > (2 ** 64 - 1 if name == "max_file_bytes" else 2 ** 32 - 1):
-                self.close()
-                raise ValueError("%s must be a non-negative int (0 = the default), not %r" % (name, value))
-            setter(self._ptr, value)
-        return self
-
-
-def _opt_ptr(opts):
-    return opts._ptr if opts is not None else None
-
-
-def _cell(value, what):
-    """A Python value as the text of a data cell (spec §2)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, decimal.Decimal):
-        return format(value, "f")
-    if isinstance(value, datetime.datetime):
-        raise TypeError("%s: a datetime is not a date; pass .date() or 'YYYY-MM-DD'" % what)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        raise TypeError("%s: float is never used for data (inexact); pass Decimal, int or text" % what)
-    raise TypeError("%s: cannot use a %s as a data cell" % (what, type(value).__name__))
-
-
-class _Application(Handle):
-    """A reusable ``DxApplication`` (single owner: one per thread or batch)."""
-    __slots__ = ("_types", "_known", "_unknown")
-    _free = staticmethod(F.dx_application_free)
-    _what = "application"
-
-    def __init__(self, ruleset):
-        super().__init__(F.dx_application_new(ruleset._handle()))
-        self._types = ruleset._field_types
-        self._known = ruleset._known_keys        # name or alias -> UTF-8, accepted by libduixian
-        self._unknown = ruleset._unknown_keys    # names it refused
-
-    def fill(self, app, strict, ignore_unknown=False,
-             _clear=F.dx_application_clear, _set=F.dx_application_set,
-             _set_fen=F.dx_application_set_money_fen, _byref=ctypes.byref, _str=str):
-        """Clears the application and sets every item of the mapping ``app``.
-
-        Unknown fields and Python values that cannot be a cell raise at once.
-        A cell that is not of its field's type raises ApplicationError when
-        ``strict``; otherwise libduixian records it and the application
-        decides as ``invalid`` (reason ``invalid_field``), as a CSV row would.
-        """
-        if not isinstance(app, collections.abc.Mapping):
-            raise TypeError("an application is a mapping of field -> value, not %s" % type(app).__name__)
-        p = self._handle()
-        _clear(p)
-        known, unknown, types = self._known, self._unknown, self._types
-        err = GErrorP()
-        errp = _byref(err)
-        for key, value in app.items():
-            k = known.get(key)
-            new = k is None
-            if new:
-                if ignore_unknown and key in unknown:
-                    continue
-                if not isinstance(key, str):
-                    raise TypeError("field names are str, not %s" % type(key).__name__)
-                k = to_bytes(key, "field name")
-            if type(value) is _str:
-                if not value:                     # "" = missing, and the application was cleared
-                    if not new:
-                        continue
-                    cell = None
-                elif "\0" in value:
-                    raise ApplicationError(ErrorCode.VALUE_INVALID, "%s: contains a NUL character" % key)
-                else:
-                    try:
-                        cell = value.encode()
-                    except UnicodeEncodeError as e:
-                        raise ApplicationError(ErrorCode.VALUE_INVALID, "%s: not valid text (%s)" % (key, e)) from None
-            elif value is None:
-                if not new:
-                    continue
-                cell = None
-            elif isinstance(value, int) and not isinstance(value, bool) and \
-                    types.get(key, FieldType.MONEY) == FieldType.MONEY:
-                # int for a money field = fen. (For an alias the type is unknown here:
-                # try money first; a field that is not money refuses it and records nothing.)
-                if not -MAX_FEN <= value <= MAX_FEN:
-                    raise ApplicationError(ErrorCode.VALUE_INVALID, "%s: %d fen: amount beyond 10^13 元" % (key, value))
-                if _set_fen(p, k, value, errp):
-                    if new:
-                        known[key] = k
-                    continue
-                code = err.contents.code
-                if code == ErrorCode.UNKNOWN_FIELD:
-                    unknown.add(key)
-                    if not ignore_unknown:
-                        raise_gerror(err)
-                    _lib._g_error_free(err)
-                    err = GErrorP()
-                    errp = _byref(err)
-                    continue
-                if key in types or code != ErrorCode.VALUE_INVALID:
-                    raise_gerror(err)
-                _lib._g_error_free(err)           # an alias of a field that is not money
-                err = GErrorP()
-                errp = _byref(err)
-                cell = _cell(value, key).encode()
-            else:
-                cell = to_bytes(_cell(value, key), key)
-            if _set(p, k, cell, errp):
-                if new:
-                    known[key] = k
-                continue
-            code = err.contents.code
-            if code == ErrorCode.UNKNOWN_FIELD:
-                unknown.add(key)
-                if not ignore_unknown:
-                    raise_gerror(err)
-            else:
-                if new:
-                    known[key] = k
-                if code != ErrorCode.VALUE_INVALID or strict:
-                    raise_gerror(err)
-            _lib._g_error_free(err)               # recorded (decides as invalid), or ignored
-            err = GErrorP()
-            errp = _byref(err)
-        return p
 
 
 class Ruleset(Handle):
@@ -321,7 +136,6 @@ class Ruleset(Handle):
                   encoding=None, strict=False, ignore_unknown=False, progress=None):
         """Runs a whole round (spec §6 steps 1-10); see :class:`duixian.Round`.
         Returns the finished Round (a context manager; its results are read from it)."""
-        from .round import Round
         r = Round(self, approval_date, ledger=ledger, history=history, dry_run=dry_run)
         try:
             r.run(applications, encoding=encoding, strict=strict, ignore_unknown=ignore_unknown,
@@ -409,136 +223,3 @@ class Ruleset(Handle):
         return "<duixian.Ruleset %s: %s, %d policies>" % (self._name, self.fund_id, F.dx_ruleset_get_n_policies(self._ptr))
 
 
-_YAML_SUFFIXES = (".yaml", ".yml", ".json")
-
-
-class Batch(Handle):
-    """Applications decided together (spec §6 steps 1-6). Adding evaluates each
-    application at once and keeps only its compact decision, so files of any
-    size are streamed. Single owner: use one Batch from one thread at a time.
-
-    ``progress(done, total)`` is called about every 65,536 rows while a file
-    is read (with the GIL held; an exception in it is printed and ignored).
-
-    ``threads``: how many threads decide (``dx_batch_set_threads``; 0 = one
-    per processor). The results are the same, byte for byte, on any number.
-    """
-
-    __slots__ = ("_ruleset", "_app", "_progress_cb", "_used")
-    _free = staticmethod(F.dx_batch_free)
-    _what = "batch"
-
-    def __init__(self, ruleset, *, progress=None, threads=1):
-        if not isinstance(threads, int) or isinstance(threads, bool) or not 0 <= threads <= 256:
-            raise ValueError(f"threads must be an int from 0 to 256, not {threads!r}")
-        super().__init__(F.dx_batch_new(ruleset._handle()))
-        if threads != 1:
-            F.dx_batch_set_threads(self._ptr, threads)
-        self._ruleset = ruleset
-        self._app = None
-        self._progress_cb = None
-        self._used = False
-        if progress is not None:
-            cb = _lib.ProgressFunc(lambda done, total, _ud: progress(done, total))
-            self._progress_cb = cb           # kept alive as long as the batch
-            F.dx_batch_set_progress_func(self._ptr, cb, None)
-
-    def close(self):
-        if self._app is not None:
-            self._app.close()
-        super().close()
-
-    def _open(self):
-        p = self._handle()
-        if self._used:
-            raise ValueError("this batch is finished (decided or run); start a new one")
-        return p
-
-    def add(self, app, *, strict=False, ignore_unknown=False):
-        """Adds one application (a mapping, as for :meth:`Ruleset.decide`)."""
-        p = self._open()
-        if self._app is None:
-            self._app = _Application(self._ruleset)
-        F.dx_batch_add_application(p, self._app.fill(app, strict, ignore_unknown))
-
-    def add_many(self, applications, *, strict=False, ignore_unknown=False):
-        """Adds every mapping of an iterable."""
-        for app in applications:
-            self.add(app, strict=strict, ignore_unknown=ignore_unknown)
-
-    def add_csv(self, path, *, encoding=None, max_csv_columns=None):
-        """Streams a CSV file (header = field names or aliases). Bad rows become
-        ``invalid`` decisions; only a problem with the whole file raises
-        (DuixianIOError, ApplicationError, LimitError)."""
-        opts = _Options.make(encoding=encoding, max_csv_columns=max_csv_columns)
-        try:
-            call_with_error(F.dx_batch_add_csv_file, self._open(), fs_bytes(path), _opt_ptr(opts))
-        finally:
-            if opts is not None:
-                opts.close()
-
-    def add_csv_text(self, text, name=None, *, encoding=None, max_csv_columns=None):
-        """As :meth:`add_csv`, from ``str`` (or ``bytes`` in any supported encoding)."""
-        data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
-        opts = _Options.make(encoding=encoding, max_csv_columns=max_csv_columns)
-        try:
-            call_with_error(F.dx_batch_add_csv_data, self._open(), data, len(data),
-                            None if name is None else to_bytes(name, "name"), _opt_ptr(opts))
-        finally:
-            if opts is not None:
-                opts.close()
-
-    def add_yaml(self, path, *, max_file_bytes=None):
-        """Adds a YAML or JSON file holding a list of maps."""
-        opts = _Options.make(max_file_bytes=max_file_bytes)
-        try:
-            call_with_error(F.dx_batch_add_yaml_file, self._open(), fs_bytes(path), _opt_ptr(opts))
-        finally:
-            if opts is not None:
-                opts.close()
-
-    def add_yaml_text(self, text, name=None, *, max_file_bytes=None):
-        """As :meth:`add_yaml`, from text."""
-        data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
-        opts = _Options.make(max_file_bytes=max_file_bytes)
-        try:
-            call_with_error(F.dx_batch_add_yaml_data, self._open(), data, len(data),
-                            None if name is None else to_bytes(name, "name"), _opt_ptr(opts))
-        finally:
-            if opts is not None:
-                opts.close()
-
-    def add_any(self, applications, *, encoding=None, strict=False, ignore_unknown=False):
-        """A path (``.yaml``/``.yml``/``.json`` = YAML, anything else = CSV) or an iterable of mappings."""
-        if isinstance(applications, (str, bytes, os.PathLike)):
-            if os.fsdecode(applications).lower().endswith(_YAML_SUFFIXES):
-                self.add_yaml(applications)
-            else:
-                self.add_csv(applications, encoding=encoding)
-        elif isinstance(applications, collections.abc.Mapping):
-            raise TypeError("pass a list of applications, not one mapping (use decide() for one)")
-        else:
-            self.add_many(applications, strict=strict, ignore_unknown=ignore_unknown)
-
-    @property
-    def warnings(self):
-        """One-line warnings from reading (e.g. ignored columns)."""
-        p = self._handle()
-        return [borrowed(F.dx_batch_get_warning(p, i)) for i in range(F.dx_batch_get_n_warnings(p))]
-
-    @property
-    def n_rows(self):
-        """How many applications were added."""
-        return F.dx_batch_get_n_rows(self._handle())
-
-    @property
-    def input_sha256(self):
-        """SHA-256 of the file(s) read; "" for applications added through the API only."""
-        return borrowed(F.dx_batch_get_input_sha256(self._handle()))
-
-    def decide(self):
-        """Applies the batch-wide steps and returns the :class:`DecisionList`.
-        This finishes the batch."""
-        p = self._handle()
-        self._used = True
-        return DecisionList(F.dx_batch_decide(p), self._ruleset)
