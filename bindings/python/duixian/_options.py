@@ -2,9 +2,13 @@
 """``DxLoadOptions`` (``duixian/dx-options.h``) built from keyword arguments,
 for the one call of the ruleset or the batch that takes them."""
 
+from __future__ import annotations
+
+import typing
+
 from ._handle import Handle
 from ._lib import F
-from ._types import Encoding
+from ._types import Encoding, EncodingArg
 
 _ENCODINGS = {"auto": Encoding.AUTO, "utf8": Encoding.UTF8, "utf-8": Encoding.UTF8,
               "gb18030": Encoding.GB18030}
@@ -24,7 +28,7 @@ class _Options(Handle):
     }
 
     @classmethod
-    def make(cls, encoding=None, **limits):
+    def make(cls, encoding: EncodingArg = None, **limits: typing.Optional[int]) -> typing.Optional[_Options]:
         """None when everything is default (the C functions then use defaults)."""
         if encoding is None and not any(v is not None for v in limits.values()):
             return None
@@ -52,5 +56,5 @@ class _Options(Handle):
         return self
 
 
-def _opt_ptr(opts):
+def _opt_ptr(opts: typing.Optional[_Options]) -> typing.Optional[int]:
     return opts._ptr if opts is not None else None

@@ -3,6 +3,8 @@
 into a reusable ``DxApplication``, as the ruleset, the batch and the
 explanations of a decision list need it."""
 
+from __future__ import annotations
+
 import collections.abc
 import ctypes
 import datetime
@@ -11,7 +13,7 @@ import decimal
 from . import _lib
 from ._handle import Handle
 from ._lib import F, GErrorP, raise_gerror, to_bytes
-from ._types import FieldType
+from ._types import ApplicationArg, FieldType, RulesetLike
 from .errors import ApplicationError, ErrorCode
 from .money import MAX_FEN
 
@@ -40,15 +42,15 @@ class _Application(Handle):
     _free = staticmethod(F.dx_application_free)
     _what = "application"
 
-    def __init__(self, ruleset):
+    def __init__(self, ruleset: RulesetLike) -> None:
         super().__init__(F.dx_application_new(ruleset._handle()))
         self._types = ruleset._field_types
         self._known = ruleset._known_keys        # name or alias -> UTF-8, accepted by libduixian
         self._unknown = ruleset._unknown_keys    # names it refused
 
-    def fill(self, app, strict, ignore_unknown=False,
+    def fill(self, app: ApplicationArg, strict: bool, ignore_unknown: bool = False,
              _clear=F.dx_application_clear, _set=F.dx_application_set,
-             _set_fen=F.dx_application_set_money_fen, _byref=ctypes.byref, _str=str):
+             _set_fen=F.dx_application_set_money_fen, _byref=ctypes.byref, _str=str) -> int:
         """Clears the application and sets every item of the mapping ``app``.
 
         Unknown fields and Python values that cannot be a cell raise at once.

@@ -3,20 +3,24 @@
 deciding with it. Applications live in application.py and batches in
 batch.py, as in the C headers, so nothing here is imported back."""
 
+from __future__ import annotations
+
 import ctypes
 import dataclasses
 import datetime
 import os
 import threading
+import typing
 
 from . import _lib
 from ._handle import Handle
 from ._lib import F, borrowed, call_with_error, fs_bytes, to_bytes
 from ._options import _Options, _opt_ptr
-from ._types import Encoding, FieldType
+from ._types import ApplicationArg, ApplicationsArg, Encoding, EncodingArg, FieldType, PathArg, ProgressArg
 from .application import _Application
 from .batch import Batch
-from .decisions import _read_decision
+from .decisions import Decision, DecisionList, _read_decision
+from .ledger import Ledger
 from .round import Round
 
 __all__ = ["Encoding", "FieldType", "Field", "Policy", "Ruleset", "Batch"]
@@ -50,7 +54,7 @@ class Ruleset(Handle):
     _free = staticmethod(F.dx_ruleset_unref)
     _what = "ruleset"
 
-    def __init__(self, ptr, name):
+    def __init__(self, ptr: int, name: str) -> None:
         super().__init__(ptr)
         self._name = name
         self._field_types = {}
@@ -62,7 +66,8 @@ class Ruleset(Handle):
 
     # -- loading
     @classmethod
-    def load(cls, path, *, max_yaml_depth=None, max_expr_depth=None, max_file_bytes=None):
+    def load(cls, path: PathArg, *, max_yaml_depth: typing.Optional[int] = None,
+             max_expr_depth: typing.Optional[int] = None, max_file_bytes: typing.Optional[int] = None) -> Ruleset:
         """Loads, validates and compiles a rules file. Raises RulesError (file:line:col: key: message),
         DuixianIOError or LimitError."""
         opts = _Options.make(max_yaml_depth=max_yaml_depth, max_expr_depth=max_expr_depth,
@@ -75,8 +80,9 @@ class Ruleset(Handle):
         return cls(ptr, os.fspath(path))
 
     @classmethod
-    def from_string(cls, text, name="<rules>", *, max_yaml_depth=None, max_expr_depth=None,
-                    max_file_bytes=None):
+    def from_string(cls, text: typing.Union[str, bytes], name: str = "<rules>", *,
+                    max_yaml_depth: typing.Optional[int] = None, max_expr_depth: typing.Optional[int] = None,
+                    max_file_bytes: typing.Optional[int] = None) -> Ruleset:
         """As :meth:`load`, from YAML text (``str`` or UTF-8 ``bytes``); ``name`` is used in messages."""
         data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
         opts = _Options.make(max_yaml_depth=max_yaml_depth, max_expr_depth=max_expr_depth,
@@ -90,14 +96,15 @@ class Ruleset(Handle):
         return cls(ptr, name)
 
     # -- deciding
-    def _application(self):
+    def _application(self) -> _Application:
         """This thread's reusable application (a DxApplication is single-owner)."""
         app = getattr(self._tls, "app", None)
         if app is None or app.closed:
             app = self._tls.app = _Application(self)
         return app
 
-    def decide(self, app, *, strict=False, ignore_unknown=False):
+    def decide(self, app: ApplicationArg, *, strict: bool = False,
+               ignore_unknown: bool = False) -> typing.List[Decision]:
         """Decides one application on its own (spec §6 steps 1-6, a batch of one).
 
         ``app`` maps field names (or aliases) to values: ``str`` cells as in a
@@ -120,11 +127,12 @@ class Ruleset(Handle):
         finally:
             F.dx_decision_list_unref(lst)
 
-    def batch(self, *, progress=None, threads=1):
+    def batch(self, *, progress: ProgressArg = None, threads: int = 1) -> Batch:
         """A new :class:`Batch` of this ruleset (``threads``: see :class:`Batch`)."""
         return Batch(self, progress=progress, threads=threads)
 
-    def decide_batch(self, applications, *, encoding=None, strict=False, ignore_unknown=False):
+    def decide_batch(self, applications: ApplicationsArg, *, encoding: EncodingArg = None, strict: bool = False,
+                     ignore_unknown: bool = False) -> DecisionList:
         """Decides applications together (steps 1-6): a CSV/YAML/JSON path or an
         iterable of mappings (for CSV text use :meth:`batch` and
         :meth:`Batch.add_csv_text`). Returns a :class:`DecisionList`."""
@@ -132,8 +140,11 @@ class Ruleset(Handle):
             b.add_any(applications, encoding=encoding, strict=strict, ignore_unknown=ignore_unknown)
             return b.decide()
 
-    def run_round(self, applications, approval_date, *, ledger=None, history=(), dry_run=False,
-                  encoding=None, strict=False, ignore_unknown=False, progress=None):
+    def run_round(self, applications: typing.Union[Batch, ApplicationsArg],
+                  approval_date: typing.Union[datetime.date, str], *, ledger: typing.Optional[Ledger] = None,
+                  history: typing.Union[PathArg, typing.Iterable[PathArg], None] = (), dry_run: bool = False,
+                  encoding: EncodingArg = None, strict: bool = False, ignore_unknown: bool = False,
+                  progress: ProgressArg = None) -> Round:
         """Runs a whole round (spec §6 steps 1-10); see :class:`duixian.Round`.
         Returns the finished Round (a context manager; its results are read from it)."""
         r = Round(self, approval_date, ledger=ledger, history=history, dry_run=dry_run)
@@ -150,33 +161,33 @@ class Ruleset(Handle):
         return borrowed(fn(self._handle(), *args))
 
     @property
-    def name(self):
+    def name(self) -> str:
         return self._name
 
     @property
-    def sha256(self):
+    def sha256(self) -> str:
         return self._s(F.dx_ruleset_get_sha256)
 
     @property
-    def fund_id(self):
+    def fund_id(self) -> str:
         return self._s(F.dx_ruleset_get_fund_id)
 
     @property
-    def fund_name(self):
+    def fund_name(self) -> str:
         return self._s(F.dx_ruleset_get_fund_name)
 
     @property
-    def fund_total_fen(self):
+    def fund_total_fen(self) -> int:
         return F.dx_ruleset_get_fund_total_fen(self._handle())
 
     @property
-    def fund_enterprise_cap_fen(self):
+    def fund_enterprise_cap_fen(self) -> typing.Optional[int]:
         """fund.per_enterprise_cap in fen, or None."""
         v = F.dx_ruleset_get_fund_enterprise_cap_fen(self._handle())
         return None if v < 0 else v
 
     @property
-    def fund_period(self):
+    def fund_period(self) -> typing.Tuple[datetime.date, datetime.date]:
         """(from, to) as ``datetime.date``."""
         a, b = ctypes.c_void_p(), ctypes.c_void_p()
         F.dx_ruleset_dup_fund_period(self._handle(), ctypes.byref(a), ctypes.byref(b))
@@ -184,25 +195,25 @@ class Ruleset(Handle):
                 datetime.date.fromisoformat(_lib.take_string(b.value)))
 
     @property
-    def shortfall(self):
+    def shortfall(self) -> str:
         return self._s(F.dx_ruleset_get_shortfall)
 
     @property
-    def envelopes(self):
+    def envelopes(self) -> typing.Dict[str, int]:
         """{bureau key (or "*"): total fen}, in file order."""
         p = self._handle()
         return {borrowed(F.dx_ruleset_get_envelope_key(p, i)): F.dx_ruleset_get_envelope_total_fen(p, i)
                 for i in range(F.dx_ruleset_get_n_envelopes(p))}
 
     @property
-    def bureaus(self):
+    def bureaus(self) -> typing.Dict[str, str]:
         """{bureau key: display name}, e.g. {"commerce": "区商务局"}."""
         p = self._handle()
         return {borrowed(F.dx_ruleset_get_bureau_key(p, i)): borrowed(F.dx_ruleset_get_bureau_name(p, i))
                 for i in range(F.dx_ruleset_get_n_bureaus(p))}
 
     @property
-    def policies(self):
+    def policies(self) -> typing.List[Policy]:
         """The policies in file order, as :class:`Policy`."""
         p = self._handle()
         return [Policy(borrowed(F.dx_ruleset_get_policy_id(p, i)), borrowed(F.dx_ruleset_get_policy_name(p, i)),
@@ -210,7 +221,7 @@ class Ruleset(Handle):
                 for i in range(F.dx_ruleset_get_n_policies(p))]
 
     @property
-    def fields(self):
+    def fields(self) -> typing.List[Field]:
         """The application fields (built-ins first), as :class:`Field`."""
         p = self._handle()
         return [Field(borrowed(F.dx_ruleset_get_field_name(p, i)), borrowed(F.dx_ruleset_get_field_label(p, i)),
