@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Run one fund round on rules/wuchang-2022.yaml and print the per-bureau summary.
 
-    PYTHONPATH=lib/python python3 examples/python/round_summary.py \
+    PYTHONPATH=bindings/python python3 examples/python/round_summary.py \
         [RULES] [APPLICATIONS.csv] [--approval-date 2022-06-30] [--ledger out/ledger.db]
 
 Without --ledger the round is computed on its own (nothing is recorded).
@@ -14,7 +14,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, os.pardir, os.pardir))
-sys.path.insert(0, os.path.join(ROOT, "lib", "python"))   # run from a checkout without installing
+sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))   # run from a checkout without installing
 
 import duixian  # noqa: E402
 

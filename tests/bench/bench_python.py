@@ -26,9 +26,9 @@ import tempfile
 import time
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir))
-sys.path.insert(0, os.path.join(ROOT, "lib", "python"))
+sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))
 os.environ.setdefault("DUIXIAN_LIBRARY", os.path.join(ROOT, "build", "lib", "libduixian.so.0"))
-os.environ["PYTHONPATH"] = os.pathsep.join([os.path.join(ROOT, "lib", "python")] +
+os.environ["PYTHONPATH"] = os.pathsep.join([os.path.join(ROOT, "bindings", "python")] +
                                            ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []))
 
 import duixian  # noqa: E402

@@ -15,7 +15,7 @@ WUCHANG = os.path.join(ROOT, "rules", "wuchang-2022.yaml")
 EXAMPLE_APPS = os.path.join(ROOT, "examples", "applications-2022.csv")
 
 # Make `import duixian` work when the tests run by hand from a checkout.
-_pkg = os.path.join(ROOT, "lib", "python")
+_pkg = os.path.join(ROOT, "bindings", "python")
 if _pkg not in sys.path:
     sys.path.insert(0, _pkg)
 

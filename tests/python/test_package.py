@@ -21,6 +21,15 @@ class Package(unittest.TestCase):
                     duixian.DuixianIOError, duixian.LimitError, duixian.LedgerCorruptError):
             self.assertTrue(issubclass(cls, duixian.DuixianError))
 
+    def test_meson_installs_every_module(self):
+        """bindings/python/meson.build lists every file that pip's wheel carries."""
+        import re
+        pkg = os.path.join(ROOT, "bindings", "python")
+        listed = set(re.findall(r"'duixian/([^']+)'", read(os.path.join(pkg, "meson.build"))))
+        listed.discard("_paths.py.in")
+        here = {n for n in os.listdir(os.path.join(pkg, "duixian")) if n.endswith(".py") or n == "py.typed"}
+        self.assertEqual(listed, here)
+
     def test_environment_variable_is_used(self):
         lib = os.environ.get("DUIXIAN_LIBRARY")
         if not lib:
@@ -29,7 +38,7 @@ class Package(unittest.TestCase):
 
     def test_says_what_it_tried(self):
         env = {"DUIXIAN_LIBRARY": "/nonexistent/libduixian.so.0",
-               "PYTHONPATH": os.path.join(ROOT, "lib", "python")}
+               "PYTHONPATH": os.path.join(ROOT, "bindings", "python")}
         p = run_python(["-c", "import duixian"], env=env)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("ImportError", p.stderr)

@@ -17,8 +17,11 @@ Rules kept throughout the package:
   duration of every foreign call (``ctypes.PyDLL`` would not).
 """
 
+from __future__ import annotations
+
 import ctypes
 import os
+import typing
 
 from . import errors as _errors
 
@@ -34,7 +37,7 @@ def _candidates():
     env = os.environ.get(_ENV_VAR)
     if env:
         yield ("$%s" % _ENV_VAR, env)
-    # The build tree next to a source checkout: <repo>/lib/python/duixian/_lib.py.
+    # The build tree next to a source checkout: <repo>/bindings/python/duixian/_lib.py.
     here = os.path.dirname(os.path.abspath(__file__))
     repo = os.path.normpath(os.path.join(here, os.pardir, os.pardir, os.pardir))
     if os.path.exists(os.path.join(repo, "meson.build")):
@@ -288,7 +291,7 @@ _g_error_free = F.g_error_free
 _string_at = ctypes.string_at
 
 
-def take_string(ptr):
+def take_string(ptr: typing.Optional[int]) -> typing.Optional[str]:
     """Copies a (transfer full) C string to ``str`` and frees it with g_free()."""
     if not ptr:
         return None
@@ -298,7 +301,7 @@ def take_string(ptr):
         _g_free(ptr)
 
 
-def raise_gerror(err):
+def raise_gerror(err: typing.Any) -> typing.NoReturn:
     """Raises the Python exception for a set ``GError *`` (freeing it)."""
     e = err.contents
     code = e.code if e.domain == _DX_DOMAIN else 0
@@ -307,7 +310,7 @@ def raise_gerror(err):
     raise _errors.from_code(code, message)
 
 
-def call_with_error(fn, *args):
+def call_with_error(fn: typing.Callable[..., typing.Any], *args: typing.Any) -> typing.Any:
     """Calls ``fn(*args, &error)``; returns its result or raises the mapped exception.
 
     A NULL/FALSE result with no error set (a failed precondition in the C
@@ -322,7 +325,7 @@ def call_with_error(fn, *args):
     return result
 
 
-def require(name):
+def require(name: str) -> typing.Callable[..., typing.Any]:
     """An optional function, or NotImplementedError naming what is missing."""
     fn = getattr(F, name)
     if fn is None:
@@ -330,7 +333,7 @@ def require(name):
     return fn
 
 
-def to_bytes(text, what="text"):
+def to_bytes(text: typing.Union[str, bytes], what: str = "text") -> bytes:
     """UTF-8 bytes for a C string argument; rejects embedded NUL characters."""
     if isinstance(text, bytes):
         b = text
@@ -346,7 +349,7 @@ def to_bytes(text, what="text"):
     return b
 
 
-def fs_bytes(path):
+def fs_bytes(path: typing.Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]) -> bytes:
     """A file name for C (os.fsencode), rejecting embedded NUL characters."""
     b = os.fsencode(path)
     if b"\0" in b:
@@ -354,7 +357,7 @@ def fs_bytes(path):
     return b
 
 
-def borrowed(ptr):
+def borrowed(ptr: typing.Optional[bytes]) -> str:
     """Decodes a (transfer none) string returned as bytes."""
     return ptr.decode("utf-8", "surrogateescape") if ptr is not None else ""
 

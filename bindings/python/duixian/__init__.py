@@ -48,12 +48,19 @@ Every C object is freed when its Python owner is garbage collected; ``close()``
 (an open database file) and for large rounds and decision lists.
 """
 
+from __future__ import annotations
+
+import typing
+
 from ._lib import library_path
+from ._types import PathArg
 from .errors import (ApplicationError, DuixianError, DuixianIOError, ErrorCode, HistoryError,
                      LedgerCorruptError, LedgerError, LimitError, RulesError)
 from .money import MAX_FEN, fen, format_money, format_wan, format_yuan, parse as parse_money, yuan
 from .decisions import Decision, DecisionList, Reason, Status
-from .ruleset import Batch, Encoding, Field, FieldType, Policy, Ruleset
+from ._types import Encoding, FieldType
+from .batch import Batch
+from .ruleset import Field, Policy, Ruleset
 from .ledger import Ledger, LedgerRound
 from .round import EnvelopeSummary, PolicySummary, Round, Schedule, ScheduleLine, Summary
 
@@ -71,11 +78,11 @@ __all__ = [
 ]
 
 
-def load(path, **options):
+def load(path: PathArg, **options: typing.Optional[int]) -> Ruleset:
     """Shorthand for :meth:`Ruleset.load`."""
     return Ruleset.load(path, **options)
 
 
-def from_string(text, name="<rules>", **options):
+def from_string(text: typing.Union[str, bytes], name: str = "<rules>", **options: typing.Optional[int]) -> Ruleset:
     """Shorthand for :meth:`Ruleset.from_string`."""
     return Ruleset.from_string(text, name, **options)

@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The ledger of a fund's rounds (one SQLite file, hash-chained, append-only)."""
 
+from __future__ import annotations
+
 import ctypes
 import dataclasses
+import os
 import typing
 
 from ._handle import Handle
@@ -39,32 +42,33 @@ class Ledger(Handle):
     _what = "ledger"
 
     @classmethod
-    def open(cls, path, *, readonly=False):
+    def open(cls, path: typing.Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"], *,
+             readonly: bool = False) -> Ledger:
         """Opens (creating it unless ``readonly``) a ledger file. Raises LedgerError."""
         fn = F.dx_ledger_open_readonly if readonly else F.dx_ledger_open
         self = cls(call_with_error(fn, fs_bytes(path)))
         self._readonly = readonly
         return self
 
-    def verify(self):
+    def verify(self) -> int:
         """Checks the hash chain; returns the number of entries checked.
         Raises LedgerCorruptError naming the first bad entry."""
         n = ctypes.c_uint64()
         call_with_error(F.dx_ledger_verify, self._handle(), ctypes.byref(n))
         return n.value
 
-    def revoke(self, app_id, reason):
+    def revoke(self, app_id: str, reason: str) -> None:
         """Revokes (撤销/追回) every live grant of ``app_id``. Raises LedgerError."""
         call_with_error(F.dx_ledger_revoke, self._handle(), to_bytes(app_id, "app_id"),
                         to_bytes(reason, "reason"))
 
     @property
-    def rounds(self):
+    def rounds(self) -> typing.List[LedgerRound]:
         """The committed rounds, oldest first, as :class:`LedgerRound`."""
         p = self._handle()
         out = []
         for i in range(F.dx_ledger_get_n_rounds(p)):
-            def field(name):
+            def field(name: bytes) -> typing.Optional[str]:
                 return take_string(F.dx_ledger_dup_round_field(p, i, name))
             out.append(LedgerRound(F.dx_ledger_get_round_id(p, i), field(b"created_at"),
                                    field(b"approval_date"), field(b"fund_id"), field(b"ruleset_sha256"),
@@ -74,15 +78,15 @@ class Ledger(Handle):
         return out
 
     @property
-    def n_rounds(self):
+    def n_rounds(self) -> int:
         return F.dx_ledger_get_n_rounds(self._handle())
 
-    def charged_fen(self, fund_id, envelope="*"):
+    def charged_fen(self, fund_id: str, envelope: str = "*") -> int:
         """What rounds charged to an envelope of a fund, net of revocations."""
         return F.dx_ledger_get_charged_fen(self._handle(), to_bytes(fund_id, "fund_id"),
                                            to_bytes(envelope, "envelope"))
 
     @property
-    def head_hash(self):
+    def head_hash(self) -> str:
         """The hash of the last entry (hex), or "" when empty."""
         return take_string(F.dx_ledger_dup_head_hash(self._handle()))

@@ -7,6 +7,8 @@ its ``message``, which starts with the place the problem is
 ``column`` are parsed from it when present.
 """
 
+from __future__ import annotations
+
 import enum
 import re
 
@@ -41,7 +43,7 @@ class DuixianError(Exception):
     """Any error from libduixian. ``code`` is an :class:`ErrorCode` (or a plain
     int for a code newer than this package), ``message`` the full C message."""
 
-    def __init__(self, code, message):
+    def __init__(self, code: int, message: str) -> None:
         try:
             code = ErrorCode(code)
         except ValueError:
@@ -110,6 +112,6 @@ _CLASSES = {
 }
 
 
-def from_code(code, message):
+def from_code(code: int, message: str) -> DuixianError:
     """The exception object for a ``DX_ERROR`` code and message."""
     return _CLASSES.get(code, DuixianError)(code, message)

@@ -1,14 +1,19 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Decisions (spec §6-§8) as dataclasses, and the lazy list that holds them."""
 
+from __future__ import annotations
+
 import collections.abc
 import dataclasses
+import decimal
 import enum
 import typing
 
 from . import _lib
 from ._handle import Handle
 from ._lib import F, borrowed, take_string
+from ._types import ApplicationArg, PathArg, RulesetLike
+from .application import _Application
 from .money import yuan
 
 __all__ = ["Status", "Reason", "Decision", "DecisionList"]
@@ -25,7 +30,7 @@ class Status(str, enum.Enum):
     UNFUNDED = "unfunded"
     ERROR = "error"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.value
 
 
@@ -68,18 +73,37 @@ class Decision:
     reasons: typing.Tuple[Reason, ...]
 
     @property
-    def computed_yuan(self):
+    def computed_yuan(self) -> decimal.Decimal:
         """computed_fen as ``Decimal`` 元."""
         return yuan(self.computed_fen)
 
     @property
-    def granted_yuan(self):
+    def granted_yuan(self) -> decimal.Decimal:
         """granted_fen as ``Decimal`` 元."""
         return yuan(self.granted_fen)
 
     @property
-    def reason_codes(self):
+    def reason_codes(self) -> typing.Tuple[str, ...]:
         return tuple(r.code for r in self.reasons)
+
+    def as_dict(self) -> typing.Dict[str, typing.Any]:
+        """The decision as a dict of plain values (``str``, ``int``, ``list``), for
+        JSON or a table: ``status`` is its string, amounts stay int fen, and the
+        reasons are two lists in step, ``reasons`` (the codes, as decisions.csv
+        joins them with ";") and ``messages`` (the sentences)."""
+        return {
+            "app_id": self.app_id,
+            "enterprise_id": self.enterprise_id,
+            "policy_id": self.policy_id,
+            "bureau": self.bureau,
+            "status": str(self.status),
+            "computed_fen": self.computed_fen,
+            "granted_fen": self.granted_fen,
+            "row": self.row,
+            "basis": self.basis,
+            "reasons": [r.code for r in self.reasons],
+            "messages": [r.message for r in self.reasons],
+        }
 
 
 _U, _SE = "utf-8", "surrogateescape"
@@ -132,12 +156,12 @@ class DecisionList(Handle, collections.abc.Sequence):
     _free = staticmethod(F.dx_decision_list_unref)
     _what = "decision list"
 
-    def __init__(self, ptr, ruleset=None):
+    def __init__(self, ptr: int, ruleset: typing.Optional[RulesetLike] = None) -> None:
         super().__init__(ptr)
         self._n = F.dx_decision_list_get_n_items(ptr)
         self._ruleset_for_explain = ruleset     # to build the application explain() may take
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self._n
 
     def __getitem__(self, index):
@@ -156,13 +180,14 @@ class DecisionList(Handle, collections.abc.Sequence):
         for i in range(self._n):
             yield _read_decision(get(self._handle(), i))
 
-    def iter_json(self):
+    def iter_json(self) -> typing.Iterator[str]:
         """Yields each decision as its JSON text (``dx_decision_dup_json``)."""
         get, dup = F.dx_decision_list_get_item, F.dx_decision_dup_json
         for i in range(self._n):
             yield take_string(dup(get(self._handle(), i)))
 
-    def explain(self, index, app=None, *, lang="zh"):
+    def explain(self, index: int, app: typing.Optional[ApplicationArg] = None, *,
+                lang: typing.Optional[str] = "zh") -> str:
         """The whole decision at ``index`` for a person (``duixian explain``): reasons,
         clauses, the award step by step and the installment plan, as text.
 
@@ -179,7 +204,6 @@ class DecisionList(Handle, collections.abc.Sequence):
         lst = self._handle()
         a = None
         if app is not None:
-            from .ruleset import _Application
             a = _Application(self._ruleset_for_explain)
         try:
             ap = a.fill(app, False, True) if a is not None else None
@@ -189,11 +213,16 @@ class DecisionList(Handle, collections.abc.Sequence):
             if a is not None:
                 a.close()
 
-    def to_csv(self):
+    def to_records(self) -> typing.List[typing.Dict[str, typing.Any]]:
+        """Every decision as :meth:`Decision.as_dict`, in output order:
+        ``pandas.DataFrame(lst.to_records())`` makes a table of them."""
+        return [d.as_dict() for d in self]
+
+    def to_csv(self) -> str:
         """decisions.csv (spec §8) as text."""
         return take_string(F.dx_decision_list_dup_csv(self._handle()))
 
-    def write_csv(self, path):
+    def write_csv(self, path: PathArg) -> None:
         """Writes decisions.csv to ``path`` (replaced atomically)."""
         _lib.call_with_error(F.dx_decision_list_write_csv, self._handle(), _lib.fs_bytes(path))
 

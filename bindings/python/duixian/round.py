@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Fund rounds (spec §6 steps 1-10, §8)."""
 
+from __future__ import annotations
+
 import collections.abc
 import dataclasses
 import datetime
+import decimal
 import json
 import os
 import typing
@@ -13,7 +16,9 @@ from ._handle import Handle
 from ._lib import F, call_with_error, fs_bytes, take_string, to_bytes
 from .decisions import DecisionList, _fast
 from .money import yuan
-from .ruleset import Batch
+from ._types import ApplicationsArg, EncodingArg, PathArg, ProgressArg, RulesetLike
+from .batch import Batch
+from .ledger import Ledger
 
 __all__ = ["Round", "ScheduleLine", "Schedule", "Summary", "EnvelopeSummary", "PolicySummary"]
 
@@ -33,7 +38,7 @@ class ScheduleLine:
     future: bool           # dated after the fund period
 
     @property
-    def amount_yuan(self):
+    def amount_yuan(self) -> decimal.Decimal:
         return yuan(self.amount_fen)
 
 
@@ -71,7 +76,7 @@ class Summary:
     raw: dict = dataclasses.field(repr=False, compare=False)
 
     @classmethod
-    def from_json(cls, text):
+    def from_json(cls, text: str) -> Summary:
         d = json.loads(text)
         envs = {k: EnvelopeSummary(k, v["total"], v["charged_before"], v["requested"], v["granted"],
                                    v["remaining"]) for k, v in d.get("envelopes", {}).items()}
@@ -81,7 +86,7 @@ class Summary:
                    dict(d.get("status_counts", {})), pols, d.get("decisions"), d.get("granted_fen"), d)
 
     @property
-    def granted_yuan(self):
+    def granted_yuan(self) -> decimal.Decimal:
         return yuan(self.granted_fen)
 
 
@@ -105,11 +110,11 @@ class Schedule(collections.abc.Sequence):
     """The payout lines of a round, sorted as schedule.csv, built lazily.
     Valid while its round is open."""
 
-    def __init__(self, rnd):
+    def __init__(self, rnd: Round) -> None:
         self._round = rnd
         self._n = F.dx_round_get_n_schedule_lines(rnd._handle())
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self._n
 
     def __getitem__(self, index):
@@ -155,7 +160,10 @@ class Round(Handle):
     _free = staticmethod(F.dx_round_free)
     _what = "round"
 
-    def __init__(self, ruleset, approval_date, *, ledger=None, history=(), dry_run=False):
+    def __init__(self, ruleset: RulesetLike, approval_date: typing.Union[datetime.date, str], *,
+                 ledger: typing.Optional[Ledger] = None,
+                 history: typing.Union[PathArg, typing.Iterable[PathArg], None] = (),
+                 dry_run: bool = False) -> None:
         super().__init__(call_with_error(F.dx_round_new, ruleset._handle(),
                                          to_bytes(_date_text(approval_date), "approval_date")))
         self._ruleset = ruleset
@@ -176,14 +184,15 @@ class Round(Handle):
             self.close()
             raise
 
-    def close(self):
+    def close(self) -> None:
         """Frees the round. A DecisionList already taken from it stays valid (it
         holds its own reference); the schedule does not."""
         self._decisions = None
         super().close()
         self._ledger = None
 
-    def run(self, applications, *, encoding=None, strict=False, ignore_unknown=False, progress=None):
+    def run(self, applications: typing.Union[Batch, ApplicationsArg], *, encoding: EncodingArg = None,
+            strict: bool = False, ignore_unknown: bool = False, progress: ProgressArg = None) -> Round:
         """Runs steps 1-10 on a :class:`~duixian.Batch`, a CSV/YAML/JSON path, or
         an iterable of mappings. Returns self."""
         p = self._handle()
@@ -211,7 +220,7 @@ class Round(Handle):
         return p
 
     @property
-    def decisions(self):
+    def decisions(self) -> DecisionList:
         """The :class:`~duixian.DecisionList` (granted amounts final), in output order.
         It holds its own reference, so it stays valid after the round is closed."""
         if self._decisions is None:
@@ -220,37 +229,43 @@ class Round(Handle):
         return self._decisions
 
     @property
-    def schedule(self):
+    def schedule(self) -> Schedule:
         """The payout lines (:class:`Schedule` of :class:`ScheduleLine`)."""
         self._done()
         return Schedule(self)
 
     @property
-    def summary(self):
+    def summary(self) -> Summary:
         """summary.json as a :class:`Summary`."""
         if self._summary is None:
             self._summary = Summary.from_json(self.summary_json())
         return self._summary
 
     @property
-    def round_id(self):
+    def round_id(self) -> int:
         """The ledger's id of the committed round, or 0 (no ledger, or dry run)."""
         return F.dx_round_get_round_id(self._done())
 
-    def decisions_csv(self):
+    def to_records(self) -> typing.List[typing.Dict[str, typing.Any]]:
+        """One dict of plain values per decision (:meth:`Decision.as_dict`), in
+        output order, so ``pandas.DataFrame(r.to_records())`` is the round's
+        decisions as a table (pandas is not needed by this package)."""
+        return self.decisions.to_records()
+
+    def decisions_csv(self) -> str:
         return self.decisions.to_csv()
 
-    def schedule_csv(self):
+    def schedule_csv(self) -> str:
         return take_string(F.dx_round_dup_schedule_csv(self._done()))
 
-    def summary_json(self):
+    def summary_json(self) -> str:
         return take_string(F.dx_round_dup_summary_json(self._done()))
 
-    def write_outputs(self, directory):
+    def write_outputs(self, directory: PathArg) -> None:
         """Writes decisions.csv, schedule.csv and summary.json into an existing directory."""
         call_with_error(F.dx_round_write_outputs, self._done(), fs_bytes(directory))
 
-    def write_report(self, directory, path=None):
+    def write_report(self, directory: PathArg, path: typing.Optional[PathArg] = None) -> PathArg:
         """Writes the outputs into ``directory`` and, from them, the self-contained
         HTML report (default ``directory/report.html``). Returns its path.
         Needs a libduixian with dx_report_write_html()."""
