@@ -93,12 +93,15 @@ DX_EXPORT void dx_application_clear(DxApplication *self) G_GNUC_NON_NULL(1);
  * @self: an application
  * @field: a field name or alias
  *
+ * Tells whether @field holds a value of its own, as opposed to a default.
+ *
  * Returns: %TRUE when @field has a value of its own (set, or read from a
  *   row); %FALSE when it is missing (a default would apply), holds a cell
  *   that could not be read, or the ruleset has no such field
  * Since: 0.2
  */
-DX_EXPORT gboolean dx_application_has_value(const DxApplication *self, const char *field);
+DX_EXPORT gboolean dx_application_has_value(const DxApplication *self, const char *field)
+    G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_application_read_row:

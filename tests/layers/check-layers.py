@@ -143,7 +143,7 @@ for a, targets in sorted(calls.items()):
             problems.append(f"{a}: calls {', '.join(names[:4])} of {b}, a layer above it")
 
 # Imports between the modules of the Python package.
-for pkg in (os.path.join(root, "bindings", "python", "duixian"), os.path.join(lib, "python", "duixian")):
+for pkg in (os.path.join(root, "bindings", "python", "duixian"),):
     if not os.path.isdir(pkg):
         continue
     imp_re = re.compile(r"^\s*from\s+\.(\w+)\s+import|^\s*from\s+\.\s+import\s+([\w, ]+)", re.M)
