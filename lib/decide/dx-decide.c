@@ -269,6 +269,18 @@ decide_policy(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideSc
     return d;
 }
 
+/* §9: an empty cell takes the field's default, which may lie outside the
+ * field's bounds; then the row is invalid as if the cell said so. */
+static gboolean
+app_uses_bad_default(const DxRuleset *rs, const DxDecideScratch *s)
+{
+    for (guint i = 0; i < rs->n_fields; i++) {
+        if (!s->present[i] && rs->fields[i].default_bad != NULL)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 void
 dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 seq, DxDecideScratch *s)
 {
@@ -298,7 +310,7 @@ dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 se
 
     /* step 1: bad cells, then required built-ins, then an unknown policy */
     if (app->problems->len > 0 || !s->present[DX_SLOT_APP_ID] || !s->present[DX_SLOT_ENTERPRISE_ID] ||
-        !s->present[DX_SLOT_SUBMITTED_ON]) {
+        !s->present[DX_SLOT_SUBMITTED_ON] || (G_UNLIKELY(rs->has_bad_defaults) && app_uses_bad_default(rs, s))) {
         static const guint required[] = { DX_SLOT_APP_ID, DX_SLOT_ENTERPRISE_ID, DX_SLOT_SUBMITTED_ON };
 
         d = decision_start(list, &base, pi);
@@ -310,6 +322,14 @@ dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 se
             r->index = p->slot == G_MAXUINT ? -1 : (gint32)p->slot;
             r->a = p->column;
             dx_reason_set_text(list, r, dx_decision_list_intern(list, p->message, -1));
+        }
+        for (guint i = 0; rs->has_bad_defaults && i < rs->n_fields; i++) {
+            if (!s->present[i] && rs->fields[i].default_bad != NULL) {
+                DxReason *r = dx_decision_add_reason(list, d, DX_REASON_INVALID_FIELD);
+
+                r->index = (gint32)i;
+                dx_reason_set_text(list, r, rs->fields[i].default_bad);
+            }
         }
         for (guint i = 0; i < G_N_ELEMENTS(required); i++) {
             gboolean bad_cell = FALSE;

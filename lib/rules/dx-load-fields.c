@@ -4,6 +4,7 @@
  * column, aliases and default; expressions bind to fields by name.
  */
 #include "base/dx-cell-private.h"
+#include "base/dx-money-private.h"
 #include "rules/dx-loader-private.h"
 
 #include <stdio.h>
@@ -108,10 +109,46 @@ register_column(DxLoader *l, DxField *f, const char *column, const DxYamlNode *a
     return TRUE;
 }
 
+/* A value in a sentence about a bound (§9): money in 万元 from 1万元 up. */
+static char *
+bound_display(const DxValue *v)
+{
+    if (v->type == DX_TYPE_MONEY && v->u.r.den == 1)
+        return dx_money_format_cell((int64_t)v->u.r.num);
+    return dx_value_to_display(v, FALSE);
+}
+
+/* A bound (min/max, §9) written like a data cell of the field's type. */
+static gboolean
+load_field_bound(DxLoader *l, DxField *f, const DxYamlNode *spec, const char *key, const char *path,
+                 gboolean *has, DxValue *out)
+{
+    const DxYamlNode *n = dx_yaml_map_lookup(spec, key);
+    g_autofree char *p = dx_load_path_join(path, key);
+    g_autofree char *trimmed = NULL;
+    const char *why = NULL;
+
+    if (n == NULL)
+        return TRUE;
+    if (f->type != DX_FIELD_INTEGER && f->type != DX_FIELD_NUMBER && f->type != DX_FIELD_MONEY &&
+        f->type != DX_FIELD_DATE)
+        return dx_load_fail(l, n, p, DX_ERROR_RULES_INVALID,
+                            "“%s” is allowed only for integer, number, money and date fields", key);
+    if (!dx_load_expect_kind(l, n, p, DX_YAML_SCALAR))
+        return FALSE;
+    trimmed = g_strstrip(g_strdup(n->text));
+    if (!dx_cell_parse(f->type, trimmed, strlen(trimmed), out, &why))
+        return dx_load_fail(l, n, p, DX_ERROR_RULES_INVALID, "%s “%s” is not a valid %s: %s", key, n->text,
+                            dx_type_name(field_expr_type(f->type)), why);
+    *has = TRUE;
+    return TRUE;
+}
+
 static gboolean
 load_field_attrs(DxLoader *l, DxField *f, const DxYamlNode *spec, const char *path)
 {
-    static const char *const keys[] = { "type", "label", "aliases", "default", NULL };
+    static const char *const keys[] = { "type", "label", "aliases", "default", "min", "max", NULL };
+    static const char *const v2_keys[] = { "min", "max", NULL };
     static const char *const builtin_keys[] = { "label", "aliases", NULL };
     const DxYamlNode *aliases, *def;
 
@@ -121,7 +158,8 @@ load_field_attrs(DxLoader *l, DxField *f, const DxYamlNode *spec, const char *pa
         return dx_load_fail(l, dx_yaml_map_lookup(spec, "type"), path, DX_ERROR_RULES_INVALID,
                          "built-in field “%s” cannot be redeclared with a type; give only label or aliases",
                          f->name);
-    if (!dx_load_check_keys(l, spec, path, f->builtin ? builtin_keys : keys, NULL) ||
+    if ((!f->builtin && !dx_load_check_format_keys(l, spec, path, v2_keys, NULL)) ||
+        !dx_load_check_keys(l, spec, path, f->builtin ? builtin_keys : keys, NULL) ||
         !dx_load_parse_text(l, spec, "label", path, &f->label))
         return FALSE;
     aliases = dx_yaml_map_lookup(spec, "aliases");
@@ -140,6 +178,16 @@ load_field_attrs(DxLoader *l, DxField *f, const DxYamlNode *spec, const char *pa
             f->aliases[i] = g_strdup(aliases->values[i]->text);
         }
     }
+    if (!load_field_bound(l, f, spec, "min", path, &f->has_min, &f->min_value) ||
+        !load_field_bound(l, f, spec, "max", path, &f->has_max, &f->max_value))
+        return FALSE;
+    if (f->has_min && f->has_max && dx_value_cmp(&f->min_value, &f->max_value) > 0) {
+        g_autofree char *p = dx_load_path_join(path, "max");
+
+        return dx_load_fail(l, dx_yaml_map_lookup(spec, "max"), p, DX_ERROR_RULES_INVALID,
+                            "max “%s” is less than min “%s”", dx_yaml_map_lookup(spec, "max")->text,
+                            dx_yaml_map_lookup(spec, "min")->text);
+    }
     def = dx_yaml_map_lookup(spec, "default");
     if (def != NULL) {
         g_autofree char *p = dx_load_path_join(path, "default");
@@ -150,7 +198,8 @@ load_field_attrs(DxLoader *l, DxField *f, const DxYamlNode *spec, const char *pa
             return FALSE;
         f->default_text = g_strdup(def->text);
         trimmed = f->type == DX_FIELD_TEXT ? g_strdup(def->text) : g_strstrip(g_strdup(def->text));
-        if (!dx_cell_parse(f->type, trimmed, strlen(trimmed), &f->default_value, &why))
+        if (!dx_cell_parse_ex(f->type, trimmed, strlen(trimmed), l->format >= 2 ? DX_CELL_BOOL_ZH : 0,
+                              &f->default_value, &why))
             return dx_load_fail(l, def, p, DX_ERROR_RULES_INVALID, "default “%s” is not a valid %s: %s",
                              def->text, dx_type_name(field_expr_type(f->type)), why);
         if (f->type == DX_FIELD_TEXT) {
@@ -220,6 +269,9 @@ dx_load_fields(DxLoader *l, const DxYamlNode *n)
                 return dx_load_fail(l, n->keys[i], "fields", DX_ERROR_RULES_INVALID,
                                  "field name “%s” must be an identifier (letters, digits, _; not a keyword)",
                                  name);
+            if (l->format >= 2 && strcmp(name, "rank") == 0)
+                return dx_load_fail(l, n->keys[i], "fields", DX_ERROR_RULES_INVALID,
+                                    "“rank” is built in to ranked policies in format duixian/2; name the field otherwise");
             f = &rs->fields[rs->n_fields++]; /* counted now: unref frees it on error */
             f->name = g_strdup(name);
             f->aliases = g_new0(char *, 1);
@@ -257,6 +309,43 @@ dx_load_fields(DxLoader *l, const DxYamlNode *n)
 
             if (!register_column(l, &rs->fields[i], rs->fields[i].aliases[j], at, p))
                 return FALSE;
+        }
+    }
+    /* format 2: a label is a column title too (§9); it may not name another field */
+    for (guint i = 0; i < rs->n_fields && l->format >= 2; i++) {
+        DxField *f = &rs->fields[i];
+        const DxYamlNode *spec = dx_yaml_map_lookup(n, f->name);
+        const DxYamlNode *at = spec != NULL && spec->kind == DX_YAML_MAP && dx_yaml_map_lookup(spec, "label") != NULL
+                                   ? dx_yaml_map_lookup(spec, "label") : n;
+        g_autofree char *p = g_strdup_printf("fields.%s.label", f->name);
+        DxField *other = g_hash_table_lookup(rs->field_by_column, f->label);
+
+        if (at == n)
+            continue;   /* no label written: it is the name, already a column */
+        if (other != NULL && other != f)
+            return dx_load_fail(l, at, p, DX_ERROR_RULES_INVALID,
+                                "label “%s” already names field “%s” (a label is also a column name)", f->label,
+                                other->name);
+        g_hash_table_insert(rs->field_by_column, f->label, f);
+    }
+    /* a default outside the bounds makes every row that relies on it invalid */
+    for (guint i = 0; i < rs->n_fields; i++) {
+        DxField *f = &rs->fields[i];
+        const char *bound = NULL;
+        const DxValue *bv = NULL;
+
+        if (!f->has_default)
+            continue;
+        if (f->has_min && dx_value_cmp(&f->default_value, &f->min_value) < 0)
+            bound = "不得小于", bv = &f->min_value;
+        else if (f->has_max && dx_value_cmp(&f->default_value, &f->max_value) > 0)
+            bound = "不得大于", bv = &f->max_value;
+        if (bound != NULL) {
+            g_autofree char *vs = bound_display(&f->default_value);
+            g_autofree char *bs = bound_display(bv);
+
+            f->default_bad = g_strdup_printf("「%s」为 %s（默认值），%s %s", f->label, vs, bound, bs);
+            rs->has_bad_defaults = TRUE;
         }
     }
     (void)n_declared;

@@ -23,6 +23,7 @@ typedef struct {
     gsize len;
     DxLoadOptions opts;
     GError **error;
+    guint format;           /* 1 or 2 (§9) */
 } DxLoader;
 
 /* ---- dx-loader.c: errors, keys, scalars and expressions ---- */
@@ -32,6 +33,11 @@ G_GNUC_INTERNAL gboolean dx_load_fail(DxLoader *l, const DxYamlNode *at, const c
 G_GNUC_INTERNAL gboolean dx_load_expect_kind(DxLoader *l, const DxYamlNode *n, const char *path, DxYamlKind kind);
 G_GNUC_INTERNAL gboolean dx_load_check_keys(DxLoader *l, const DxYamlNode *map, const char *path,
                                             const char *const *allowed, const char *const *required);
+/* §9: in a duixian/1 file, a key of @v2_keys or @unsupported is an error
+ * saying it needs format 2; in a duixian/2 file a key of @unsupported
+ * (§13/§14, not implemented) is an error saying so. Either list may be NULL. */
+G_GNUC_INTERNAL gboolean dx_load_check_format_keys(DxLoader *l, const DxYamlNode *map, const char *path,
+                                                   const char *const *v2_keys, const char *const *unsupported);
 G_GNUC_INTERNAL char *dx_load_path_join(const char *path, const char *key);
 G_GNUC_INTERNAL gboolean dx_load_check_key_name(DxLoader *l, const DxYamlNode *key, const char *path,
                                                 const char *what);

@@ -81,6 +81,33 @@ dx_load_check_keys(DxLoader *l, const DxYamlNode *map, const char *path, const c
     return TRUE;
 }
 
+static gboolean
+key_in(const char *key, const char *const *list)
+{
+    for (; list != NULL && *list != NULL; list++) {
+        if (strcmp(*list, key) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean
+dx_load_check_format_keys(DxLoader *l, const DxYamlNode *map, const char *path, const char *const *v2_keys,
+                          const char *const *unsupported)
+{
+    for (guint i = 0; i < map->n_items; i++) {
+        const char *k = map->keys[i]->text;
+
+        if (l->format < 2 && (key_in(k, v2_keys) || key_in(k, unsupported)))
+            return dx_load_fail(l, map->keys[i], path, DX_ERROR_RULES_INVALID,
+                                "“%s” needs format: duixian/2", k);
+        if (key_in(k, unsupported))
+            return dx_load_fail(l, map->keys[i], path, DX_ERROR_RULES_INVALID,
+                                "“%s” is not supported yet by this release", k);
+    }
+    return TRUE;
+}
+
 char *
 dx_load_path_join(const char *path, const char *key)
 {

@@ -33,6 +33,10 @@ typedef struct {
     DxValue default_value;  /* text points into default_text */
     char *default_text;
     DxFieldRef ref;         /* what expressions bind to */
+    /* format 2 (§9): bounds, written like a data cell of the field's type */
+    gboolean has_min, has_max;
+    DxValue min_value, max_value;
+    char *default_bad;      /* (nullable) the invalid_field sentence when the default is out of bounds */
 } DxField;
 
 typedef enum {
@@ -126,6 +130,8 @@ typedef struct {
 
 struct _DxRuleset {
     gint ref_count;         /* g_atomic_int_* only */
+    guint format;           /* 1 or 2: `format: duixian/N` */
+    gboolean has_bad_defaults; /* some field's default is outside its bounds (DxField.default_bad) */
     char *source_name;      /* file path or the name given for a buffer */
     char *sha256;           /* of the ruleset text, hex */
 

@@ -74,6 +74,7 @@ dx_ruleset_unref(DxRuleset *self)
         g_free(self->fields[i].label);
         g_strfreev(self->fields[i].aliases);
         g_free(self->fields[i].default_text);
+        g_free(self->fields[i].default_bad);
     }
     g_free(self->fields);
     g_free(self->defaults);
