@@ -151,6 +151,23 @@ explain_clause(const DxRuleset *rs, const DxDecisionList *list, const DxClause *
     return dx_explain_clause_values(rs, c, vals, (guint)r->b, en);
 }
 
+/* An award sentence, with what a format-2 award read appended. */
+static char *
+explain_award_v2(const DxDecision *self, const DxReason *r, const char *fmt, const char *a, gboolean en)
+    G_GNUC_PRINTF(3, 0);
+
+static char *
+explain_award_v2(const DxDecision *self, const DxReason *r, const char *fmt, const char *a, gboolean en)
+{
+    g_autofree char *detail = dx_explain_v2_award_detail(self, r, en);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    g_autofree char *s = g_strdup_printf(fmt, a);
+#pragma GCC diagnostic pop
+
+    return g_strconcat(s, detail, NULL);
+}
+
 char *
 dx_decision_dup_reason_message(const DxDecision *self, size_t index)
 {
@@ -203,8 +220,22 @@ dx_decision_dup_reason_message(const DxDecision *self, size_t index)
     }
     case DX_REASON_MISSING_FIELD:
         return g_strdup_printf("缺少「%s」，请补正后重新申报", explain_field_label(rs, r->index));
+    case DX_REASON_RANK_OUT:
+    case DX_REASON_REQUIREMENT_FAILED:
+    case DX_REASON_REQUIREMENT_MISSING:
+    case DX_REASON_COMMITMENT_BREACHED:
+    case DX_REASON_COMMITMENT_MISSING:
+    case DX_REASON_CLAWED_BACK: {
+        char *v2 = dx_explain_v2_reason(self, r, FALSE);
+
+        return v2 != NULL ? v2 : g_strdup(dx_reason_code_to_string((DxReasonCode)r->code));
+    }
     case DX_REASON_EVAL_ERROR: {
         const char *what = r->index >= 0 ? pol->clauses[r->index].name : r->index == -1 ? "奖励金额" : "奖励上限";
+        char *v2 = dx_explain_v2_reason(self, r, FALSE);
+
+        if (v2 != NULL)
+            return v2;
 
         return g_strdup_printf("「%s」无法计算：%s（表达式第 %" G_GINT64_FORMAT " 列）", what,
                                dx_eval_error_to_string((DxEvalError)r->a), r->b);
@@ -238,17 +269,17 @@ dx_decision_dup_reason_message(const DxDecision *self, size_t index)
     case DX_REASON_UNFUNDED:
         return g_strdup_printf("%s额度已安排完毕，列入排队", rtext);
     case DX_REASON_AWARD_FIXED:
-        return g_strdup_printf("按定额核定奖励 %s", a);
+        return explain_award_v2(self, r, "按定额核定奖励 %s", a, FALSE);
     case DX_REASON_AWARD_TABLE:
-        return g_strdup_printf("按档位表核定奖励 %s", a);
+        return explain_award_v2(self, r, "按档位表核定奖励 %s", a, FALSE);
     case DX_REASON_AWARD_RATE:
-        return g_strdup_printf("按比例测算奖励 %s", a);
+        return explain_award_v2(self, r, "按比例测算奖励 %s", a, FALSE);
     case DX_REASON_AWARD_PER:
-        return g_strdup_printf("按基数加递增测算奖励 %s", a);
+        return explain_award_v2(self, r, "按基数加递增测算奖励 %s", a, FALSE);
     case DX_REASON_AWARD_MARGINAL:
-        return g_strdup_printf("按分段累进测算奖励 %s", a);
+        return explain_award_v2(self, r, "按分段累进测算奖励 %s", a, FALSE);
     case DX_REASON_AWARD_FORMULA:
-        return g_strdup_printf("按公式测算奖励 %s", a);
+        return explain_award_v2(self, r, "按公式测算奖励 %s", a, FALSE);
     }
     return g_strdup("");
 }
@@ -308,8 +339,22 @@ dx_explain_reason_message_en(const DxDecision *self, size_t index)
     }
     case DX_REASON_MISSING_FIELD:
         return g_strdup_printf("“%s” is missing; supply it and apply again", explain_field_label(rs, r->index));
+    case DX_REASON_RANK_OUT:
+    case DX_REASON_REQUIREMENT_FAILED:
+    case DX_REASON_REQUIREMENT_MISSING:
+    case DX_REASON_COMMITMENT_BREACHED:
+    case DX_REASON_COMMITMENT_MISSING:
+    case DX_REASON_CLAWED_BACK: {
+        char *v2 = dx_explain_v2_reason(self, r, TRUE);
+
+        return v2 != NULL ? v2 : g_strdup(dx_reason_code_to_string((DxReasonCode)r->code));
+    }
     case DX_REASON_EVAL_ERROR: {
         const char *what = r->index >= 0 ? pol->clauses[r->index].name : r->index == -1 ? "award" : "cap";
+        char *v2 = dx_explain_v2_reason(self, r, TRUE);
+
+        if (v2 != NULL)
+            return v2;
 
         return g_strdup_printf("“%s” cannot be computed: %s (expression column %" G_GINT64_FORMAT ")", what,
                                dx_eval_error_to_string((DxEvalError)r->a), r->b);
@@ -347,17 +392,17 @@ dx_explain_reason_message_en(const DxDecision *self, size_t index)
     case DX_REASON_UNFUNDED:
         return g_strdup_printf("the %s envelope is used up: queued", rtext);
     case DX_REASON_AWARD_FIXED:
-        return g_strdup_printf("fixed award of %s", a);
+        return explain_award_v2(self, r, "fixed award of %s", a, TRUE);
     case DX_REASON_AWARD_TABLE:
-        return g_strdup_printf("award by table row: %s", a);
+        return explain_award_v2(self, r, "award by table row: %s", a, TRUE);
     case DX_REASON_AWARD_RATE:
-        return g_strdup_printf("award by rate: %s", a);
+        return explain_award_v2(self, r, "award by rate: %s", a, TRUE);
     case DX_REASON_AWARD_PER:
-        return g_strdup_printf("award by base plus steps: %s", a);
+        return explain_award_v2(self, r, "award by base plus steps: %s", a, TRUE);
     case DX_REASON_AWARD_MARGINAL:
-        return g_strdup_printf("award by marginal rates: %s", a);
+        return explain_award_v2(self, r, "award by marginal rates: %s", a, TRUE);
     case DX_REASON_AWARD_FORMULA:
-        return g_strdup_printf("award by formula: %s", a);
+        return explain_award_v2(self, r, "award by formula: %s", a, TRUE);
     }
     return g_strdup("");
 }

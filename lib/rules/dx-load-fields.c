@@ -357,3 +357,128 @@ dx_load_fields(DxLoader *l, const DxYamlNode *n)
     }
     return TRUE;
 }
+
+/* ---- parameters (§10) ---- */
+
+/* One value of a parameter: a single literal of its type, optionally
+ * negated; a text value is the scalar's text as it stands. */
+static gboolean
+load_param_value(DxLoader *l, DxParam *p, const DxYamlNode *v, const char *path, guint i)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(DxExprNode) node = NULL;
+    const DxExprNode *lit;
+    DxValue *out = &p->values[i];
+    DxType want = field_expr_type(p->ftype);
+
+    if (!dx_load_expect_kind(l, v, path, DX_YAML_SCALAR))
+        return FALSE;
+    if (p->ftype == DX_FIELD_TEXT) {
+        p->texts[i] = g_strdup(v->text);
+        out->type = DX_TYPE_TEXT;
+        out->u.t.s = p->texts[i];
+        out->u.t.len = (guint32)strlen(p->texts[i]);
+        return TRUE;
+    }
+    node = dx_expr_parse(v->text, (gssize)v->len, &l->opts.expr, &err);
+    if (node == NULL)
+        return dx_load_expr_fail(l, v, path, err);
+    lit = node->kind == DX_NODE_NEG ? node->children[0] : node;
+    if (lit->kind != DX_NODE_CONST || lit->value.type == DX_TYPE_TEXT ||
+        (node->kind == DX_NODE_NEG && lit->value.type != DX_TYPE_NUMBER && lit->value.type != DX_TYPE_MONEY))
+        return dx_load_fail(l, v, path, DX_ERROR_RULES_INVALID,
+                            "a parameter value is one literal of its type (e.g. 1.5%%, 300万元, -12), not “%s”",
+                            v->text);
+    if (lit->value.type != want)
+        return dx_load_fail(l, v, path, DX_ERROR_EXPR_TYPE, "“%s” is %s, but the parameter is %s", v->text,
+                            dx_type_name((DxType)lit->value.type), dx_type_name(want));
+    *out = lit->value;
+    if (node->kind == DX_NODE_NEG && dx_rat_neg(lit->value.u.r, &out->u.r) != DX_NUM_OK)
+        return dx_load_fail(l, v, path, DX_ERROR_RULES_INVALID, "“%s” is out of range", v->text);
+    if (p->ftype == DX_FIELD_INTEGER && out->u.r.den != 1)
+        return dx_load_fail(l, v, path, DX_ERROR_RULES_INVALID, "an integer parameter is whole, not “%s”", v->text);
+    return TRUE;
+}
+
+static gboolean
+load_param(DxLoader *l, DxParam *p, const DxYamlNode *key, const DxYamlNode *spec, const char *path)
+{
+    static const char *const keys[] = { "type", "label", "values", NULL };
+    static const char *const required[] = { "type", "values", NULL };
+    const DxYamlNode *values;
+    g_autofree char *pv = dx_load_path_join(path, "values");
+    const char *name = key->text;
+
+    if (!identifier_is_valid(name) || strcmp(name, "rank") == 0)
+        return dx_load_fail(l, key, "params", DX_ERROR_RULES_INVALID,
+                            "parameter name “%s” must be an identifier (letters, digits, _; not a keyword or rank)",
+                            name);
+    if (g_hash_table_lookup(l->rs->field_by_name, name) != NULL ||
+        g_hash_table_lookup(l->rs->field_by_column, name) != NULL)
+        return dx_load_fail(l, key, "params", DX_ERROR_RULES_INVALID,
+                            "parameter “%s” has the name of a field, alias or built-in", name);
+    for (guint i = 0; i < l->rs->n_params; i++) {
+        if (strcmp(l->rs->params[i].name, name) == 0)
+            return dx_load_fail(l, key, "params", DX_ERROR_RULES_INVALID, "parameter “%s” is declared twice", name);
+    }
+    p->name = g_strdup(name);
+    if (!dx_load_expect_kind(l, spec, path, DX_YAML_MAP) || !dx_load_check_keys(l, spec, path, keys, required) ||
+        !parse_field_type(l, spec, path, &p->ftype) || !dx_load_parse_text(l, spec, "label", path, &p->label))
+        return FALSE;
+    if (p->label == NULL)
+        p->label = g_strdup(name);
+    values = dx_yaml_map_lookup(spec, "values");
+    if (!dx_load_expect_kind(l, values, pv, DX_YAML_MAP))
+        return FALSE;
+    if (values->n_items == 0)
+        return dx_load_fail(l, values, pv, DX_ERROR_RULES_INVALID, "give at least one value {YYYY-MM-DD: value}");
+    p->dates = g_new0(gint32, values->n_items);
+    p->values = g_new0(DxValue, values->n_items);
+    p->texts = g_new0(char *, values->n_items + 1);
+    for (guint i = 0; i < values->n_items; i++) {
+        const DxYamlNode *d = values->keys[i];
+        g_autofree char *pi = g_strdup_printf("%s.%s", pv, d->text);
+
+        if (!dx_date_parse(d->text, d->len, &p->dates[i]))
+            return dx_load_fail(l, d, pv, DX_ERROR_RULES_INVALID,
+                                "expected a real calendar date YYYY-MM-DD, found “%s”", d->text);
+        if (i > 0 && p->dates[i] <= p->dates[i - 1])
+            return dx_load_fail(l, d, pv, DX_ERROR_RULES_INVALID,
+                                "dates must be strictly increasing: %s does not follow %s", d->text,
+                                values->keys[i - 1]->text);
+        if (!load_param_value(l, p, values->values[i], pi, i))
+            return FALSE;
+        p->n_values++;
+    }
+    return TRUE;
+}
+
+gboolean
+dx_load_params(DxLoader *l, const DxYamlNode *n)
+{
+    DxRuleset *rs = l->rs;
+
+    if (!dx_load_expect_kind(l, n, "params", DX_YAML_MAP))
+        return FALSE;
+    rs->params = g_new0(DxParam, n->n_items);
+    for (guint i = 0; i < n->n_items; i++) {
+        g_autofree char *p = g_strdup_printf("params.%s", n->keys[i]->text);
+        DxParam *param = &rs->params[rs->n_params++];   /* counted now: unref frees it on error */
+
+        if (!load_param(l, param, n->keys[i], n->values[i], p))
+            return FALSE;
+    }
+    /* bind only now that the array no longer moves */
+    for (guint i = 0; i < rs->n_params; i++) {
+        DxParam *param = &rs->params[i];
+
+        param->ref.name = param->name;
+        param->ref.index = i;
+        param->ref.type = field_expr_type(param->ftype);
+        param->ref.integer = param->ftype == DX_FIELD_INTEGER;
+        param->ref.n_values = param->n_values;
+        param->ref.dates = param->dates;
+        param->ref.values = param->values;
+    }
+    return TRUE;
+}

@@ -24,6 +24,7 @@ typedef struct {
     DxLoadOptions opts;
     GError **error;
     guint format;           /* 1 or 2 (§9) */
+    gboolean rank_allowed;  /* compiling the award or cap of a ranked policy (§12) */
 } DxLoader;
 
 /* ---- dx-loader.c: errors, keys, scalars and expressions ---- */
@@ -42,6 +43,8 @@ G_GNUC_INTERNAL char *dx_load_path_join(const char *path, const char *key);
 G_GNUC_INTERNAL gboolean dx_load_check_key_name(DxLoader *l, const DxYamlNode *key, const char *path,
                                                 const char *what);
 G_GNUC_INTERNAL const DxFieldRef *dx_loader_lookup_field(const char *name, gpointer user_data);
+/* dx_expr_check() with the loader's names: fields, parameters, received keys, rank. */
+G_GNUC_INTERNAL gboolean dx_load_check_expr(DxLoader *l, DxExprNode *node, DxType expect, GError **error);
 G_GNUC_INTERNAL gboolean dx_load_expr_fail(DxLoader *l, const DxYamlNode *scalar, const char *path,
                                            GError *expr_error);
 G_GNUC_INTERNAL DxExprNode *dx_load_compile_expr(DxLoader *l, const DxYamlNode *scalar, const char *path,
@@ -62,6 +65,8 @@ G_GNUC_INTERNAL gboolean dx_load_parse_period(DxLoader *l, const DxYamlNode *n, 
 G_GNUC_INTERNAL gboolean dx_load_bureaus(DxLoader *l, const DxYamlNode *n);
 G_GNUC_INTERNAL gint dx_load_find_bureau(const DxRuleset *rs, const char *key);
 G_GNUC_INTERNAL gboolean dx_load_fields(DxLoader *l, const DxYamlNode *n);
+/* §10: top-level params (after fields: names must differ from theirs). */
+G_GNUC_INTERNAL gboolean dx_load_params(DxLoader *l, const DxYamlNode *n);
 
 /* ---- dx-load-fund.c: groups and the fund ---- */
 

@@ -56,6 +56,8 @@ dx_ruleset_load_yaml(DxRuleset *self, const char *data, gsize len, const DxLoadO
     if (!dx_load_bureaus(&l, dx_yaml_map_lookup(root, "bureaus")) ||
         !dx_load_fields(&l, dx_yaml_map_lookup(root, "fields")))
         return FALSE;
+    if (dx_yaml_map_lookup(root, "params") != NULL && !dx_load_params(&l, dx_yaml_map_lookup(root, "params")))
+        return FALSE;
     groups = dx_yaml_map_lookup(root, "groups");
     if (groups != NULL && !dx_load_groups(&l, groups))
         return FALSE;
