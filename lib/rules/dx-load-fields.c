@@ -417,7 +417,7 @@ load_param(DxLoader *l, DxParam *p, const DxYamlNode *key, const DxYamlNode *spe
         g_hash_table_lookup(l->rs->field_by_column, name) != NULL)
         return dx_load_fail(l, key, "params", DX_ERROR_RULES_INVALID,
                             "parameter “%s” has the name of a field, alias or built-in", name);
-    for (guint i = 0; i < l->rs->n_params; i++) {
+    for (guint i = 0; i + 1 < l->rs->n_params; i++) {   /* the last is @p */
         if (strcmp(l->rs->params[i].name, name) == 0)
             return dx_load_fail(l, key, "params", DX_ERROR_RULES_INVALID, "parameter “%s” is declared twice", name);
     }
