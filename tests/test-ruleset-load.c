@@ -201,6 +201,17 @@ check_bad_fixture(const char *path, const char *text, gsize len, GString *fails)
     why = error_mismatch(error, path, code, line, col, keypath);
     if (why != NULL)
         g_string_append_printf(fails, "%s: %s\n", path, why);
+    {
+        /* an optional second line "# message: TEXT" names what the error must say */
+        const char *m = strstr(text, "\n# message: ");
+
+        if (why == NULL && m != NULL && m == strchr(text, '\n')) {
+            g_autofree char *want = g_strndup(m + strlen("\n# message: "), strcspn(m + strlen("\n# message: "), "\r\n"));
+
+            if (strstr(error->message, want) == NULL)
+                g_string_append_printf(fails, "%s: message \"%s\" does not say \"%s\"\n", path, error->message, want);
+        }
+    }
 
     /* the same text from memory, under the same name, fails the same way */
     rs = dx_ruleset_load_data(text, (gssize)len, path, NULL, &data_error);

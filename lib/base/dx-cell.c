@@ -70,8 +70,28 @@ cell_parse_number(const char *s, gsize len, gboolean integer, DxRat *out, const 
     return TRUE;
 }
 
+int
+dx_value_cmp(const DxValue *a, const DxValue *b)
+{
+    switch ((DxType)a->type) {
+    case DX_TYPE_NUMBER:
+    case DX_TYPE_MONEY:
+        return dx_rat_cmp(a->u.r, b->u.r);
+    case DX_TYPE_DATE:
+        return (a->u.date > b->u.date) - (a->u.date < b->u.date);
+    default:
+        return 0;
+    }
+}
+
 gboolean
 dx_cell_parse(DxFieldType type, const char *s, gsize len, DxValue *out, const char **why)
+{
+    return dx_cell_parse_ex(type, s, len, 0, out, why);
+}
+
+gboolean
+dx_cell_parse_ex(DxFieldType type, const char *s, gsize len, guint flags, DxValue *out, const char **why)
 {
     memset(out, 0, sizeof *out);
     switch (type) {
@@ -106,8 +126,12 @@ dx_cell_parse(DxFieldType type, const char *s, gsize len, DxValue *out, const ch
             out->u.b = TRUE;
         else if (len == 5 && g_ascii_strncasecmp(s, "false", 5) == 0)
             out->u.b = FALSE;
+        else if ((flags & DX_CELL_BOOL_ZH) && len == 3 && memcmp(s, "是", 3) == 0)
+            out->u.b = TRUE;
+        else if ((flags & DX_CELL_BOOL_ZH) && len == 3 && memcmp(s, "否", 3) == 0)
+            out->u.b = FALSE;
         else {
-            *why = "not true or false";
+            *why = (flags & DX_CELL_BOOL_ZH) ? "not true, false, 是 or 否" : "not true or false";
             return FALSE;
         }
         return TRUE;

@@ -12,3 +12,7 @@
 /* round_half_up(fen × share). @fen <= 10^15 and @share's terms are small,
  * so the product cannot overflow the 128-bit intermediate. */
 G_GNUC_INTERNAL int64_t dx_apply_share(int64_t fen, DxRat share);
+
+/* A cell's amount for a sentence about a bad cell (§9 bounds): from 1万元 up
+ * in 万元 with separators ("-301,800万元"), below that as dx_money_format(). */
+G_GNUC_INTERNAL char *dx_money_format_cell(int64_t fen);

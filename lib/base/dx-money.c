@@ -189,6 +189,17 @@ dx_money_format(int64_t fen)
 }
 
 char *
+dx_money_format_cell(int64_t fen)
+{
+    g_autofree char *wan = NULL;
+
+    if (money_abs(fen) < (uint64_t)DX_FEN_PER_WAN)
+        return dx_money_format(fen);
+    wan = dx_money_format_wan(fen);
+    return g_strconcat(wan, "万元", NULL);
+}
+
+char *
 dx_money_format_yuan(int64_t fen)
 {
     GString *out = g_string_new(fen < 0 ? "-" : "");

@@ -561,7 +561,7 @@ dx_batch_decide(DxBatch *self)
     if (self->finished)
         return dx_decision_list_ref(self->list);
     dx_batch_flush(self);
-    dx_decide_batch_steps(self->list, NULL, NULL, NULL, NULL);
+    dx_decide_batch_steps(self->list, NULL, NULL, NULL, NULL, NULL);
     dx_decide_settle(self->list);
     dx_decision_list_seal(self->list);
     self->finished = TRUE;

@@ -15,6 +15,7 @@
 #include "duixian/duixian.h"
 #include "input/dx-application-private.h"
 #include "decide/dx-decision-private.h"
+#include "base/dx-cell-private.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,31 @@ decision_eval_error(DxDecisionList *list, DxDecision *d, gint32 index, const DxE
     r->index = index;
     r->a = ctx->err;
     r->b = ctx->err_col;
+    if (ctx->err == DX_EVAL_ERR_NO_PARAM) {   /* §10: name the parameter and the date */
+        dx_reason_set_text(list, r, ctx->err_name);
+        r->c = ctx->ref_date;
+    }
+}
+
+/* Keeps, with the award reason @r, the received() amounts the award and
+ * cap read (their key index in elem), for the explanation (§11). */
+static void
+keep_received(DxDecisionList *list, const DxExprNode *n, const DxEvalCtx *ctx, DxReason *r, guint64 *seen)
+{
+    if (n->kind == DX_NODE_RECEIVED && n->slot < 64 && !(*seen & (G_GUINT64_CONSTANT(1) << n->slot))) {
+        DxValue v = { 0 };
+
+        *seen |= G_GUINT64_CONSTANT(1) << n->slot;
+        v.type = DX_TYPE_MONEY;
+        v.elem = (guint8)n->slot;
+        v.u.r = dx_rat_int(ctx->received[n->slot]);
+        if (r->b == 0)
+            r->b = (int64_t)list->values->len + 1;
+        dx_decision_list_keep_value(list, &v);
+        r->c++;
+    }
+    for (guint i = 0; i < n->n_children; i++)
+        keep_received(list, n->children[i], ctx, r, seen);
 }
 
 static const DxReasonCode award_codes[] = {
@@ -148,80 +174,23 @@ static const DxReasonCode award_codes[] = {
     DX_REASON_AWARD_PER, DX_REASON_AWARD_MARGINAL, DX_REASON_AWARD_FORMULA,
 };
 
-/* Steps 2-5 for one policy. Returns the decision, or NULL when in
- * matching mode the policy does not match (window or clauses). */
-static DxDecision *
-decide_policy(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideScratch *s, gboolean matching)
+/* Steps 4-5 on @d, whose clauses held: the award rounded half up to the
+ * fen, then the cap rounded the same way. */
+static void
+decide_award(DxDecisionList *list, DxDecision *d, const DxPolicy *pol, DxEvalCtx *ctx, DxDecideScratch *s)
 {
     const DxRuleset *rs = list->rs;
-    const DxPolicy *pol = &rs->policies[pi];
-    DxEvalCtx ctx = { s->slots, s->present, rs->defaults, rs->has_default, DX_EVAL_ERR_NONE, 0 };
-    DxDecision *d;
-    gboolean any_error = FALSE, any_false = FALSE;
     DxValue v;
-    gint32 sub = base->submitted_on;
 
-    /* step 2: window */
-    if ((pol->has_from && sub < pol->window_from) || (pol->has_to && sub > pol->window_to)) {
-        if (matching)
-            return NULL;
-        d = decision_start(list, base, (gint)pi);
-        d->status = DX_STATUS_REJECTED;
-        dx_decision_add_reason(list, d, DX_REASON_OUTSIDE_WINDOW);
-        return d;
-    }
-    /* step 3: every clause (一次告知) — first find the verdict without
-     * touching the list, so a non-matching policy costs nothing */
-    s->n_missing = 0;
-    for (guint i = 0; i < pol->n_clauses; i++) {
-        DxEvalState st;
-
-        ctx.err = DX_EVAL_ERR_NONE;
-        st = dx_expr_eval(pol->clauses[i].expr, &ctx, &v);
-        if (st == DX_EVAL_ERROR)
-            any_error = TRUE;
-        else if (st == DX_EVAL_OK && !v.u.b)
-            any_false = TRUE;
-        else if (st == DX_EVAL_MISSING)
-            scratch_add_missing(s, rs, pol->clauses[i].slots, pol->clauses[i].n_slots);
-    }
-    if (any_false && !any_error && matching)
-        return NULL;
-    d = decision_start(list, base, (gint)pi);
-    d->matching = matching;
-    if (any_error || any_false) {
-        for (guint i = 0; i < pol->n_clauses; i++) {
-            DxEvalState st;
-
-            ctx.err = DX_EVAL_ERR_NONE;
-            st = dx_expr_eval(pol->clauses[i].expr, &ctx, &v);
-            if (any_error && st == DX_EVAL_ERROR) {
-                decision_eval_error(list, d, (gint32)i, &ctx);
-            } else if (!any_error && st == DX_EVAL_OK && !v.u.b) {
-                DxReason *r = dx_decision_add_reason(list, d, DX_REASON_CLAUSE_FAILED);
-
-                r->index = (gint32)i;
-                record_clause_values(list, &pol->clauses[i], &ctx, r);
-            }
-        }
-        d->status = any_error ? DX_STATUS_ERROR : DX_STATUS_REJECTED;
-        return d;
-    }
-    d->clauses_ok = TRUE;   /* `once` (batch-wide) is checked before incomplete is final */
-    if (s->n_missing > 0) {
-        decision_missing(list, d, s);
-        return d;
-    }
-    /* step 4: award, rounded half up to the fen */
-    ctx.err = DX_EVAL_ERR_NONE;
-    switch (dx_expr_eval(pol->award, &ctx, &v)) {
+    ctx->err = DX_EVAL_ERR_NONE;
+    switch (dx_expr_eval(pol->award, ctx, &v)) {
     case DX_EVAL_MISSING:
         scratch_add_missing(s, rs, pol->award_slots, pol->n_award_slots);
         decision_missing(list, d, s);
-        return d;
+        return;
     case DX_EVAL_ERROR:
-        decision_eval_error(list, d, -1, &ctx);
-        return d;
+        decision_eval_error(list, d, -1, ctx);
+        return;
     case DX_EVAL_OK:
         break;
     }
@@ -232,27 +201,37 @@ decide_policy(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideSc
         r->a = d->award_fen;
         d->award_fen = 0;
         d->status = DX_STATUS_REJECTED;
-        return d;
+        return;
     }
-    dx_decision_add_reason(list, d, award_codes[pol->form])->a = d->award_fen;
+    {
+        DxReason *r = dx_decision_add_reason(list, d, award_codes[pol->form]);
+
+        r->a = d->award_fen;
+        if (pol->uses_received && ctx->received != NULL) {
+            guint64 seen = 0;
+
+            keep_received(list, pol->award, ctx, r, &seen);
+            if (pol->cap != NULL)
+                keep_received(list, pol->cap, ctx, r, &seen);
+        }
+    }
     d->amount_fen = d->award_fen;
-    /* step 5: cap, rounded the same way */
     if (pol->cap != NULL) {
         int64_t cap;
 
-        ctx.err = DX_EVAL_ERR_NONE;
-        switch (dx_expr_eval(pol->cap, &ctx, &v)) {
+        ctx->err = DX_EVAL_ERR_NONE;
+        switch (dx_expr_eval(pol->cap, ctx, &v)) {
         case DX_EVAL_MISSING:
             d->n_reasons = 0;
             d->award_fen = d->amount_fen = 0;
             scratch_add_missing(s, rs, pol->cap_slots, pol->n_cap_slots);
             decision_missing(list, d, s);
-            return d;
+            return;
         case DX_EVAL_ERROR:
             d->n_reasons = 0;
             d->award_fen = d->amount_fen = 0;
-            decision_eval_error(list, d, -2, &ctx);
-            return d;
+            decision_eval_error(list, d, -2, ctx);
+            return;
         case DX_EVAL_OK:
             break;
         }
@@ -266,7 +245,153 @@ decide_policy(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideSc
         }
     }
     d->status = DX_STATUS_PENDING;
+}
+
+/* Steps 2-5 for one policy. Returns the decision, or NULL when in
+ * matching mode the policy does not match (window or clauses). With
+ * @existing (a deferred decision, its window passed) steps 3-5 are decided
+ * on it: a non-match then marks it dropped. A ranked policy stops after
+ * step 3 (RANK_CANDIDATE): its award needs its place. */
+static DxDecision *
+decide_policy(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideScratch *s, gboolean matching,
+              DxDecision *existing, DxEvalCtx *ctx)
+{
+    const DxRuleset *rs = list->rs;
+    const DxPolicy *pol = &rs->policies[pi];
+    DxDecision *d;
+    gboolean any_error = FALSE, any_false = FALSE;
+    DxValue v;
+    gint32 sub = base->submitted_on;
+
+    /* step 2: window */
+    if (existing == NULL && ((pol->has_from && sub < pol->window_from) || (pol->has_to && sub > pol->window_to))) {
+        if (matching)
+            return NULL;
+        d = decision_start(list, base, (gint)pi);
+        d->status = DX_STATUS_REJECTED;
+        dx_decision_add_reason(list, d, DX_REASON_OUTSIDE_WINDOW);
+        return d;
+    }
+    /* step 3: every clause (一次告知) — first find the verdict without
+     * touching the list, so a non-matching policy costs nothing */
+    s->n_missing = 0;
+    for (guint i = 0; i < pol->n_clauses; i++) {
+        DxEvalState st;
+
+        ctx->err = DX_EVAL_ERR_NONE;
+        st = dx_expr_eval(pol->clauses[i].expr, ctx, &v);
+        if (st == DX_EVAL_ERROR)
+            any_error = TRUE;
+        else if (st == DX_EVAL_OK && !v.u.b)
+            any_false = TRUE;
+        else if (st == DX_EVAL_MISSING)
+            scratch_add_missing(s, rs, pol->clauses[i].slots, pol->clauses[i].n_slots);
+    }
+    if (any_false && !any_error && matching) {
+        if (existing != NULL) {
+            existing->status = DX_STATUS_REJECTED;
+            existing->dropped = TRUE;
+            dx_decision_clear_reasons(existing);
+        }
+        return NULL;
+    }
+    if (existing != NULL) {
+        d = existing;
+        dx_decision_clear_reasons(d);
+    } else {
+        d = decision_start(list, base, (gint)pi);
+    }
+    d->matching = matching;
+    if (any_error || any_false) {
+        for (guint i = 0; i < pol->n_clauses; i++) {
+            DxEvalState st;
+
+            ctx->err = DX_EVAL_ERR_NONE;
+            st = dx_expr_eval(pol->clauses[i].expr, ctx, &v);
+            if (any_error && st == DX_EVAL_ERROR) {
+                decision_eval_error(list, d, (gint32)i, ctx);
+            } else if (!any_error && st == DX_EVAL_OK && !v.u.b) {
+                DxReason *r = dx_decision_add_reason(list, d, DX_REASON_CLAUSE_FAILED);
+
+                r->index = (gint32)i;
+                record_clause_values(list, &pol->clauses[i], ctx, r);
+            }
+        }
+        d->status = any_error ? DX_STATUS_ERROR : DX_STATUS_REJECTED;
+        return d;
+    }
+    d->clauses_ok = TRUE;   /* `once` (batch-wide) is checked before incomplete is final */
+    if (s->n_missing > 0) {
+        decision_missing(list, d, s);
+        return d;
+    }
+    if (pol->ranked && ctx->rank == 0) {
+        d->status = DX_STATUS_RANK_CANDIDATE;   /* step 3a comes first */
+        return d;
+    }
+    decide_award(list, d, pol, ctx, s);
     return d;
+}
+
+/* A deferred policy past its window: the decision waits for the batch-wide
+ * pass, with the application's values kept once per application (@snap). */
+static void
+decide_defer(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideScratch *s, gboolean matching,
+             guint *snap)
+{
+    const DxRuleset *rs = list->rs;
+    const DxPolicy *pol = &rs->policies[pi];
+    DxDecision *d;
+    DxReason *r;
+    gint32 sub = base->submitted_on;
+
+    if ((pol->has_from && sub < pol->window_from) || (pol->has_to && sub > pol->window_to)) {
+        DxEvalCtx none = { 0 };
+
+        decide_policy(list, base, pi, s, matching, NULL, &none);   /* the window's verdict */
+        return;
+    }
+    if (*snap == G_MAXUINT) {
+        *snap = list->values->len;
+        for (guint i = 0; i < rs->n_fields; i++) {
+            DxValue missing = { 0 };
+
+            dx_decision_list_keep_value(list, s->present[i] ? &s->slots[i] : &missing);
+        }
+    }
+    d = decision_start(list, base, (gint)pi);
+    d->matching = matching;
+    d->status = DX_STATUS_DEFERRED;
+    r = dx_decision_add_reason(list, d, DX_REASON_SNAPSHOT);
+    r->a = *snap;
+    r->b = rs->n_fields;
+}
+
+/* The evaluation context of one application: its slots, the ruleset's
+ * defaults, parameters read at its submitted_on (§10). */
+static DxEvalCtx
+app_ctx(const DxRuleset *rs, const DxDecideScratch *s, const DxDecision *base)
+{
+    DxEvalCtx ctx = { 0 };
+
+    ctx.slots = s->slots;
+    ctx.present = s->present;
+    ctx.defaults = rs->defaults;
+    ctx.has_default = rs->has_default;
+    ctx.ref_date = base->submitted_on;
+    return ctx;
+}
+
+/* §9: an empty cell takes the field's default, which may lie outside the
+ * field's bounds; then the row is invalid as if the cell said so. */
+static gboolean
+app_uses_bad_default(const DxRuleset *rs, const DxDecideScratch *s)
+{
+    for (guint i = 0; i < rs->n_fields; i++) {
+        if (!s->present[i] && rs->fields[i].default_bad != NULL)
+            return TRUE;
+    }
+    return FALSE;
 }
 
 void
@@ -276,6 +401,7 @@ dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 se
     DxDecision base = { 0 };
     DxDecision *d;
     gint pi = -1;
+    guint snap = G_MAXUINT;
 
     /* evaluation reads the application's own slots; defaults are applied
      * by the evaluator, so nothing is copied per application */
@@ -298,7 +424,7 @@ dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 se
 
     /* step 1: bad cells, then required built-ins, then an unknown policy */
     if (app->problems->len > 0 || !s->present[DX_SLOT_APP_ID] || !s->present[DX_SLOT_ENTERPRISE_ID] ||
-        !s->present[DX_SLOT_SUBMITTED_ON]) {
+        !s->present[DX_SLOT_SUBMITTED_ON] || (G_UNLIKELY(rs->has_bad_defaults) && app_uses_bad_default(rs, s))) {
         static const guint required[] = { DX_SLOT_APP_ID, DX_SLOT_ENTERPRISE_ID, DX_SLOT_SUBMITTED_ON };
 
         d = decision_start(list, &base, pi);
@@ -310,6 +436,14 @@ dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 se
             r->index = p->slot == G_MAXUINT ? -1 : (gint32)p->slot;
             r->a = p->column;
             dx_reason_set_text(list, r, dx_decision_list_intern(list, p->message, -1));
+        }
+        for (guint i = 0; rs->has_bad_defaults && i < rs->n_fields; i++) {
+            if (!s->present[i] && rs->fields[i].default_bad != NULL) {
+                DxReason *r = dx_decision_add_reason(list, d, DX_REASON_INVALID_FIELD);
+
+                r->index = (gint32)i;
+                dx_reason_set_text(list, r, rs->fields[i].default_bad);
+            }
         }
         for (guint i = 0; i < G_N_ELEMENTS(required); i++) {
             gboolean bad_cell = FALSE;
@@ -332,14 +466,24 @@ dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 se
         return;
     }
     if (pi >= 0) {
-        decide_policy(list, &base, (guint)pi, s, FALSE);
+        DxEvalCtx ctx = app_ctx(rs, s, &base);
+
+        if (rs->policies[pi].deferred)
+            decide_defer(list, &base, (guint)pi, s, FALSE, &snap);
+        else
+            decide_policy(list, &base, (guint)pi, s, FALSE, NULL, &ctx);
         return;
     }
     {
         guint before = list->decisions->len;
+        DxEvalCtx ctx = app_ctx(rs, s, &base);
 
-        for (guint p = 0; p < rs->n_policies; p++)   /* 免申即享: every policy */
-            decide_policy(list, &base, p, s, TRUE);
+        for (guint p = 0; p < rs->n_policies; p++) {   /* 免申即享: every policy */
+            if (rs->policies[p].deferred)
+                decide_defer(list, &base, p, s, TRUE, &snap);
+            else
+                decide_policy(list, &base, p, s, TRUE, NULL, &ctx);
+        }
         if (list->decisions->len == before) {
             /* Nothing matched: no row, but the row has used its app_id, so
              * a later row with it is a duplicate (step 1). */
@@ -459,9 +603,232 @@ batch_mark_duplicates(DxDecisionList *list, DxPaidFunc paid, gpointer user_data)
     g_free(idx);
 }
 
+/* ---- format 2: the deferred policies (§10-§12) ---- */
+
+/* What @enterprise_id received under each received() key (§11): history
+ * and ledger from the book, looked up once per enterprise and kept. */
+static const int64_t *
+deferred_received(const DxRuleset *rs, const DxDecideEnv *env, GHashTable *cache, const char *enterprise_id)
+{
+    int64_t *v = g_hash_table_lookup(cache, enterprise_id);
+
+    if (v != NULL)
+        return v;
+    v = g_new0(int64_t, MAX(rs->n_received_keys, 1));
+    for (guint k = 0; k < rs->n_received_keys && env != NULL && env->book != NULL; k++) {
+        const DxReceivedKey *key = &rs->received_keys[k];
+        gboolean taken;
+
+        if (key->group)
+            v[k] = dx_prior_book_get_group_held(env->book, enterprise_id, key->key);
+        else
+            dx_prior_book_get_policy(env->book, enterprise_id, key->key, &v[k], &taken);
+    }
+    g_hash_table_insert(cache, (gpointer)enterprise_id, v);
+    return v;
+}
+
+typedef struct {
+    DxValue *slots;
+    guint8 *present;
+    GHashTable *received;        /* enterprise_id -> int64_t[n_received_keys] */
+    const DxDecideEnv *env;
+} DxDeferred;
+
+/* The evaluation context of deferred decision @d from its kept values. */
+static DxEvalCtx
+deferred_ctx(DxDecisionList *list, DxDeferred *x, const DxDecision *d, guint snap)
+{
+    const DxRuleset *rs = list->rs;
+    const DxPolicy *pol = &rs->policies[d->policy];
+    DxEvalCtx ctx = { 0 };
+
+    dx_decision_list_get_values(list, snap, rs->n_fields, x->slots);
+    for (guint i = 0; i < rs->n_fields; i++)
+        x->present[i] = x->slots[i].type != DX_TYPE_NONE;
+    ctx.slots = x->slots;
+    ctx.present = x->present;
+    ctx.defaults = rs->defaults;
+    ctx.has_default = rs->has_default;
+    ctx.ref_date = pol->params_on_approval ? (x->env != NULL ? x->env->approval_day : 0) : d->submitted_on;
+    ctx.received = deferred_received(rs, x->env, x->received, d->enterprise_id);
+    return ctx;
+}
+
+typedef struct {
+    guint k;                     /* decision index */
+    DxValue by;
+} DxRankEntry;
+
+typedef struct {
+    const DxRuleset *rs;
+    const DxDecision *ds;
+    gboolean asc;
+} DxRankCtx;
+
+static int
+cmp_rank(const void *pa, const void *pb, void *user)
+{
+    const DxRankCtx *rc = user;
+    const DxRankEntry *a = pa, *b = pb;
+    int c = dx_value_cmp(&a->by, &b->by);
+
+    if (c != 0)
+        return rc->asc ? c : -c;
+    return dx_decision_cmp_canonical(rc->rs, &rc->ds[a->k], &rc->ds[b->k]);   /* ties: canonical order */
+}
+
+static int
+cmp_once_order(const void *pa, const void *pb, void *user)
+{
+    const DxRankCtx *rc = user;
+    const DxDecision *a = &rc->ds[*(const guint *)pa], *b = &rc->ds[*(const guint *)pb];
+    int c = strcmp(a->enterprise_id, b->enterprise_id);
+
+    if (c != 0)
+        return c;
+    if (a->policy != b->policy)
+        return a->policy < b->policy ? -1 : 1;
+    return dx_decision_cmp_canonical(rc->rs, a, b);
+}
+
+/* Steps 3-5 of the deferred decisions, with step 3a (ranking) between:
+ * clauses with received() and parameters at their reference date; for
+ * ranked policies `once` (taken by the first decision that passes step 3,
+ * even one ranked out), then the places, then the awards of places
+ * 1..top. Runs after duplicates, before the per-enterprise steps. */
+static void
+decide_deferred(DxDecisionList *list, const DxDecideEnv *env)
+{
+    const DxRuleset *rs = list->rs;
+    guint n = list->decisions->len;
+    g_autofree guint *snap = g_new(guint, MAX(n, 1));
+    g_autofree guint *once_idx = g_new(guint, MAX(n, 1));
+    g_autoptr(GArray) cand = g_array_new(FALSE, FALSE, sizeof(DxRankEntry));
+    g_autoptr(GHashTable) received = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    g_autofree DxValue *slots = g_new0(DxValue, rs->n_fields);
+    g_autofree guint8 *present = g_new0(guint8, rs->n_fields);
+    DxDeferred x = { slots, present, received, env };
+    DxDecideScratch s;
+    DxDecision *ds;
+    DxRankCtx rc = { rs, NULL, FALSE };
+    guint n_once = 0;
+
+    list->approval_day = env != NULL ? env->approval_day : 0;
+    dx_decide_scratch_init(&s, rs);
+    s.slots = slots;
+    s.present = present;
+    /* steps 3-5 (3 only for ranked policies) */
+    for (guint k = 0; k < n; k++) {
+        DxDecision *d = &g_array_index(list->decisions, DxDecision, k);
+        const DxReason *r;
+        DxEvalCtx ctx;
+        DxDecision base;
+
+        snap[k] = G_MAXUINT;
+        if (d->status != DX_STATUS_DEFERRED || d->dropped)
+            continue;
+        r = &g_array_index(list->reasons, DxReason, d->reason_first);
+        snap[k] = (guint)r->a;
+        ctx = deferred_ctx(list, &x, d, snap[k]);
+        base = *d;
+        decide_policy(list, &base, (guint)d->policy, &s, d->matching, d, &ctx);
+    }
+    ds = (DxDecision *)(void *)list->decisions->data;
+    rc.ds = ds;
+    /* once of ranked policies, before the places are given */
+    for (guint k = 0; k < n; k++) {
+        if (snap[k] != G_MAXUINT && ds[k].clauses_ok && !ds[k].dropped && rs->policies[ds[k].policy].ranked &&
+            rs->policies[ds[k].policy].once)
+            once_idx[n_once++] = k;
+    }
+    if (n_once > 1)
+        qsort_r(once_idx, n_once, sizeof(guint), cmp_once_order, &rc);
+    for (guint i = 0; i < n_once;) {
+        guint j = i;
+        int64_t fen;
+        gboolean taken = FALSE;
+
+        if (env != NULL && env->book != NULL)
+            dx_prior_book_get_policy(env->book, ds[once_idx[i]].enterprise_id, rs->policies[ds[once_idx[i]].policy].id,
+                                     &fen, &taken);
+        for (; j < n_once && ds[once_idx[j]].policy == ds[once_idx[i]].policy &&
+               strcmp(ds[once_idx[j]].enterprise_id, ds[once_idx[i]].enterprise_id) == 0;
+             j++) {
+            DxDecision *d = &ds[once_idx[j]];
+
+            if (taken) {
+                d->status = DX_STATUS_REJECTED;
+                d->clauses_ok = FALSE;
+                d->dropped = d->matching;
+                dx_decision_clear_reasons(d);
+                dx_decision_add_reason(list, d, DX_REASON_ONCE_ONLY);
+            } else if (d->status == DX_STATUS_RANK_CANDIDATE) {
+                taken = TRUE;
+            }
+        }
+        i = j;
+    }
+    /* step 3a, per ranked policy over this batch */
+    for (guint p = 0; p < rs->n_policies; p++) {
+        const DxPolicy *pol = &rs->policies[p];
+
+        if (!pol->ranked)
+            continue;
+        g_array_set_size(cand, 0);
+        for (guint k = 0; k < n; k++) {
+            DxDecision *d = &ds[k];
+            DxRankEntry e = { k, { 0 } };
+            DxEvalCtx ctx;
+
+            if (d->policy != (gint)p || d->status != DX_STATUS_RANK_CANDIDATE)
+                continue;
+            ctx = deferred_ctx(list, &x, d, snap[k]);
+            s.n_missing = 0;
+            switch (dx_expr_eval(pol->rank_by, &ctx, &e.by)) {
+            case DX_EVAL_MISSING:
+                scratch_add_missing(&s, rs, pol->rank_by_slots, pol->n_rank_by_slots);
+                decision_missing(list, d, &s);
+                continue;
+            case DX_EVAL_ERROR:
+                decision_eval_error(list, d, -3, &ctx);
+                continue;
+            case DX_EVAL_OK:
+                break;
+            }
+            g_array_append_val(cand, e);
+        }
+        rc.asc = pol->rank_asc;
+        if (cand->len > 1)
+            qsort_r(cand->data, cand->len, sizeof(DxRankEntry), cmp_rank, &rc);
+        for (guint i = 0; i < cand->len; i++) {
+            const DxRankEntry *e = &g_array_index(cand, DxRankEntry, i);
+            DxDecision *d = &ds[e->k];
+
+            if ((gint64)i < pol->rank_top) {
+                DxEvalCtx ctx = deferred_ctx(list, &x, d, snap[e->k]);
+
+                ctx.rank = (gint64)i + 1;
+                s.n_missing = 0;
+                decide_award(list, d, pol, &ctx, &s);
+            } else {
+                DxReason *r = dx_decision_add_reason(list, d, DX_REASON_RANK_OUT);
+
+                d->status = DX_STATUS_REJECTED;
+                r->index = -1;
+                r->c = (int64_t)list->values->len;   /* the value of rank.by, kept */
+                dx_decision_list_keep_value(list, &e->by);
+                r->a = (int64_t)i + 1;
+                r->b = pol->rank_top;
+            }
+        }
+    }
+    dx_decide_scratch_clear(&s);
+}
+
 guint *
 dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, DxPaidFunc paid, gpointer user_data,
-                      guint *n_order)
+                      const DxDecideEnv *env, guint *n_order)
 {
     const DxRuleset *rs = list->rs;
     DxDecision *ds;
@@ -475,6 +842,8 @@ dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, DxPaidFunc paid, 
     DxSortCtx sc;
 
     batch_mark_duplicates(list, paid, user_data);
+    if (rs->has_deferred)
+        decide_deferred(list, env);
     if (n_order == NULL) {
         /* no order wanted: the per-enterprise pass is only for once and caps */
         gboolean needed = prior != NULL;
@@ -545,8 +914,9 @@ dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, DxPaidFunc paid, 
                     prior(d->enterprise_id, p, &priors[p], user_data);
                 asked[p] = 1;
             }
-            /* step 3: once — earlier rounds, history, or earlier in canonical order */
-            if (pol->once && (taken[p] || priors[p].taken)) {
+            /* step 3: once — earlier rounds, history, or earlier in canonical order
+             * (a ranked policy's once was settled before its places were given) */
+            if (pol->once && !pol->ranked && (taken[p] || priors[p].taken)) {
                 d->status = DX_STATUS_REJECTED;
                 d->award_fen = d->amount_fen = 0;
                 d->dropped = d->matching;   /* 免申即享: a policy already had is no match */

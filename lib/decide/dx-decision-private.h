@@ -17,10 +17,20 @@
 #include "duixian/dx-types.h"
 #include "base/dx-money-private.h"
 #include "rules/dx-ruleset-private.h"
+#include "input/dx-prior-private.h"
 
 /* Internal: award computed, batch-wide steps not yet applied. Never
  * visible outside the library. */
 #define DX_STATUS_PENDING ((DxStatus)100)
+/* Internal, format 2: a decision of a deferred policy (DxPolicy.deferred)
+ * past its window, decided in the batch-wide pass; and one that passed its
+ * clauses and waits for its place (§12 step 3a). */
+#define DX_STATUS_DEFERRED ((DxStatus)101)
+#define DX_STATUS_RANK_CANDIDATE ((DxStatus)102)
+/* Internal reason of a DEFERRED decision: a = first kept value of the
+ * application's slots (type NONE where missing), b = their count. Never
+ * visible outside the library: the batch-wide pass replaces it. */
+#define DX_REASON_SNAPSHOT ((DxReasonCode)250)
 
 /* 32 bytes: a batch of rejections holds about one per application. */
 typedef struct {
@@ -93,10 +103,13 @@ struct _DxDecisionList {
     GPtrArray *texts;             /* const char*: reasons' details (static, the ruleset's or in strings) */
     GArray *big;                  /* DxRat: kept values too large to pack */
     gboolean sealed;
+    gint32 approval_day;          /* format 2: the round's, for explaining params_on: approval; 0 none */
 };
 
 /* Appends @v to @list->values (text copied into the list's chunk). */
 G_GNUC_INTERNAL void dx_decision_list_keep_value(DxDecisionList *list, const DxValue *v);
+/* Kept values [@first, @first + @n) unpacked into @out. */
+G_GNUC_INTERNAL void dx_decision_list_get_values(const DxDecisionList *list, guint first, guint n, DxValue *out);
 /* Kept values [@first, @first + @n) unpacked into a new array (g_free). */
 G_GNUC_INTERNAL DxValue *dx_decision_list_dup_values(const DxDecisionList *list, guint first, guint n);
 
@@ -181,8 +194,16 @@ typedef gboolean (*DxPaidFunc)(const char *app_id, gpointer user_data);
  * canonical order), for the steps that follow (g_free; *n_order set).
  * With @n_order NULL returns NULL, and skips the per-enterprise pass when
  * no policy has `once` or a per-enterprise cap (and @prior is NULL). */
+/* What the format-2 batch-wide pass reads (§10-§12): the prior book for
+ * received() (NULL: nothing received), the round's approval date (0: none,
+ * as for `decide`). */
+typedef struct {
+    const DxPriorBook *book;
+    gint32 approval_day;
+} DxDecideEnv;
+
 G_GNUC_INTERNAL guint *dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, DxPaidFunc paid,
-                                             gpointer user_data, guint *n_order);
+                                             gpointer user_data, const DxDecideEnv *env, guint *n_order);
 
 /* Settles statuses after step 6 for `decide` (no round): computed and
  * granted from the amounts, approved/reduced/rejected. */

@@ -63,7 +63,7 @@ dx_decision_list_adopt(DxDecisionList *to, DxDecisionList *from)
     for (guint i = r0; i < to->reasons->len; i++) {
         DxReason *r = &g_array_index(to->reasons, DxReason, i);
 
-        if (r->code == DX_REASON_CLAUSE_FAILED)
+        if (r->code == DX_REASON_CLAUSE_FAILED || r->code == DX_REASON_SNAPSHOT)
             r->a += v0;
         if (r->text != 0)
             r->text += t0;
@@ -201,6 +201,13 @@ dx_decision_list_dup_values(const DxDecisionList *list, guint first, guint n)
 {
     DxValue *out = g_new0(DxValue, MAX(n, 1));
 
+    dx_decision_list_get_values(list, first, n, out);
+    return out;
+}
+
+void
+dx_decision_list_get_values(const DxDecisionList *list, guint first, guint n, DxValue *out)
+{
     for (guint i = 0; i < n; i++) {
         const DxKeptValue *k = &g_array_index(list->values, DxKeptValue, first + i);
         DxValue *v = &out[i];
@@ -231,7 +238,6 @@ dx_decision_list_dup_values(const DxDecisionList *list, guint first, guint n)
             break;
         }
     }
-    return out;
 }
 
 const char *
@@ -422,7 +428,8 @@ dx_reason_code_to_string(DxReasonCode code)
         "missing_field", "eval_error", "once_only", "award_zero", "capped", "policy_enterprise_cap",
         "group_highest", "group_topup", "group_stack_cap", "fund_enterprise_cap", "rationed",
         "unfunded", "award_fixed", "award_table", "award_rate", "award_per", "award_marginal",
-        "award_formula",
+        "award_formula", "rank_out", "requirement_failed", "requirement_missing", "commitment_breached",
+        "commitment_missing", "clawed_back",
     };
 
     g_return_val_if_fail((guint)code < G_N_ELEMENTS(names), "unknown");

@@ -18,3 +18,13 @@ G_GNUC_INTERNAL char *dx_explain_ratio(int64_t r, int64_t s);
  * layout of record_clause_values in dx-decide.c); English with @en. */
 G_GNUC_INTERNAL char *dx_explain_clause_values(const DxRuleset *rs, const DxClause *c, const DxValue *vals,
                                                guint n_vals, gboolean en);
+
+/* ---- dx-explain-v2.c: the sentences of format 2 (§10-§12) ---- */
+
+/* The sentence of a format-2 reason of @d (rank_out; eval_error of a
+ * parameter before its first date or of rank.by), or NULL when @code is not
+ * one (transfer full). @r is the DxReason. */
+G_GNUC_INTERNAL char *dx_explain_v2_reason(const DxDecision *d, const void *r, gboolean en);
+/* What an award of a format-2 policy read: "（落户奖励比例 1.5%（2022-07-01 起）；
+ * 已获「SHOP-OPEN」奖励 150万元）", or "" (transfer full). */
+G_GNUC_INTERNAL char *dx_explain_v2_award_detail(const DxDecision *d, const void *r, gboolean en);

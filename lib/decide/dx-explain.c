@@ -204,10 +204,24 @@ explain_reason_message(const DxDecision *self, size_t index, gboolean en)
     }
     case DX_REASON_MISSING_FIELD:
         return DX_MSG_DUP(code, en, DX_MSG_S("field", explain_field_label(rs, r->index)));
+    case DX_REASON_RANK_OUT:
+    case DX_REASON_REQUIREMENT_FAILED:
+    case DX_REASON_REQUIREMENT_MISSING:
+    case DX_REASON_COMMITMENT_BREACHED:
+    case DX_REASON_COMMITMENT_MISSING:
+    case DX_REASON_CLAWED_BACK: {
+        char *v2 = dx_explain_v2_reason(self, r, en);
+
+        return v2 != NULL ? v2 : g_strdup(dx_reason_code_to_string((DxReasonCode)r->code));
+    }
     case DX_REASON_EVAL_ERROR: {
         const char *what = r->index >= 0    ? pol->clauses[r->index].name
                            : r->index == -1 ? dx_msg_text(DX_MSG_EVAL_WHAT_AWARD, en)
                                             : dx_msg_text(DX_MSG_EVAL_WHAT_CAP, en);
+        char *v2 = dx_explain_v2_reason(self, r, en);   /* a parameter read before its first date */
+
+        if (v2 != NULL)
+            return v2;
 
         return DX_MSG_DUP(code, en, DX_MSG_S("what", what), DX_MSG_S("error", dx_eval_error_to_string((DxEvalError)r->a)),
                           DX_MSG_I("column", r->b));
@@ -215,13 +229,20 @@ explain_reason_message(const DxDecision *self, size_t index, gboolean en)
     case DX_REASON_ONCE_ONLY:
         return DX_MSG_DUP(code, en, DX_MSG_S("policy", pol->name));
     case DX_REASON_AWARD_ZERO:
+        return DX_MSG_DUP(code, en, DX_MSG_S("award", a));
     case DX_REASON_AWARD_FIXED:
     case DX_REASON_AWARD_TABLE:
     case DX_REASON_AWARD_RATE:
     case DX_REASON_AWARD_PER:
     case DX_REASON_AWARD_MARGINAL:
-    case DX_REASON_AWARD_FORMULA:
-        return DX_MSG_DUP(code, en, DX_MSG_S("award", a));
+    case DX_REASON_AWARD_FORMULA: {
+        /* what a format-2 award read (a parameter, what was received, the
+         * rank) follows the sentence; "" for a format-1 award */
+        g_autofree char *sentence = DX_MSG_DUP(code, en, DX_MSG_S("award", a));
+        g_autofree char *detail = dx_explain_v2_award_detail(self, r, en);
+
+        return g_strconcat(sentence, detail, NULL);
+    }
     case DX_REASON_CAPPED:
         return DX_MSG_DUP(code, en, DX_MSG_S("computed", a), DX_MSG_S("cap", b));
     case DX_REASON_POLICY_ENTERPRISE_CAP:

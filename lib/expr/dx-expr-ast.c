@@ -12,8 +12,9 @@
 static const char *const node_names[] = {
     "const", "field", "list", "neg", "not", "+", "-", "*", "/",
     "==", "!=", "<", "<=", ">", ">=", "in", "not-in", "and", "or", "call",
+    "param", "received", "rank",
 };
-G_STATIC_ASSERT(G_N_ELEMENTS(node_names) == DX_NODE_CALL + 1);
+G_STATIC_ASSERT(G_N_ELEMENTS(node_names) == DX_NODE_RANK + 1);
 
 DxExprNode *
 dx_expr_node_new(DxNodeKind kind, guint32 offset, guint32 col)
@@ -111,6 +112,8 @@ node_append(GString *out, const DxExprNode *n)
         value_append_canonical(out, &n->value);
         return;
     case DX_NODE_FIELD:
+    case DX_NODE_PARAM:
+    case DX_NODE_RANK:
         g_string_append(out, n->name);
         return;
     case DX_NODE_LIST:

@@ -17,6 +17,7 @@ typedef struct {
     DxFieldLookup lookup;
     gpointer user_data;
     GError **error;
+    const DxCheckEnv *env;      /* never NULL */
 } DxChecker;
 
 /* ORDER DxFunc */
@@ -145,10 +146,39 @@ check_rows(DxChecker *c, DxExprNode *call, DxExprNode *rows, DxType from_type, g
     return TRUE;
 }
 
+/* §11: received("POLICY") / received_group("group") become a RECEIVED node. */
+static gboolean
+check_received(DxChecker *c, DxExprNode *n, gboolean group)
+{
+    const DxExprNode *arg;
+    const char *why = NULL;
+    gint k;
+
+    if (c->env->format < 2 || c->env->received_key == NULL)
+        return check_fail(c, n, DX_ERROR_EXPR_SYNTAX, "%s() needs format: duixian/2", n->name);
+    if (n->n_children != 1 || (arg = n->children[0])->kind != DX_NODE_CONST || arg->value.type != DX_TYPE_TEXT)
+        return check_fail(c, n, DX_ERROR_EXPR_SYNTAX, "%s() takes one string literal, e.g. %s(\"%s\")", n->name,
+                          n->name, group ? "ipo" : "IPO-ADV");
+    {
+        g_autofree char *key = g_strndup(arg->value.u.t.s, arg->value.u.t.len);
+
+        k = c->env->received_key(key, group, c->user_data, &why);
+    }
+    if (k < 0)
+        return check_fail(c, n->children[0], DX_ERROR_EXPR_SYNTAX, "%s", why);
+    n->kind = DX_NODE_RECEIVED;
+    n->slot = (guint)k;
+    n->type = DX_TYPE_MONEY;
+    return TRUE;
+}
+
 static gboolean
 check_call(DxChecker *c, DxExprNode *n)
 {
     DxType t0, t1;
+
+    if (strcmp(n->name, "received") == 0 || strcmp(n->name, "received_group") == 0)
+        return check_received(c, n, n->name[8] == '_');
 
     for (gsize i = 1; i < G_N_ELEMENTS(func_table); i++) {
         if (strcmp(func_table[i].name, n->name) == 0)
@@ -232,9 +262,37 @@ check_node(DxChecker *c, DxExprNode *n)
     case DX_NODE_CONST:
         n->type = n->value.type;
         return TRUE;
+    case DX_NODE_PARAM:
+    case DX_NODE_RECEIVED:
+    case DX_NODE_RANK:
+        return TRUE;   /* checked before (a tree assembled from checked parts) */
     case DX_NODE_FIELD: {
         const DxFieldRef *f = c->lookup(n->name, c->user_data);
+        const DxParamRef *p;
 
+        if (f == NULL && c->env->format >= 2 && strcmp(n->name, "rank") == 0) {
+            if (!c->env->rank_allowed)
+                return check_fail(c, n, DX_ERROR_EXPR_SYNTAX,
+                                  "“rank” may be used only in the award and cap of a ranked policy");
+            n->kind = DX_NODE_RANK;
+            n->type = DX_TYPE_NUMBER;
+            return TRUE;
+        }
+        if (f == NULL && c->env->param_lookup != NULL && (p = c->env->param_lookup(n->name, c->user_data)) != NULL) {
+            n->kind = DX_NODE_PARAM;
+            n->slot = p->index;
+            n->type = p->type;
+            n->n_rows = p->n_values;
+            g_free(n->row_from);
+            g_free(n->row_value);
+            n->row_from = g_new0(DxValue, p->n_values);
+            n->row_value = g_memdup2(p->values, p->n_values * sizeof(DxValue));
+            for (guint i = 0; i < p->n_values; i++) {
+                n->row_from[i].type = DX_TYPE_DATE;
+                n->row_from[i].u.date = p->dates[i];
+            }
+            return TRUE;
+        }
         if (f == NULL)
             return check_fail(c, n, DX_ERROR_EXPR_UNKNOWN_FIELD, "unknown field “%s”", n->name);
         n->slot = f->slot;
@@ -341,7 +399,15 @@ gboolean
 dx_expr_check(DxExprNode *root, DxType expect, DxFieldLookup lookup, gpointer user_data,
               GError **error)
 {
-    DxChecker c = { lookup, user_data, error };
+    DxCheckEnv env = { .lookup = lookup, .user_data = user_data, .format = 1 };
+
+    return dx_expr_check_env(root, expect, &env, error);
+}
+
+gboolean
+dx_expr_check_env(DxExprNode *root, DxType expect, const DxCheckEnv *env, GError **error)
+{
+    DxChecker c = { env->lookup, env->user_data, error, env };
 
     g_return_val_if_fail(root != NULL, FALSE);
     if (root->kind == DX_NODE_LIST)
@@ -375,9 +441,23 @@ dx_expr_collect_slots(const DxExprNode *node, GArray *slots)
 }
 
 gboolean
+dx_expr_uses(const DxExprNode *node, DxNodeKind kind)
+{
+    if (node->kind == kind)
+        return TRUE;
+    for (guint i = 0; i < node->n_children; i++) {
+        if (dx_expr_uses(node->children[i], kind))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean
 dx_expr_is_constant(const DxExprNode *node)
 {
-    if (node->kind == DX_NODE_FIELD)
+    /* parameters, received() and rank vary by decision: not constants (§10) */
+    if (node->kind == DX_NODE_FIELD || node->kind == DX_NODE_PARAM || node->kind == DX_NODE_RECEIVED ||
+        node->kind == DX_NODE_RANK)
         return FALSE;
     for (guint i = 0; i < node->n_children; i++) {
         if (!dx_expr_is_constant(node->children[i]))

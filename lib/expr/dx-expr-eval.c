@@ -287,6 +287,41 @@ dx_expr_eval(const DxExprNode *n, DxEvalCtx *ctx, DxValue *out)
     }
     case DX_NODE_CALL:
         return eval_call(n, ctx, out);
+    case DX_NODE_PARAM: {
+        /* the value of the latest date <= the reference date: a binary
+         * search over the node's few rows, nothing allocated */
+        guint lo = 0, hi = n->n_rows;
+
+        while (lo < hi) {
+            guint mid = lo + (hi - lo) / 2;
+
+            if (n->row_from[mid].u.date <= ctx->ref_date)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == 0 || ctx->ref_date == 0) {
+            if (ctx->err == DX_EVAL_ERR_NONE)
+                ctx->err_name = n->name;
+            return eval_fail(ctx, n, DX_EVAL_ERR_NO_PARAM);
+        }
+        *out = n->row_value[lo - 1];
+        return DX_EVAL_OK;
+    }
+    case DX_NODE_RECEIVED:
+        if (ctx->received == NULL)
+            return eval_fail(ctx, n, DX_EVAL_ERR_NO_CONTEXT);
+        out->type = DX_TYPE_MONEY;
+        out->elem = 0;
+        out->u.r = dx_rat_int(ctx->received[n->slot]);
+        return DX_EVAL_OK;
+    case DX_NODE_RANK:
+        if (ctx->rank <= 0)
+            return eval_fail(ctx, n, DX_EVAL_ERR_NO_CONTEXT);
+        out->type = DX_TYPE_NUMBER;
+        out->elem = 0;
+        out->u.r = dx_rat_int(ctx->rank);
+        return DX_EVAL_OK;
     case DX_NODE_LIST:
         g_assert_not_reached();
     default:
@@ -335,6 +370,8 @@ dx_eval_error_to_string(DxEvalError err)
     case DX_EVAL_ERR_DIV_ZERO: return "除数为零";
     case DX_EVAL_ERR_OVERFLOW: return "金额或数值超出范围";
     case DX_EVAL_ERR_BAD_UNIT: return "steps() 的单位必须大于零";
+    case DX_EVAL_ERR_NO_PARAM: return "参数在该日期尚无取值";
+    case DX_EVAL_ERR_NO_CONTEXT: return "缺少已获奖励或排名信息";
     case DX_EVAL_ERR_NONE: break;
     }
     return "计算错误";

@@ -38,6 +38,10 @@ typedef enum {
     DX_NODE_AND,
     DX_NODE_OR,
     DX_NODE_CALL,       /* name + children; resolved to a DxFunc by the checker */
+    /* format 2, made by the checker from FIELD and CALL nodes: */
+    DX_NODE_PARAM,      /* §10: slot = parameter index; rows = (date, value) in force from each date */
+    DX_NODE_RECEIVED,   /* §11: received()/received_group(); slot = index of the key (DxCheckEnv) */
+    DX_NODE_RANK,       /* §12: the built-in `rank` of a ranked policy */
 } DxNodeKind;
 
 /* ORDER DxFunc: dx-expr-check.c func_table[] follows this order. */
@@ -136,6 +140,36 @@ typedef struct {
 /* Resolves a field name; NULL if unknown. */
 typedef const DxFieldRef *(*DxFieldLookup)(const char *name, gpointer user_data);
 
+/* A parameter (§10) as the checker binds it: its values in force from
+ * each date, dates strictly increasing (the arrays are copied into the node). */
+typedef struct {
+    const char *name;
+    guint index;
+    DxType type;
+    gboolean integer;
+    guint n_values;
+    const gint32 *dates;
+    const DxValue *values;
+} DxParamRef;
+
+/* What a format-2 ruleset adds to name binding. */
+typedef struct {
+    DxFieldLookup lookup;
+    gpointer user_data;
+    guint format;           /* 1 or 2: received() and parameters need 2 */
+    /* (nullable) a parameter by name; NULL if none */
+    const DxParamRef *(*param_lookup)(const char *name, gpointer user_data);
+    /* (nullable) the index of a received() key (@group: received_group), or -1
+     * with *why set when it cannot be used (an undeclared group) */
+    gint (*received_key)(const char *key, gboolean group, gpointer user_data, const char **why);
+    gboolean rank_allowed;  /* the award or cap of a ranked policy */
+} DxCheckEnv;
+
+/* dx_expr_check() with format-2 names (parameters, received, rank). */
+G_GNUC_INTERNAL gboolean dx_expr_check_env(DxExprNode *root, DxType expect, const DxCheckEnv *env, GError **error);
+/* TRUE if the tree has a node of @kind. */
+G_GNUC_INTERNAL gboolean dx_expr_uses(const DxExprNode *node, DxNodeKind kind);
+
 /* Binds names, checks types against @expect (DX_TYPE_NONE: any), folds
  * constant rows. Errors: DX_ERROR_EXPR_TYPE, DX_ERROR_EXPR_UNKNOWN_FIELD,
  * DX_ERROR_EXPR_SYNTAX (bad function use), each starting "col N: ". */
@@ -159,6 +193,8 @@ typedef enum {
     DX_EVAL_ERR_DIV_ZERO,
     DX_EVAL_ERR_OVERFLOW,     /* exact result too large, or money beyond 10^13 元 */
     DX_EVAL_ERR_BAD_UNIT,     /* steps() unit <= 0 */
+    DX_EVAL_ERR_NO_PARAM,     /* §10: no value of a parameter before its first date (err_name, ref_date) */
+    DX_EVAL_ERR_NO_CONTEXT,   /* received()/rank read where the caller gave none */
 } DxEvalError;
 
 typedef struct {
@@ -168,6 +204,11 @@ typedef struct {
     const guint8 *has_default;/* (nullable) ... where this is nonzero */
     DxEvalError err;          /* set on the first DX_EVAL_ERROR */
     guint32 err_col;          /* column of the node that failed */
+    /* format 2 */
+    gint32 ref_date;          /* §10: the date parameters are read at; 0: none */
+    const int64_t *received;  /* (nullable) §11: fen per received key, for this enterprise */
+    gint64 rank;              /* §12: the decision's place, 0 when not ranked */
+    const char *err_name;     /* DX_EVAL_ERR_NO_PARAM: the parameter (the tree's string) */
 } DxEvalCtx;
 
 G_GNUC_INTERNAL DxEvalState dx_expr_eval(const DxExprNode *node, DxEvalCtx *ctx, DxValue *out);

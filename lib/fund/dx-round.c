@@ -232,7 +232,11 @@ dx_round_run(DxRound *self, DxBatch *batch, GError **error)
             return FALSE;
         }
     }
-    order = dx_decide_batch_steps(self->list, round_prior, round_paid, self, &n_order);   /* steps 1, 3, 6 */
+    {
+        DxDecideEnv env = { self->book, self->approval_day };
+
+        order = dx_decide_batch_steps(self->list, round_prior, round_paid, self, &env, &n_order);   /* steps 1, 3, 6 */
+    }
     dx_allocate_groups(self->list, order, n_order, self->book);                         /* step 7 */
     dx_allocate_fund_cap(self->list, order, n_order, self->book);                       /* step 8 */
     dx_allocate_envelopes(self->list, self->book, self->use);                           /* step 9 */

@@ -7,6 +7,7 @@
 #include "duixian/duixian.h"
 #include "input/dx-application-private.h"
 #include "base/dx-cell-private.h"
+#include "base/dx-money-private.h"
 
 #include <string.h>
 
@@ -70,6 +71,15 @@ dx_application_add_problem(DxApplication *app, guint slot, guint column, const c
     g_array_append_val(app->problems, p);
 }
 
+/* A value in a sentence about a bound (§9): money in 万元 from 1万元 up. */
+static char *
+bound_display(const DxValue *v)
+{
+    if (v->type == DX_TYPE_MONEY && v->u.r.den == 1)
+        return dx_money_format_cell((int64_t)v->u.r.num);
+    return dx_value_to_display(v, FALSE);
+}
+
 gboolean
 dx_application_set_slot_cell(DxApplication *app, guint slot, const char *cell, gsize len, gboolean copy,
                              guint column, const char **why)
@@ -88,9 +98,23 @@ dx_application_set_slot_cell(DxApplication *app, guint slot, const char *cell, g
         if (copy)
             t = g_string_chunk_insert_len(app->texts, cell, (gssize)len);
     }
-    if (!dx_cell_parse(f->type, t, tlen, &v, why)) {
+    if (!dx_cell_parse_ex(f->type, t, tlen, app->rs->format >= 2 ? DX_CELL_BOOL_ZH : 0, &v, why)) {
         dx_application_add_problem(app, slot, column, "“%.*s”: %s", (int)MIN(len, 200), cell, *why);
         return FALSE;
+    }
+    if (G_UNLIKELY(f->has_min || f->has_max)) {
+        /* §9: outside [min, max] is a bad cell, naming the bound */
+        gboolean low = f->has_min && dx_value_cmp(&v, &f->min_value) < 0;
+
+        if (low || (f->has_max && dx_value_cmp(&v, &f->max_value) > 0)) {
+            g_autofree char *vs = bound_display(&v);
+            g_autofree char *bs = bound_display(low ? &f->min_value : &f->max_value);
+
+            *why = low ? "below the field's min" : "above the field's max";
+            dx_application_add_problem(app, slot, column, "「%s」为 %s，%s %s", f->label, vs,
+                                       low ? "不得小于" : "不得大于", bs);
+            return FALSE;
+        }
     }
     app->slots[slot] = v;
     app->present[slot] = 1;

@@ -4,6 +4,7 @@
  * column, aliases and default; expressions bind to fields by name.
  */
 #include "base/dx-cell-private.h"
+#include "base/dx-money-private.h"
 #include "rules/dx-loader-private.h"
 
 #include <stdio.h>
@@ -108,10 +109,46 @@ register_column(DxLoader *l, DxField *f, const char *column, const DxYamlNode *a
     return TRUE;
 }
 
+/* A value in a sentence about a bound (§9): money in 万元 from 1万元 up. */
+static char *
+bound_display(const DxValue *v)
+{
+    if (v->type == DX_TYPE_MONEY && v->u.r.den == 1)
+        return dx_money_format_cell((int64_t)v->u.r.num);
+    return dx_value_to_display(v, FALSE);
+}
+
+/* A bound (min/max, §9) written like a data cell of the field's type. */
+static gboolean
+load_field_bound(DxLoader *l, DxField *f, const DxYamlNode *spec, const char *key, const char *path,
+                 gboolean *has, DxValue *out)
+{
+    const DxYamlNode *n = dx_yaml_map_lookup(spec, key);
+    g_autofree char *p = dx_load_path_join(path, key);
+    g_autofree char *trimmed = NULL;
+    const char *why = NULL;
+
+    if (n == NULL)
+        return TRUE;
+    if (f->type != DX_FIELD_INTEGER && f->type != DX_FIELD_NUMBER && f->type != DX_FIELD_MONEY &&
+        f->type != DX_FIELD_DATE)
+        return dx_load_fail(l, n, p, DX_ERROR_RULES_INVALID,
+                            "“%s” is allowed only for integer, number, money and date fields", key);
+    if (!dx_load_expect_kind(l, n, p, DX_YAML_SCALAR))
+        return FALSE;
+    trimmed = g_strstrip(g_strdup(n->text));
+    if (!dx_cell_parse(f->type, trimmed, strlen(trimmed), out, &why))
+        return dx_load_fail(l, n, p, DX_ERROR_RULES_INVALID, "%s “%s” is not a valid %s: %s", key, n->text,
+                            dx_type_name(field_expr_type(f->type)), why);
+    *has = TRUE;
+    return TRUE;
+}
+
 static gboolean
 load_field_attrs(DxLoader *l, DxField *f, const DxYamlNode *spec, const char *path)
 {
-    static const char *const keys[] = { "type", "label", "aliases", "default", NULL };
+    static const char *const keys[] = { "type", "label", "aliases", "default", "min", "max", NULL };
+    static const char *const v2_keys[] = { "min", "max", NULL };
     static const char *const builtin_keys[] = { "label", "aliases", NULL };
     const DxYamlNode *aliases, *def;
 
@@ -121,7 +158,8 @@ load_field_attrs(DxLoader *l, DxField *f, const DxYamlNode *spec, const char *pa
         return dx_load_fail(l, dx_yaml_map_lookup(spec, "type"), path, DX_ERROR_RULES_INVALID,
                          "built-in field “%s” cannot be redeclared with a type; give only label or aliases",
                          f->name);
-    if (!dx_load_check_keys(l, spec, path, f->builtin ? builtin_keys : keys, NULL) ||
+    if ((!f->builtin && !dx_load_check_format_keys(l, spec, path, v2_keys, NULL)) ||
+        !dx_load_check_keys(l, spec, path, f->builtin ? builtin_keys : keys, NULL) ||
         !dx_load_parse_text(l, spec, "label", path, &f->label))
         return FALSE;
     aliases = dx_yaml_map_lookup(spec, "aliases");
@@ -140,6 +178,16 @@ load_field_attrs(DxLoader *l, DxField *f, const DxYamlNode *spec, const char *pa
             f->aliases[i] = g_strdup(aliases->values[i]->text);
         }
     }
+    if (!load_field_bound(l, f, spec, "min", path, &f->has_min, &f->min_value) ||
+        !load_field_bound(l, f, spec, "max", path, &f->has_max, &f->max_value))
+        return FALSE;
+    if (f->has_min && f->has_max && dx_value_cmp(&f->min_value, &f->max_value) > 0) {
+        g_autofree char *p = dx_load_path_join(path, "max");
+
+        return dx_load_fail(l, dx_yaml_map_lookup(spec, "max"), p, DX_ERROR_RULES_INVALID,
+                            "max “%s” is less than min “%s”", dx_yaml_map_lookup(spec, "max")->text,
+                            dx_yaml_map_lookup(spec, "min")->text);
+    }
     def = dx_yaml_map_lookup(spec, "default");
     if (def != NULL) {
         g_autofree char *p = dx_load_path_join(path, "default");
@@ -150,7 +198,8 @@ load_field_attrs(DxLoader *l, DxField *f, const DxYamlNode *spec, const char *pa
             return FALSE;
         f->default_text = g_strdup(def->text);
         trimmed = f->type == DX_FIELD_TEXT ? g_strdup(def->text) : g_strstrip(g_strdup(def->text));
-        if (!dx_cell_parse(f->type, trimmed, strlen(trimmed), &f->default_value, &why))
+        if (!dx_cell_parse_ex(f->type, trimmed, strlen(trimmed), l->format >= 2 ? DX_CELL_BOOL_ZH : 0,
+                              &f->default_value, &why))
             return dx_load_fail(l, def, p, DX_ERROR_RULES_INVALID, "default “%s” is not a valid %s: %s",
                              def->text, dx_type_name(field_expr_type(f->type)), why);
         if (f->type == DX_FIELD_TEXT) {
@@ -220,6 +269,9 @@ dx_load_fields(DxLoader *l, const DxYamlNode *n)
                 return dx_load_fail(l, n->keys[i], "fields", DX_ERROR_RULES_INVALID,
                                  "field name “%s” must be an identifier (letters, digits, _; not a keyword)",
                                  name);
+            if (l->format >= 2 && strcmp(name, "rank") == 0)
+                return dx_load_fail(l, n->keys[i], "fields", DX_ERROR_RULES_INVALID,
+                                    "“rank” is built in to ranked policies in format duixian/2; name the field otherwise");
             f = &rs->fields[rs->n_fields++]; /* counted now: unref frees it on error */
             f->name = g_strdup(name);
             f->aliases = g_new0(char *, 1);
@@ -259,12 +311,174 @@ dx_load_fields(DxLoader *l, const DxYamlNode *n)
                 return FALSE;
         }
     }
+    /* format 2: a label is a column title too (§9); it may not name another field */
+    for (guint i = 0; i < rs->n_fields && l->format >= 2; i++) {
+        DxField *f = &rs->fields[i];
+        const DxYamlNode *spec = dx_yaml_map_lookup(n, f->name);
+        const DxYamlNode *at = spec != NULL && spec->kind == DX_YAML_MAP && dx_yaml_map_lookup(spec, "label") != NULL
+                                   ? dx_yaml_map_lookup(spec, "label") : n;
+        g_autofree char *p = g_strdup_printf("fields.%s.label", f->name);
+        DxField *other = g_hash_table_lookup(rs->field_by_column, f->label);
+
+        if (at == n)
+            continue;   /* no label written: it is the name, already a column */
+        if (other != NULL && other != f)
+            return dx_load_fail(l, at, p, DX_ERROR_RULES_INVALID,
+                                "label “%s” already names field “%s” (a label is also a column name)", f->label,
+                                other->name);
+        g_hash_table_insert(rs->field_by_column, f->label, f);
+    }
+    /* a default outside the bounds makes every row that relies on it invalid */
+    for (guint i = 0; i < rs->n_fields; i++) {
+        DxField *f = &rs->fields[i];
+        const char *bound = NULL;
+        const DxValue *bv = NULL;
+
+        if (!f->has_default)
+            continue;
+        if (f->has_min && dx_value_cmp(&f->default_value, &f->min_value) < 0)
+            bound = "不得小于", bv = &f->min_value;
+        else if (f->has_max && dx_value_cmp(&f->default_value, &f->max_value) > 0)
+            bound = "不得大于", bv = &f->max_value;
+        if (bound != NULL) {
+            g_autofree char *vs = bound_display(&f->default_value);
+            g_autofree char *bs = bound_display(bv);
+
+            f->default_bad = g_strdup_printf("「%s」为 %s（默认值），%s %s", f->label, vs, bound, bs);
+            rs->has_bad_defaults = TRUE;
+        }
+    }
     (void)n_declared;
     rs->defaults = g_new0(DxValue, rs->n_fields);
     rs->has_default = g_new0(guint8, rs->n_fields);
     for (guint i = 0; i < rs->n_fields; i++) {
         rs->defaults[i] = rs->fields[i].default_value;
         rs->has_default[i] = rs->fields[i].has_default;
+    }
+    return TRUE;
+}
+
+/* ---- parameters (§10) ---- */
+
+/* One value of a parameter: a single literal of its type, optionally
+ * negated; a text value is the scalar's text as it stands. */
+static gboolean
+load_param_value(DxLoader *l, DxParam *p, const DxYamlNode *v, const char *path, guint i)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(DxExprNode) node = NULL;
+    const DxExprNode *lit;
+    DxValue *out = &p->values[i];
+    DxType want = field_expr_type(p->ftype);
+
+    if (!dx_load_expect_kind(l, v, path, DX_YAML_SCALAR))
+        return FALSE;
+    if (p->ftype == DX_FIELD_TEXT) {
+        p->texts[i] = g_strdup(v->text);
+        out->type = DX_TYPE_TEXT;
+        out->u.t.s = p->texts[i];
+        out->u.t.len = (guint32)strlen(p->texts[i]);
+        return TRUE;
+    }
+    node = dx_expr_parse(v->text, (gssize)v->len, &l->opts.expr, &err);
+    if (node == NULL)
+        return dx_load_expr_fail(l, v, path, err);
+    lit = node->kind == DX_NODE_NEG ? node->children[0] : node;
+    if (lit->kind != DX_NODE_CONST || lit->value.type == DX_TYPE_TEXT ||
+        (node->kind == DX_NODE_NEG && lit->value.type != DX_TYPE_NUMBER && lit->value.type != DX_TYPE_MONEY))
+        return dx_load_fail(l, v, path, DX_ERROR_RULES_INVALID,
+                            "a parameter value is one literal of its type (e.g. 1.5%%, 300万元, -12), not “%s”",
+                            v->text);
+    if (lit->value.type != want)
+        return dx_load_fail(l, v, path, DX_ERROR_EXPR_TYPE, "“%s” is %s, but the parameter is %s", v->text,
+                            dx_type_name((DxType)lit->value.type), dx_type_name(want));
+    *out = lit->value;
+    if (node->kind == DX_NODE_NEG && dx_rat_neg(lit->value.u.r, &out->u.r) != DX_NUM_OK)
+        return dx_load_fail(l, v, path, DX_ERROR_RULES_INVALID, "“%s” is out of range", v->text);
+    if (p->ftype == DX_FIELD_INTEGER && out->u.r.den != 1)
+        return dx_load_fail(l, v, path, DX_ERROR_RULES_INVALID, "an integer parameter is whole, not “%s”", v->text);
+    return TRUE;
+}
+
+static gboolean
+load_param(DxLoader *l, DxParam *p, const DxYamlNode *key, const DxYamlNode *spec, const char *path)
+{
+    static const char *const keys[] = { "type", "label", "values", NULL };
+    static const char *const required[] = { "type", "values", NULL };
+    const DxYamlNode *values;
+    g_autofree char *pv = dx_load_path_join(path, "values");
+    const char *name = key->text;
+
+    if (!identifier_is_valid(name) || strcmp(name, "rank") == 0)
+        return dx_load_fail(l, key, "params", DX_ERROR_RULES_INVALID,
+                            "parameter name “%s” must be an identifier (letters, digits, _; not a keyword or rank)",
+                            name);
+    if (g_hash_table_lookup(l->rs->field_by_name, name) != NULL ||
+        g_hash_table_lookup(l->rs->field_by_column, name) != NULL)
+        return dx_load_fail(l, key, "params", DX_ERROR_RULES_INVALID,
+                            "parameter “%s” has the name of a field, alias or built-in", name);
+    for (guint i = 0; i + 1 < l->rs->n_params; i++) {   /* the last is @p */
+        if (strcmp(l->rs->params[i].name, name) == 0)
+            return dx_load_fail(l, key, "params", DX_ERROR_RULES_INVALID, "parameter “%s” is declared twice", name);
+    }
+    p->name = g_strdup(name);
+    if (!dx_load_expect_kind(l, spec, path, DX_YAML_MAP) || !dx_load_check_keys(l, spec, path, keys, required) ||
+        !parse_field_type(l, spec, path, &p->ftype) || !dx_load_parse_text(l, spec, "label", path, &p->label))
+        return FALSE;
+    if (p->label == NULL)
+        p->label = g_strdup(name);
+    values = dx_yaml_map_lookup(spec, "values");
+    if (!dx_load_expect_kind(l, values, pv, DX_YAML_MAP))
+        return FALSE;
+    if (values->n_items == 0)
+        return dx_load_fail(l, values, pv, DX_ERROR_RULES_INVALID, "give at least one value {YYYY-MM-DD: value}");
+    p->dates = g_new0(gint32, values->n_items);
+    p->values = g_new0(DxValue, values->n_items);
+    p->texts = g_new0(char *, values->n_items + 1);
+    for (guint i = 0; i < values->n_items; i++) {
+        const DxYamlNode *d = values->keys[i];
+        g_autofree char *pi = g_strdup_printf("%s.%s", pv, d->text);
+
+        if (!dx_date_parse(d->text, d->len, &p->dates[i]))
+            return dx_load_fail(l, d, pv, DX_ERROR_RULES_INVALID,
+                                "expected a real calendar date YYYY-MM-DD, found “%s”", d->text);
+        if (i > 0 && p->dates[i] <= p->dates[i - 1])
+            return dx_load_fail(l, d, pv, DX_ERROR_RULES_INVALID,
+                                "dates must be strictly increasing: %s does not follow %s", d->text,
+                                values->keys[i - 1]->text);
+        if (!load_param_value(l, p, values->values[i], pi, i))
+            return FALSE;
+        p->n_values++;
+    }
+    return TRUE;
+}
+
+gboolean
+dx_load_params(DxLoader *l, const DxYamlNode *n)
+{
+    DxRuleset *rs = l->rs;
+
+    if (!dx_load_expect_kind(l, n, "params", DX_YAML_MAP))
+        return FALSE;
+    rs->params = g_new0(DxParam, n->n_items);
+    for (guint i = 0; i < n->n_items; i++) {
+        g_autofree char *p = g_strdup_printf("params.%s", n->keys[i]->text);
+        DxParam *param = &rs->params[rs->n_params++];   /* counted now: unref frees it on error */
+
+        if (!load_param(l, param, n->keys[i], n->values[i], p))
+            return FALSE;
+    }
+    /* bind only now that the array no longer moves */
+    for (guint i = 0; i < rs->n_params; i++) {
+        DxParam *param = &rs->params[i];
+
+        param->ref.name = param->name;
+        param->ref.index = i;
+        param->ref.type = field_expr_type(param->ftype);
+        param->ref.integer = param->ftype == DX_FIELD_INTEGER;
+        param->ref.n_values = param->n_values;
+        param->ref.dates = param->dates;
+        param->ref.values = param->values;
     }
     return TRUE;
 }

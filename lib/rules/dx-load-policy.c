@@ -212,7 +212,7 @@ load_award(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
         }
         pol->award_base = x;
         tree = node_call(key, x, rows);
-        if (!dx_expr_check(tree, DX_TYPE_MONEY, dx_loader_lookup_field, l->rs, &err))
+        if (!dx_load_check_expr(l, tree, DX_TYPE_MONEY, &err))
             return dx_load_fail(l, dx_yaml_map_lookup(n, "rows"), pr, err->code, "%s",
                              strchr(err->message, ':') ? strchr(err->message, ':') + 2 : err->message);
         break;
@@ -273,7 +273,7 @@ load_award(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
     if (tree == NULL)
         return FALSE;
     /* the assembled tree is re-checked as a whole so its types are set */
-    if (!dx_expr_check(tree, DX_TYPE_MONEY, dx_loader_lookup_field, l->rs, &err))
+    if (!dx_load_check_expr(l, tree, DX_TYPE_MONEY, &err))
         return dx_load_fail(l, n, path, err->code, "%s", err->message);
     pol->award = g_steal_pointer(&tree);
     dx_load_collect_slots(pol->award, &pol->award_slots, &pol->n_award_slots);
@@ -284,6 +284,7 @@ static gboolean
 load_installments(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
 {
     static const char *const keys[] = { "share", "amount", "rest", "at", "after", NULL };
+    static const char *const unsupported[] = { "requires", "on_fail", NULL };
     DxRat total = dx_rat_int(0);
 
     if (!dx_load_expect_kind(l, n, path, DX_YAML_SEQ))
@@ -298,7 +299,8 @@ load_installments(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *p
         g_autofree char *pi = g_strdup_printf("%s[%u]", path, i);
         gboolean is_share;
 
-        if (!dx_load_expect_kind(l, it, pi, DX_YAML_MAP) || !dx_load_check_keys(l, it, pi, keys, NULL))
+        if (!dx_load_expect_kind(l, it, pi, DX_YAML_MAP) || !dx_load_check_format_keys(l, it, pi, NULL, unsupported) ||
+            !dx_load_check_keys(l, it, pi, keys, NULL))
             return FALSE;
         share = dx_yaml_map_lookup(it, "share");
         amount = dx_yaml_map_lookup(it, "amount");
@@ -387,17 +389,67 @@ load_installments(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *p
     return TRUE;
 }
 
+/* §12: rank: {by, top, order, label} */
+static gboolean
+load_rank(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
+{
+    static const char *const keys[] = { "by", "top", "order", "label", NULL };
+    static const char *const required[] = { "by", "top", NULL };
+    const DxYamlNode *by, *top, *order;
+    g_autofree char *pb = dx_load_path_join(path, "by");
+    g_autofree char *pt = dx_load_path_join(path, "top");
+    g_autoptr(GError) err = NULL;
+
+    if (!dx_load_expect_kind(l, n, path, DX_YAML_MAP) || !dx_load_check_keys(l, n, path, keys, required))
+        return FALSE;
+    by = dx_yaml_map_lookup(n, "by");
+    pol->rank_by = dx_load_compile_expr(l, by, pb, DX_TYPE_NONE);
+    if (pol->rank_by == NULL)
+        return FALSE;
+    if (pol->rank_by->type != DX_TYPE_NUMBER && pol->rank_by->type != DX_TYPE_MONEY &&
+        pol->rank_by->type != DX_TYPE_DATE)
+        return dx_load_fail(l, by, pb, DX_ERROR_EXPR_TYPE, "rank.by is an integer, number, money or date, not %s",
+                            dx_type_name(pol->rank_by->type));
+    dx_load_collect_slots(pol->rank_by, &pol->rank_by_slots, &pol->n_rank_by_slots);
+    top = dx_yaml_map_lookup(n, "top");
+    if (!dx_load_expect_kind(l, top, pt, DX_YAML_SCALAR))
+        return FALSE;
+    if (!g_ascii_isdigit(top->text[0]) || !g_ascii_string_to_signed(top->text, 10, 1, 100000000, &pol->rank_top, &err))
+        return dx_load_fail(l, top, pt, DX_ERROR_RULES_INVALID,
+                            "rank.top is a positive whole number (a constant), not “%s”", top->text);
+    if ((order = dx_yaml_map_lookup(n, "order")) != NULL) {
+        g_autofree char *po = dx_load_path_join(path, "order");
+
+        if (!dx_load_expect_kind(l, order, po, DX_YAML_SCALAR))
+            return FALSE;
+        if (strcmp(order->text, "asc") == 0)
+            pol->rank_asc = TRUE;
+        else if (strcmp(order->text, "desc") != 0)
+            return dx_load_fail(l, order, po, DX_ERROR_RULES_INVALID, "unknown order “%s” (expected desc or asc)",
+                                order->text);
+    }
+    if (!dx_load_parse_text(l, n, "label", path, &pol->rank_label))
+        return FALSE;
+    if (pol->rank_label == NULL)
+        pol->rank_label = g_strndup(by->text, by->len);
+    pol->ranked = TRUE;
+    return TRUE;
+}
+
 static gboolean
 load_policy(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
 {
     static const char *const keys[] = { "id", "name", "bureau", "basis", "window", "eligible", "award",
                                         "cap", "fund_share", "group", "once", "per_enterprise_cap",
-                                        "priority", "installments", NULL };
+                                        "priority", "installments", "params_on", "rank", NULL };
+    static const char *const v2_keys[] = { "params_on", "rank", NULL };
+    static const char *const unsupported[] = { "commitment", NULL };
     static const char *const required[] = { "id", "name", "bureau", "basis", "award", NULL };
     const DxYamlNode *v;
     gint b;
 
-    if (!dx_load_expect_kind(l, n, path, DX_YAML_MAP) || !dx_load_check_keys(l, n, path, keys, required))
+    if (!dx_load_expect_kind(l, n, path, DX_YAML_MAP) || !dx_load_check_format_keys(l, n, path, v2_keys, unsupported) ||
+        !dx_load_check_keys(l, n, path, keys, required))
         return FALSE;
     v = dx_yaml_map_lookup(n, "id");
     {
@@ -437,20 +489,51 @@ load_policy(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
         if (!load_clauses(l, pol, v, p))
             return FALSE;
     }
+    if ((v = dx_yaml_map_lookup(n, "params_on")) != NULL) {
+        g_autofree char *p = dx_load_path_join(path, "params_on");
+
+        if (!dx_load_expect_kind(l, v, p, DX_YAML_SCALAR))
+            return FALSE;
+        if (strcmp(v->text, "approval") == 0)
+            pol->params_on_approval = TRUE;
+        else if (strcmp(v->text, "submitted_on") != 0)
+            return dx_load_fail(l, v, p, DX_ERROR_RULES_INVALID,
+                                "unknown params_on “%s” (expected submitted_on or approval)", v->text);
+    }
+    if ((v = dx_yaml_map_lookup(n, "rank")) != NULL) {
+        g_autofree char *p = dx_load_path_join(path, "rank");
+
+        if (!load_rank(l, pol, v, p))
+            return FALSE;
+    }
+    /* the built-in rank only in the award and cap of a ranked policy (§12) */
+    l->rank_allowed = pol->ranked;
     {
         g_autofree char *p = dx_load_path_join(path, "award");
 
-        if (!load_award(l, pol, dx_yaml_map_lookup(n, "award"), p))
+        if (!load_award(l, pol, dx_yaml_map_lookup(n, "award"), p)) {
+            l->rank_allowed = FALSE;
             return FALSE;
+        }
     }
     if ((v = dx_yaml_map_lookup(n, "cap")) != NULL) {
         g_autofree char *p = dx_load_path_join(path, "cap");
 
         pol->cap = dx_load_compile_expr(l, v, p, DX_TYPE_MONEY);
-        if (pol->cap == NULL)
+        if (pol->cap == NULL) {
+            l->rank_allowed = FALSE;
             return FALSE;
+        }
         dx_load_collect_slots(pol->cap, &pol->cap_slots, &pol->n_cap_slots);
     }
+    l->rank_allowed = FALSE;
+    pol->uses_received = dx_expr_uses(pol->award, DX_NODE_RECEIVED) ||
+                         (pol->cap != NULL && dx_expr_uses(pol->cap, DX_NODE_RECEIVED)) ||
+                         (pol->rank_by != NULL && dx_expr_uses(pol->rank_by, DX_NODE_RECEIVED));
+    for (guint i = 0; i < pol->n_clauses; i++)
+        pol->uses_received |= dx_expr_uses(pol->clauses[i].expr, DX_NODE_RECEIVED);
+    pol->deferred = pol->ranked || pol->uses_received || pol->params_on_approval;
+    l->rs->has_deferred |= pol->deferred;
     pol->fund_share = dx_rat_int(1);
     if ((v = dx_yaml_map_lookup(n, "fund_share")) != NULL) {
         g_autofree char *p = dx_load_path_join(path, "fund_share");

@@ -23,6 +23,8 @@ typedef struct {
     gsize len;
     DxLoadOptions opts;
     GError **error;
+    guint format;           /* 1 or 2 (§9) */
+    gboolean rank_allowed;  /* compiling the award or cap of a ranked policy (§12) */
 } DxLoader;
 
 /* ---- dx-loader.c: errors, keys, scalars and expressions ---- */
@@ -32,10 +34,17 @@ G_GNUC_INTERNAL gboolean dx_load_fail(DxLoader *l, const DxYamlNode *at, const c
 G_GNUC_INTERNAL gboolean dx_load_expect_kind(DxLoader *l, const DxYamlNode *n, const char *path, DxYamlKind kind);
 G_GNUC_INTERNAL gboolean dx_load_check_keys(DxLoader *l, const DxYamlNode *map, const char *path,
                                             const char *const *allowed, const char *const *required);
+/* §9: in a duixian/1 file, a key of @v2_keys or @unsupported is an error
+ * saying it needs format 2; in a duixian/2 file a key of @unsupported
+ * (§13/§14, not implemented) is an error saying so. Either list may be NULL. */
+G_GNUC_INTERNAL gboolean dx_load_check_format_keys(DxLoader *l, const DxYamlNode *map, const char *path,
+                                                   const char *const *v2_keys, const char *const *unsupported);
 G_GNUC_INTERNAL char *dx_load_path_join(const char *path, const char *key);
 G_GNUC_INTERNAL gboolean dx_load_check_key_name(DxLoader *l, const DxYamlNode *key, const char *path,
                                                 const char *what);
 G_GNUC_INTERNAL const DxFieldRef *dx_loader_lookup_field(const char *name, gpointer user_data);
+/* dx_expr_check() with the loader's names: fields, parameters, received keys, rank. */
+G_GNUC_INTERNAL gboolean dx_load_check_expr(DxLoader *l, DxExprNode *node, DxType expect, GError **error);
 G_GNUC_INTERNAL gboolean dx_load_expr_fail(DxLoader *l, const DxYamlNode *scalar, const char *path,
                                            GError *expr_error);
 G_GNUC_INTERNAL DxExprNode *dx_load_compile_expr(DxLoader *l, const DxYamlNode *scalar, const char *path,
@@ -56,6 +65,8 @@ G_GNUC_INTERNAL gboolean dx_load_parse_period(DxLoader *l, const DxYamlNode *n, 
 G_GNUC_INTERNAL gboolean dx_load_bureaus(DxLoader *l, const DxYamlNode *n);
 G_GNUC_INTERNAL gint dx_load_find_bureau(const DxRuleset *rs, const char *key);
 G_GNUC_INTERNAL gboolean dx_load_fields(DxLoader *l, const DxYamlNode *n);
+/* §10: top-level params (after fields: names must differ from theirs). */
+G_GNUC_INTERNAL gboolean dx_load_params(DxLoader *l, const DxYamlNode *n);
 
 /* ---- dx-load-fund.c: groups and the fund ---- */
 

@@ -81,6 +81,33 @@ dx_load_check_keys(DxLoader *l, const DxYamlNode *map, const char *path, const c
     return TRUE;
 }
 
+static gboolean
+key_in(const char *key, const char *const *list)
+{
+    for (; list != NULL && *list != NULL; list++) {
+        if (strcmp(*list, key) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean
+dx_load_check_format_keys(DxLoader *l, const DxYamlNode *map, const char *path, const char *const *v2_keys,
+                          const char *const *unsupported)
+{
+    for (guint i = 0; i < map->n_items; i++) {
+        const char *k = map->keys[i]->text;
+
+        if (l->format < 2 && (key_in(k, v2_keys) || key_in(k, unsupported)))
+            return dx_load_fail(l, map->keys[i], path, DX_ERROR_RULES_INVALID,
+                                "“%s” needs format: duixian/2", k);
+        if (key_in(k, unsupported))
+            return dx_load_fail(l, map->keys[i], path, DX_ERROR_RULES_INVALID,
+                                "“%s” is not supported yet by this release", k);
+    }
+    return TRUE;
+}
+
 char *
 dx_load_path_join(const char *path, const char *key)
 {
@@ -117,6 +144,57 @@ dx_loader_lookup_field(const char *name, gpointer user_data)
     DxField *f = g_hash_table_lookup(rs->field_by_name, name);
 
     return f != NULL ? &f->ref : NULL;
+}
+
+static const DxParamRef *
+loader_lookup_param(const char *name, gpointer user_data)
+{
+    DxRuleset *rs = user_data;
+
+    for (guint i = 0; i < rs->n_params; i++) {
+        if (strcmp(rs->params[i].name, name) == 0)
+            return &rs->params[i].ref;
+    }
+    return NULL;
+}
+
+static gint
+loader_received_key(const char *key, gboolean group, gpointer user_data, const char **why)
+{
+    DxRuleset *rs = user_data;
+    gboolean declared = FALSE;
+
+    if (group) {
+        for (guint i = 0; i < rs->n_groups; i++)
+            declared |= strcmp(rs->groups[i].key, key) == 0;
+        if (!declared) {
+            *why = "received_group() needs a declared group key";
+            return -1;
+        }
+    }
+    for (guint i = 0; i < rs->n_received_keys; i++) {
+        if (rs->received_keys[i].group == group && strcmp(rs->received_keys[i].key, key) == 0)
+            return (gint)i;
+    }
+    rs->received_keys = g_renew(DxReceivedKey, rs->received_keys, rs->n_received_keys + 1);
+    rs->received_keys[rs->n_received_keys].key = g_strdup(key);
+    rs->received_keys[rs->n_received_keys].group = group;
+    return (gint)rs->n_received_keys++;
+}
+
+gboolean
+dx_load_check_expr(DxLoader *l, DxExprNode *node, DxType expect, GError **error)
+{
+    DxCheckEnv env = {
+        .lookup = dx_loader_lookup_field,
+        .user_data = l->rs,
+        .format = l->format,
+        .param_lookup = loader_lookup_param,
+        .received_key = loader_received_key,
+        .rank_allowed = l->rank_allowed,
+    };
+
+    return dx_expr_check_env(node, expect, &env, error);
 }
 
 /* The byte offset of @line:@col (1-based; columns count characters, and
@@ -203,7 +281,7 @@ dx_load_compile_expr(DxLoader *l, const DxYamlNode *scalar, const char *path, Dx
     if (!dx_load_expect_kind(l, scalar, path, DX_YAML_SCALAR))
         return NULL;
     node = dx_expr_parse(scalar->text, (gssize)scalar->len, &l->opts.expr, &err);
-    if (node == NULL || !dx_expr_check(node, expect, dx_loader_lookup_field, l->rs, &err)) {
+    if (node == NULL || !dx_load_check_expr(l, node, expect, &err)) {
         dx_load_expr_fail(l, scalar, path, err);
         return NULL;
     }
@@ -230,7 +308,9 @@ dx_load_eval_constant(DxLoader *l, const DxYamlNode *scalar, const char *path, D
     if (node == NULL)
         return FALSE;
     if (!dx_expr_is_constant(node))
-        return dx_load_fail(l, scalar, path, DX_ERROR_RULES_INVALID, "must be a constant, not use fields");
+        return dx_load_fail(l, scalar, path, DX_ERROR_RULES_INVALID,
+                            l->format >= 2 ? "must be a constant, not use fields, parameters or received()"
+                                           : "must be a constant, not use fields");
     if (dx_expr_eval(node, &ctx, out) != DX_EVAL_OK)
         return dx_load_fail(l, scalar, path, DX_ERROR_RULES_INVALID, "cannot be computed: %s",
                          dx_eval_error_to_string(ctx.err));

@@ -21,7 +21,8 @@ gboolean
 dx_ruleset_load_yaml(DxRuleset *self, const char *data, gsize len, const DxLoadOptions *options,
                      GError **error)
 {
-    static const char *const keys[] = { "format", "fund", "bureaus", "fields", "groups", "policies", NULL };
+    static const char *const keys[] = { "format", "fund", "bureaus", "fields", "groups", "policies", "params", NULL };
+    static const char *const v2_keys[] = { "params", NULL };
     static const char *const required[] = { "format", "fund", "bureaus", "fields", "policies", NULL };
     DxLoader l = { .rs = self, .file = self->source_name, .data = data, .len = len, .error = error };
     g_autoptr(DxYamlDoc) doc = NULL;
@@ -34,16 +35,28 @@ dx_ruleset_load_yaml(DxRuleset *self, const char *data, gsize len, const DxLoadO
     root = dx_yaml_doc_get_root(doc);
     if (root == NULL)
         return dx_load_fail(&l, NULL, "", DX_ERROR_RULES_INVALID, "the ruleset is empty");
-    if (!dx_load_expect_kind(&l, root, "", DX_YAML_MAP) || !dx_load_check_keys(&l, root, "", keys, required))
+    if (!dx_load_expect_kind(&l, root, "", DX_YAML_MAP))
         return FALSE;
+    /* the format first: it decides which keys the rest may have (§9) */
     fmt = dx_yaml_map_lookup(root, "format");
-    if (!dx_load_expect_kind(&l, fmt, "format", DX_YAML_SCALAR))
+    if (fmt != NULL) {
+        if (!dx_load_expect_kind(&l, fmt, "format", DX_YAML_SCALAR))
+            return FALSE;
+        if (strcmp(fmt->text, "duixian/1") == 0)
+            l.format = 1;
+        else if (strcmp(fmt->text, "duixian/2") == 0)
+            l.format = 2;
+        else
+            return dx_load_fail(&l, fmt, "format", DX_ERROR_RULES_INVALID,
+                                "unsupported format “%s” (this engine reads duixian/1 and duixian/2)", fmt->text);
+    }
+    self->format = l.format;
+    if (!dx_load_check_format_keys(&l, root, "", v2_keys, NULL) || !dx_load_check_keys(&l, root, "", keys, required))
         return FALSE;
-    if (strcmp(fmt->text, "duixian/1") != 0)
-        return dx_load_fail(&l, fmt, "format", DX_ERROR_RULES_INVALID,
-                         "unsupported format “%s” (this engine reads duixian/1)", fmt->text);
     if (!dx_load_bureaus(&l, dx_yaml_map_lookup(root, "bureaus")) ||
         !dx_load_fields(&l, dx_yaml_map_lookup(root, "fields")))
+        return FALSE;
+    if (dx_yaml_map_lookup(root, "params") != NULL && !dx_load_params(&l, dx_yaml_map_lookup(root, "params")))
         return FALSE;
     groups = dx_yaml_map_lookup(root, "groups");
     if (groups != NULL && !dx_load_groups(&l, groups))

@@ -33,6 +33,10 @@ typedef struct {
     DxValue default_value;  /* text points into default_text */
     char *default_text;
     DxFieldRef ref;         /* what expressions bind to */
+    /* format 2 (§9): bounds, written like a data cell of the field's type */
+    gboolean has_min, has_max;
+    DxValue min_value, max_value;
+    char *default_bad;      /* (nullable) the invalid_field sentence when the default is out of bounds */
 } DxField;
 
 typedef enum {
@@ -96,6 +100,24 @@ typedef enum {
     DX_SHORTFALL_FCFS = 2,
 } DxShortfall;
 
+/* §10: an effective-dated parameter; `ref` points into dates/values. */
+typedef struct {
+    char *name;
+    char *label;            /* defaults to the name */
+    DxFieldType ftype;
+    gint32 *dates;          /* strictly increasing */
+    DxValue *values;        /* text values point into texts[i] */
+    char **texts;           /* NULL-terminated owned copies (text parameters), may be empty */
+    guint n_values;
+    DxParamRef ref;
+} DxParam;
+
+/* §11: a key that received() or received_group() reads. */
+typedef struct {
+    char *key;              /* a policy id, or a group key */
+    gboolean group;
+} DxReceivedKey;
+
 typedef struct {
     char *id;
     char *name;
@@ -122,10 +144,25 @@ typedef struct {
     DxInstallment *installments; /* never empty: default one at approval */
     guint n_installments;
     gboolean installments_by_share;
+    /* format 2 */
+    gboolean params_on_approval;  /* §10: parameters read at the round's approval date */
+    gboolean uses_received;       /* §11: some expression reads received() */
+    gboolean ranked;              /* §12 */
+    DxExprNode *rank_by;
+    guint *rank_by_slots;
+    guint n_rank_by_slots;
+    gint64 rank_top;
+    gboolean rank_asc;
+    char *rank_label;             /* rank.label, else the source text of rank.by */
+    /* Decided in the batch-wide pass, not as the row is read: what it reads
+     * (received, the approval date, its place) is known only then. */
+    gboolean deferred;
 } DxPolicy;
 
 struct _DxRuleset {
     gint ref_count;         /* g_atomic_int_* only */
+    guint format;           /* 1 or 2: `format: duixian/N` */
+    gboolean has_bad_defaults; /* some field's default is outside its bounds (DxField.default_bad) */
     char *source_name;      /* file path or the name given for a buffer */
     char *sha256;           /* of the ruleset text, hex */
 
@@ -150,6 +187,11 @@ struct _DxRuleset {
     DxPolicy *policies;
     guint n_policies;
     GHashTable *policy_by_id;     /* id -> GUINT_TO_POINTER(index + 1) */
+    DxParam *params;              /* §10, file order */
+    guint n_params;
+    DxReceivedKey *received_keys; /* §11, in order of first use */
+    guint n_received_keys;
+    gboolean has_deferred;        /* some policy is deferred */
     DxValue *defaults;            /* per slot: the field's default value ... */
     guint8 *has_default;          /* ... where this is nonzero (for DxEvalCtx) */
 };

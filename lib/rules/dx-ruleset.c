@@ -50,6 +50,9 @@ ruleset_free_policy(DxPolicy *p)
     dx_expr_node_free(p->cap);
     g_free(p->cap_slots);
     g_free(p->installments);
+    dx_expr_node_free(p->rank_by);
+    g_free(p->rank_by_slots);
+    g_free(p->rank_label);
 }
 
 void
@@ -74,6 +77,7 @@ dx_ruleset_unref(DxRuleset *self)
         g_free(self->fields[i].label);
         g_strfreev(self->fields[i].aliases);
         g_free(self->fields[i].default_text);
+        g_free(self->fields[i].default_bad);
     }
     g_free(self->fields);
     g_free(self->defaults);
@@ -89,6 +93,17 @@ dx_ruleset_unref(DxRuleset *self)
         ruleset_free_policy(&self->policies[i]);
     g_free(self->policies);
     g_hash_table_unref(self->policy_by_id);
+    for (guint i = 0; i < self->n_params; i++) {
+        g_free(self->params[i].name);
+        g_free(self->params[i].label);
+        g_free(self->params[i].dates);
+        g_free(self->params[i].values);
+        g_strfreev(self->params[i].texts);
+    }
+    g_free(self->params);
+    for (guint i = 0; i < self->n_received_keys; i++)
+        g_free(self->received_keys[i].key);
+    g_free(self->received_keys);
     g_free(self);
 }
 

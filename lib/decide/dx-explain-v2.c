@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The sentences that format duixian/2 adds (spec §10-§12), kept apart from
+ * dx-explain.c so the format-1 sentences stay as they are: a parameter with
+ * the date its value took effect ("落户奖励比例 1.5%（2022-07-01 起）"), what
+ * an enterprise already received ("已获「SHOP-OPEN」奖励 150万元"), and the
+ * place and cut-off of a ranked-out decision (rank_out).
+ */
+#include "duixian/duixian.h"
+#include "decide/dx-decision-private.h"
+#include "decide/dx-explain-private.h"
+
+#include <string.h>
+
+static gint32
+v2_ref_date(const DxDecision *d)
+{
+    const DxPolicy *pol = &d->list->rs->policies[d->policy];
+
+    return pol->params_on_approval ? d->list->approval_day : d->submitted_on;
+}
+
+/* Appends each parameter @n reads, once (by @seen), with its value at @day. */
+static void
+v2_append_params(const DxRuleset *rs, const DxExprNode *n, gint32 day, guint8 *seen, GString *out, gboolean en)
+{
+    if (n->kind == DX_NODE_PARAM && !seen[n->slot]) {
+        const DxParam *p = &rs->params[n->slot];
+        gint found = -1;
+        char from[16];
+
+        seen[n->slot] = 1;
+        for (guint i = 0; i < p->n_values && p->dates[i] <= day; i++)
+            found = (gint)i;
+        if (found >= 0) {
+            const DxValue *v = &p->values[found];
+            g_autofree char *vs = dx_value_to_display(v, v->type == DX_TYPE_NUMBER && v->elem != 0);
+
+            dx_date_format(p->dates[found], from);
+            g_string_append_printf(out, "%s%s %s%s%s%s", out->len > 0 ? (en ? "; " : "；") : "", p->label, vs,
+                                   en ? " (from " : "（", from, en ? ")" : " 起）");
+        }
+    }
+    for (guint i = 0; i < n->n_children; i++)
+        v2_append_params(rs, n->children[i], day, seen, out, en);
+}
+
+char *
+dx_explain_v2_award_detail(const DxDecision *d, const void *reason, gboolean en)
+{
+    const DxReason *r = reason;
+    const DxRuleset *rs;
+    const DxPolicy *pol;
+    g_autofree guint8 *seen = NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    if (d->list == NULL || d->policy < 0 || d->list->rs->format < 2)
+        return g_strdup("");
+    rs = d->list->rs;
+    pol = &rs->policies[d->policy];
+    seen = g_new0(guint8, MAX(rs->n_params, 1));
+    v2_append_params(rs, pol->award, v2_ref_date(d), seen, out, en);
+    if (pol->cap != NULL)
+        v2_append_params(rs, pol->cap, v2_ref_date(d), seen, out, en);
+    /* received amounts kept with the award reason: c of them from b - 1 */
+    if (r->b > 0 && r->c > 0) {
+        g_autofree DxValue *vals = dx_decision_list_dup_values(d->list, (guint)(r->b - 1), (guint)r->c);
+
+        for (guint i = 0; i < (guint)r->c; i++) {
+            const DxReceivedKey *key = &rs->received_keys[vals[i].elem];
+            g_autofree char *amount = dx_money_format((int64_t)vals[i].u.r.num);
+
+            vals[i].elem = 0;
+            if (en)
+                g_string_append_printf(out, "%salready received %s under %s “%s”", out->len > 0 ? "; " : "", amount,
+                                       key->group ? "group" : "policy", key->key);
+            else
+                g_string_append_printf(out, "%s已获「%s」%s %s", out->len > 0 ? "；" : "", key->key,
+                                       key->group ? "合计" : "奖励", amount);
+        }
+    }
+    if (out->len == 0)
+        return g_strdup("");
+    return g_strdup_printf(en ? " (%s)" : "（%s）", out->str);
+}
+
+char *
+dx_explain_v2_reason(const DxDecision *d, const void *reason, gboolean en)
+{
+    const DxReason *r = reason;
+    const DxRuleset *rs = d->list->rs;
+    const DxPolicy *pol = d->policy >= 0 ? &rs->policies[d->policy] : NULL;
+
+    if (r->code == DX_REASON_RANK_OUT && pol != NULL) {
+        g_autofree DxValue *v = dx_decision_list_dup_values(d->list, (guint)r->c, 1);
+        g_autofree char *vs = dx_value_to_display(v, v->type == DX_TYPE_NUMBER && pol->rank_by->type == DX_TYPE_NUMBER &&
+                                                         dx_rat_cmp(v->u.r, dx_rat_int(1)) < 0 &&
+                                                         dx_rat_cmp(v->u.r, dx_rat_int(-1)) > 0);
+
+        if (en)
+            return g_strdup_printf("ranked %" G_GINT64_FORMAT " (by “%s” %s); this round selects the top %" G_GINT64_FORMAT,
+                                   r->a, pol->rank_label, vs, r->b);
+        return g_strdup_printf("择优排名第 %" G_GINT64_FORMAT " 名（按「%s」%s），本轮择优前 %" G_GINT64_FORMAT " 名", r->a,
+                               pol->rank_label, vs, r->b);
+    }
+    if (r->code == DX_REASON_EVAL_ERROR && (DxEvalError)r->a == DX_EVAL_ERR_NO_PARAM && pol != NULL) {
+        const char *name = dx_reason_get_text(d->list, r);
+        char buf[16];
+        const char *day = buf;
+
+        for (guint i = 0; i < rs->n_params && name != NULL; i++) {
+            if (strcmp(rs->params[i].name, name) == 0)
+                name = rs->params[i].label;
+        }
+        if (r->c > 0)
+            dx_date_format((gint32)r->c, buf);
+        else
+            day = en ? "(no approval date)" : "（无核定日期）";
+        if (en)
+            return g_strdup_printf("parameter “%s” has no value on %s", name != NULL ? name : "?", day);
+        return g_strdup_printf("参数「%s」在 %s 尚无取值，无法计算", name != NULL ? name : "?", day);
+    }
+    if (r->code == DX_REASON_EVAL_ERROR && r->index == -3 && pol != NULL) {
+        if (en)
+            return g_strdup_printf("the ranking metric “%s” cannot be computed: %s", pol->rank_label,
+                                   dx_eval_error_to_string((DxEvalError)r->a));
+        return g_strdup_printf("择优排序指标「%s」无法计算：%s", pol->rank_label, dx_eval_error_to_string((DxEvalError)r->a));
+    }
+    return NULL;
+}
