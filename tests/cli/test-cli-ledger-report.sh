@@ -5,8 +5,8 @@
 # decisions.csv, schedule.csv and summary.json (dx_ledger_export_round)
 # byte for byte as the round wrote them, for every round of every golden
 # round case, also after later revocations; the report from the ledger is
-# the report from the directory; a format-2 ledger is still read and
-# appended to, but its rounds cannot be exported. And --format text|csv|json
+# the report from the directory; a ledger of the never-deployed format 2
+# is refused. And --format text|csv|json
 # for the closing table of run and the counts of decide.
 # usage: test-cli-ledger-report.sh DUIXIAN SOURCE_ROOT        (TAP output)
 set -u
@@ -90,7 +90,7 @@ ok "DIR and --ledger together: usage" exit_code 1 "$DX" report "$RULES" "$tmp/w/
 ok "--round without --ledger: usage" exit_code 1 "$DX" report "$RULES" "$tmp/w/r1" --round 1
 ok "--round 0: usage" exit_code 1 "$DX" report "$RULES" --ledger "$L" --round 0
 
-# ---- a format-2 ledger: still read, verified and appended to; not exportable
+# ---- a ledger of an older format (version 2 never left development): refused, untouched
 if python3 -c 'import sqlite3' 2>/dev/null; then
     L2=$tmp/v2/ledger.db
     mkdir -p "$tmp/v2"
@@ -102,14 +102,10 @@ db.executescript("DROP TRIGGER meta_no_update; UPDATE meta SET value = \"2\" WHE
                  " CREATE TRIGGER meta_no_update BEFORE UPDATE ON meta"
                  " BEGIN SELECT RAISE(ABORT, \"ledger meta is read-only\"); END;")
 db.commit()' "$L2"
-    ok "a round committed to a format-2 ledger" exit_code 0 "$DX" run "$RULES" "$APPS" --approval-date 2022-06-30 --ledger "$L2" --out "$tmp/v2/r1"
-    ok "the format-2 ledger verifies" exit_code 0 "$DX" verify "$L2"
-    ok "revoke in a format-2 ledger" exit_code 0 "$DX" revoke "$L2" --app "$app" --reason test
-    ok "later rounds read format-2 grants (all duplicates, nothing granted)" sh -c '
-        "$1" run "$2" "$3" --approval-date 2022-09-30 --ledger "$4" --out "$5" --format csv >/dev/null &&
-        grep -q "\"granted_fen\": 0" "$5/summary.json"' sh "$DX" "$RULES" "$APPS" "$L2" "$tmp/v2/r2"
-    ok "a format-2 round cannot be exported: exit 5" exit_code 5 "$DX" report "$RULES" --ledger "$L2" --round 1
-    ok "and says why" grep -q "older duixian (ledger format 2)" "$tmp/ec.err"
+    ok "a round on a format-2 ledger is refused: exit 5" exit_code 5 "$DX" run "$RULES" "$APPS" --approval-date 2022-06-30 --ledger "$L2" --out "$tmp/v2/r1"
+    ok "and says why" grep -q "ledger schema version 2 is an older format this duixian does not read" "$tmp/ec.err"
+    ok "verify refuses it too: exit 5" exit_code 5 "$DX" verify "$L2"
+    ok "nothing was written to it" sh -c '[ "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from entries\").fetchone()[0])" "$1")" = 0 ]' sh "$L2"
 fi
 
 # ---- --format for run's closing table and decide's counts
