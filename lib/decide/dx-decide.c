@@ -1,20 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Spec §6 steps 1-6: what one application is owed under one policy, and
- * the batch-wide parts of those steps (duplicates, `once`, the policy
- * per-enterprise cap). Per application this file allocates nothing on
+ * docs/rules.md §6 steps 1-6: what one application is owed under one
+ * policy (the batch-wide parts of those steps are dx-decide-batch.c's).
+ * Per application this file allocates nothing on
  * the success path: values go into a reusable scratch copy of the slots
  * (where field defaults are applied), decisions and reasons into the
  * list's growing arrays. Only failures format text (the actual values a
  * rejected applicant is told about).
- *
- * Batch-wide steps are per enterprise, so they run over decisions sorted
- * by (enterprise, canonical order) with a small per-policy state reset at
- * each enterprise: no global hash of (enterprise, policy) pairs.
  */
 #include "duixian/duixian.h"
 #include "input/dx-application-private.h"
 #include "decide/dx-decision-private.h"
+#include "decide/dx-decide-private.h"
 #include "base/dx-cell-private.h"
 
 #include <stdlib.h>
@@ -36,8 +33,8 @@ dx_decide_scratch_clear(DxDecideScratch *s)
     memset(s, 0, sizeof *s);
 }
 
-static void
-scratch_add_missing(DxDecideScratch *s, const DxRuleset *rs, const guint *slots, guint n_slots)
+void
+dx_decide_scratch_add_missing(DxDecideScratch *s, const DxRuleset *rs, const guint *slots, guint n_slots)
 {
     for (guint i = 0; i < n_slots; i++) {
         gboolean seen = FALSE;
@@ -124,16 +121,16 @@ decision_start(DxDecisionList *list, const DxDecision *base, gint policy)
     return d;
 }
 
-static void
-decision_missing(DxDecisionList *list, DxDecision *d, DxDecideScratch *s)
+void
+dx_decision_missing(DxDecisionList *list, DxDecision *d, DxDecideScratch *s)
 {
     d->status = DX_STATUS_INCOMPLETE;
     for (guint i = 0; i < s->n_missing; i++)
         dx_decision_add_reason(list, d, DX_REASON_MISSING_FIELD)->index = (gint32)s->missing[i];
 }
 
-static void
-decision_eval_error(DxDecisionList *list, DxDecision *d, gint32 index, const DxEvalCtx *ctx)
+void
+dx_decision_eval_error(DxDecisionList *list, DxDecision *d, gint32 index, const DxEvalCtx *ctx)
 {
     DxReason *r = dx_decision_add_reason(list, d, DX_REASON_EVAL_ERROR);
 
@@ -176,8 +173,8 @@ static const DxReasonCode award_codes[] = {
 
 /* Steps 4-5 on @d, whose clauses held: the award rounded half up to the
  * fen, then the cap rounded the same way. */
-static void
-decide_award(DxDecisionList *list, DxDecision *d, const DxPolicy *pol, DxEvalCtx *ctx, DxDecideScratch *s)
+void
+dx_decide_award(DxDecisionList *list, DxDecision *d, const DxPolicy *pol, DxEvalCtx *ctx, DxDecideScratch *s)
 {
     const DxRuleset *rs = list->rs;
     DxValue v;
@@ -185,11 +182,11 @@ decide_award(DxDecisionList *list, DxDecision *d, const DxPolicy *pol, DxEvalCtx
     ctx->err = DX_EVAL_ERR_NONE;
     switch (dx_expr_eval(pol->award, ctx, &v)) {
     case DX_EVAL_MISSING:
-        scratch_add_missing(s, rs, pol->award_slots, pol->n_award_slots);
-        decision_missing(list, d, s);
+        dx_decide_scratch_add_missing(s, rs, pol->award_slots, pol->n_award_slots);
+        dx_decision_missing(list, d, s);
         return;
     case DX_EVAL_ERROR:
-        decision_eval_error(list, d, -1, ctx);
+        dx_decision_eval_error(list, d, -1, ctx);
         return;
     case DX_EVAL_OK:
         break;
@@ -224,13 +221,13 @@ decide_award(DxDecisionList *list, DxDecision *d, const DxPolicy *pol, DxEvalCtx
         case DX_EVAL_MISSING:
             d->n_reasons = 0;
             d->award_fen = d->amount_fen = 0;
-            scratch_add_missing(s, rs, pol->cap_slots, pol->n_cap_slots);
-            decision_missing(list, d, s);
+            dx_decide_scratch_add_missing(s, rs, pol->cap_slots, pol->n_cap_slots);
+            dx_decision_missing(list, d, s);
             return;
         case DX_EVAL_ERROR:
             d->n_reasons = 0;
             d->award_fen = d->amount_fen = 0;
-            decision_eval_error(list, d, -2, ctx);
+            dx_decision_eval_error(list, d, -2, ctx);
             return;
         case DX_EVAL_OK:
             break;
@@ -252,8 +249,8 @@ decide_award(DxDecisionList *list, DxDecision *d, const DxPolicy *pol, DxEvalCtx
  * @existing (a deferred decision, its window passed) steps 3-5 are decided
  * on it: a non-match then marks it dropped. A ranked policy stops after
  * step 3 (RANK_CANDIDATE): its award needs its place. */
-static DxDecision *
-decide_policy(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideScratch *s, gboolean matching,
+DxDecision *
+dx_decide_policy(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideScratch *s, gboolean matching,
               DxDecision *existing, DxEvalCtx *ctx)
 {
     const DxRuleset *rs = list->rs;
@@ -285,7 +282,7 @@ decide_policy(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideSc
         else if (st == DX_EVAL_OK && !v.u.b)
             any_false = TRUE;
         else if (st == DX_EVAL_MISSING)
-            scratch_add_missing(s, rs, pol->clauses[i].slots, pol->clauses[i].n_slots);
+            dx_decide_scratch_add_missing(s, rs, pol->clauses[i].slots, pol->clauses[i].n_slots);
     }
     if (any_false && !any_error && matching) {
         if (existing != NULL) {
@@ -309,7 +306,7 @@ decide_policy(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideSc
             ctx->err = DX_EVAL_ERR_NONE;
             st = dx_expr_eval(pol->clauses[i].expr, ctx, &v);
             if (any_error && st == DX_EVAL_ERROR) {
-                decision_eval_error(list, d, (gint32)i, ctx);
+                dx_decision_eval_error(list, d, (gint32)i, ctx);
             } else if (!any_error && st == DX_EVAL_OK && !v.u.b) {
                 DxReason *r = dx_decision_add_reason(list, d, DX_REASON_CLAUSE_FAILED);
 
@@ -322,14 +319,14 @@ decide_policy(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideSc
     }
     d->clauses_ok = TRUE;   /* `once` (batch-wide) is checked before incomplete is final */
     if (s->n_missing > 0) {
-        decision_missing(list, d, s);
+        dx_decision_missing(list, d, s);
         return d;
     }
     if (pol->ranked && ctx->rank == 0) {
         d->status = DX_STATUS_RANK_CANDIDATE;   /* step 3a comes first */
         return d;
     }
-    decide_award(list, d, pol, ctx, s);
+    dx_decide_award(list, d, pol, ctx, s);
     return d;
 }
 
@@ -348,7 +345,7 @@ decide_defer(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideScr
     if ((pol->has_from && sub < pol->window_from) || (pol->has_to && sub > pol->window_to)) {
         DxEvalCtx none = { 0 };
 
-        decide_policy(list, base, pi, s, matching, NULL, &none);   /* the window's verdict */
+        dx_decide_policy(list, base, pi, s, matching, NULL, &none);   /* the window's verdict */
         return;
     }
     if (*snap == G_MAXUINT) {
@@ -471,7 +468,7 @@ dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 se
         if (rs->policies[pi].deferred)
             decide_defer(list, &base, (guint)pi, s, FALSE, &snap);
         else
-            decide_policy(list, &base, (guint)pi, s, FALSE, NULL, &ctx);
+            dx_decide_policy(list, &base, (guint)pi, s, FALSE, NULL, &ctx);
         return;
     }
     {
@@ -482,7 +479,7 @@ dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 se
             if (rs->policies[p].deferred)
                 decide_defer(list, &base, p, s, TRUE, &snap);
             else
-                decide_policy(list, &base, p, s, TRUE, NULL, &ctx);
+                dx_decide_policy(list, &base, p, s, TRUE, NULL, &ctx);
         }
         if (list->decisions->len == before) {
             /* Nothing matched: no row, but the row has used its app_id, so
@@ -491,491 +488,5 @@ dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 se
             d->status = DX_STATUS_REJECTED;
             d->dropped = TRUE;
         }
-    }
-}
-
-/* ---- batch-wide steps ---- */
-
-int
-dx_decision_cmp_canonical(const DxRuleset *rs, const DxDecision *a, const DxDecision *b)
-{
-    gint64 pa = a->policy >= 0 ? rs->policies[a->policy].priority : 0;
-    gint64 pb = b->policy >= 0 ? rs->policies[b->policy].priority : 0;
-    int c;
-
-    if (pa != pb)
-        return pa > pb ? -1 : 1;
-    if (a->submitted_on != b->submitted_on)
-        return a->submitted_on < b->submitted_on ? -1 : 1;
-    c = strcmp(a->app_id, b->app_id);
-    if (c != 0)
-        return c;
-    if (a->policy != b->policy) {
-        c = strcmp(a->policy >= 0 ? rs->policies[a->policy].id : "", b->policy >= 0 ? rs->policies[b->policy].id : "");
-        if (c != 0)
-            return c;
-    }
-    return (a->seq > b->seq) - (a->seq < b->seq);
-}
-
-typedef struct {
-    const DxRuleset *rs;
-    const DxDecision *base;
-} DxSortCtx;
-
-static int
-cmp_app_seq(const void *pa, const void *pb, void *user)
-{
-    const DxDecision *base = user;
-    const DxDecision *a = &base[*(const guint *)pa], *b = &base[*(const guint *)pb];
-    int c = strcmp(a->app_id, b->app_id);
-
-    if (c != 0)
-        return c;
-    return (a->seq > b->seq) - (a->seq < b->seq);
-}
-
-static int
-cmp_enterprise_canonical(const void *pa, const void *pb, void *user)
-{
-    const DxSortCtx *sc = user;
-    const DxDecision *a = &sc->base[*(const guint *)pa], *b = &sc->base[*(const guint *)pb];
-
-    if (a->enterprise != b->enterprise)
-        return a->enterprise < b->enterprise ? -1 : 1;
-    return dx_decision_cmp_canonical(sc->rs, a, b);
-}
-
-/* Step 1 within the batch: a row whose app_id an earlier row used becomes
- * one `duplicate` decision, whatever else it had (spec §6 step 1). */
-static void
-batch_mark_duplicates(DxDecisionList *list, DxPaidFunc paid, gpointer user_data)
-{
-    DxDecision *ds = (DxDecision *)(void *)list->decisions->data;
-    guint n = list->decisions->len, *idx = g_new(guint, MAX(n, 1));
-    guint i = 0;
-
-    gboolean sorted = TRUE;
-
-    for (guint k = 0; k < n; k++)
-        idx[k] = k;
-    for (guint k = 1; k < n && sorted; k++)
-        sorted = cmp_app_seq(&idx[k - 1], &idx[k], ds) <= 0;
-    if (!sorted)   /* exports usually come in app_id order: then nothing to sort */
-        qsort_r(idx, n, sizeof(guint), cmp_app_seq, ds);
-    while (i < n) {
-        guint j = i + 1;
-        guint64 first_seq = ds[idx[i]].seq;
-
-        while (j < n && strcmp(ds[idx[j]].app_id, ds[idx[i]].app_id) == 0)
-            j++;
-        if (*ds[idx[i]].app_id != '\0') {
-            /* an app_id an earlier round paid makes even its first row here a duplicate */
-            gboolean paid_before = paid != NULL && paid(ds[idx[i]].app_id, user_data);
-            guint64 last_seq = paid_before ? G_MAXUINT64 : first_seq;
-
-            for (guint k = paid_before ? i : i + 1; k < j; k++) {
-                DxDecision *d = &ds[idx[k]];
-
-                if (!paid_before && d->seq == first_seq)
-                    continue;
-                if (d->seq == last_seq) {
-                    d->dropped = TRUE;   /* one decision per duplicate row */
-                    continue;
-                }
-                last_seq = d->seq;
-                d->dropped = FALSE;   /* a duplicate row is one decision, even one that matched nothing */
-                d->status = DX_STATUS_DUPLICATE;
-                d->clauses_ok = FALSE;
-                d->matching = FALSE;
-                d->award_fen = d->amount_fen = 0;
-                if (d->policy < 0 && *d->policy_text != '\0')
-                    d->policy = dx_ruleset_find_policy(list->rs, d->policy_text);
-                if (*d->policy_text == '\0')
-                    d->policy = -1;
-                dx_decision_clear_reasons(d);
-                dx_decision_add_reason(list, d, DX_REASON_DUPLICATE_APP_ID);
-                ds = (DxDecision *)(void *)list->decisions->data;
-            }
-        }
-        i = j;
-    }
-    g_free(idx);
-}
-
-/* ---- format 2: the deferred policies (§10-§12) ---- */
-
-/* What @enterprise_id received under each received() key (§11): history
- * and ledger from the book, looked up once per enterprise and kept. */
-static const int64_t *
-deferred_received(const DxRuleset *rs, const DxDecideEnv *env, GHashTable *cache, const char *enterprise_id)
-{
-    int64_t *v = g_hash_table_lookup(cache, enterprise_id);
-
-    if (v != NULL)
-        return v;
-    v = g_new0(int64_t, MAX(rs->n_received_keys, 1));
-    for (guint k = 0; k < rs->n_received_keys && env != NULL && env->book != NULL; k++) {
-        const DxReceivedKey *key = &rs->received_keys[k];
-        gboolean taken;
-
-        if (key->group)
-            v[k] = dx_prior_book_get_group_held(env->book, enterprise_id, key->key);
-        else
-            dx_prior_book_get_policy(env->book, enterprise_id, key->key, &v[k], &taken);
-    }
-    g_hash_table_insert(cache, (gpointer)enterprise_id, v);
-    return v;
-}
-
-typedef struct {
-    DxValue *slots;
-    guint8 *present;
-    GHashTable *received;        /* enterprise_id -> int64_t[n_received_keys] */
-    const DxDecideEnv *env;
-} DxDeferred;
-
-/* The evaluation context of deferred decision @d from its kept values. */
-static DxEvalCtx
-deferred_ctx(DxDecisionList *list, DxDeferred *x, const DxDecision *d, guint snap)
-{
-    const DxRuleset *rs = list->rs;
-    const DxPolicy *pol = &rs->policies[d->policy];
-    DxEvalCtx ctx = { 0 };
-
-    dx_decision_list_get_values(list, snap, rs->n_fields, x->slots);
-    for (guint i = 0; i < rs->n_fields; i++)
-        x->present[i] = x->slots[i].type != DX_TYPE_NONE;
-    ctx.slots = x->slots;
-    ctx.present = x->present;
-    ctx.defaults = rs->defaults;
-    ctx.has_default = rs->has_default;
-    ctx.ref_date = pol->params_on_approval ? (x->env != NULL ? x->env->approval_day : 0) : d->submitted_on;
-    ctx.received = deferred_received(rs, x->env, x->received, d->enterprise_id);
-    return ctx;
-}
-
-typedef struct {
-    guint k;                     /* decision index */
-    DxValue by;
-} DxRankEntry;
-
-typedef struct {
-    const DxRuleset *rs;
-    const DxDecision *ds;
-    gboolean asc;
-} DxRankCtx;
-
-static int
-cmp_rank(const void *pa, const void *pb, void *user)
-{
-    const DxRankCtx *rc = user;
-    const DxRankEntry *a = pa, *b = pb;
-    int c = dx_value_cmp(&a->by, &b->by);
-
-    if (c != 0)
-        return rc->asc ? c : -c;
-    return dx_decision_cmp_canonical(rc->rs, &rc->ds[a->k], &rc->ds[b->k]);   /* ties: canonical order */
-}
-
-static int
-cmp_once_order(const void *pa, const void *pb, void *user)
-{
-    const DxRankCtx *rc = user;
-    const DxDecision *a = &rc->ds[*(const guint *)pa], *b = &rc->ds[*(const guint *)pb];
-    int c = strcmp(a->enterprise_id, b->enterprise_id);
-
-    if (c != 0)
-        return c;
-    if (a->policy != b->policy)
-        return a->policy < b->policy ? -1 : 1;
-    return dx_decision_cmp_canonical(rc->rs, a, b);
-}
-
-/* Steps 3-5 of the deferred decisions, with step 3a (ranking) between:
- * clauses with received() and parameters at their reference date; for
- * ranked policies `once` (taken by the first decision that passes step 3,
- * even one ranked out), then the places, then the awards of places
- * 1..top. Runs after duplicates, before the per-enterprise steps. */
-static void
-decide_deferred(DxDecisionList *list, const DxDecideEnv *env)
-{
-    const DxRuleset *rs = list->rs;
-    guint n = list->decisions->len;
-    g_autofree guint *snap = g_new(guint, MAX(n, 1));
-    g_autofree guint *once_idx = g_new(guint, MAX(n, 1));
-    g_autoptr(GArray) cand = g_array_new(FALSE, FALSE, sizeof(DxRankEntry));
-    g_autoptr(GHashTable) received = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
-    g_autofree DxValue *slots = g_new0(DxValue, rs->n_fields);
-    g_autofree guint8 *present = g_new0(guint8, rs->n_fields);
-    DxDeferred x = { slots, present, received, env };
-    DxDecideScratch s;
-    DxDecision *ds;
-    DxRankCtx rc = { rs, NULL, FALSE };
-    guint n_once = 0;
-
-    list->approval_day = env != NULL ? env->approval_day : 0;
-    dx_decide_scratch_init(&s, rs);
-    s.slots = slots;
-    s.present = present;
-    /* steps 3-5 (3 only for ranked policies) */
-    for (guint k = 0; k < n; k++) {
-        DxDecision *d = &g_array_index(list->decisions, DxDecision, k);
-        const DxReason *r;
-        DxEvalCtx ctx;
-        DxDecision base;
-
-        snap[k] = G_MAXUINT;
-        if (d->status != DX_STATUS_DEFERRED || d->dropped)
-            continue;
-        r = &g_array_index(list->reasons, DxReason, d->reason_first);
-        snap[k] = (guint)r->a;
-        ctx = deferred_ctx(list, &x, d, snap[k]);
-        base = *d;
-        decide_policy(list, &base, (guint)d->policy, &s, d->matching, d, &ctx);
-    }
-    ds = (DxDecision *)(void *)list->decisions->data;
-    rc.ds = ds;
-    /* once of ranked policies, before the places are given */
-    for (guint k = 0; k < n; k++) {
-        if (snap[k] != G_MAXUINT && ds[k].clauses_ok && !ds[k].dropped && rs->policies[ds[k].policy].ranked &&
-            rs->policies[ds[k].policy].once)
-            once_idx[n_once++] = k;
-    }
-    if (n_once > 1)
-        qsort_r(once_idx, n_once, sizeof(guint), cmp_once_order, &rc);
-    for (guint i = 0; i < n_once;) {
-        guint j = i;
-        int64_t fen;
-        gboolean taken = FALSE;
-
-        if (env != NULL && env->book != NULL)
-            dx_prior_book_get_policy(env->book, ds[once_idx[i]].enterprise_id, rs->policies[ds[once_idx[i]].policy].id,
-                                     &fen, &taken);
-        for (; j < n_once && ds[once_idx[j]].policy == ds[once_idx[i]].policy &&
-               strcmp(ds[once_idx[j]].enterprise_id, ds[once_idx[i]].enterprise_id) == 0;
-             j++) {
-            DxDecision *d = &ds[once_idx[j]];
-
-            if (taken) {
-                d->status = DX_STATUS_REJECTED;
-                d->clauses_ok = FALSE;
-                d->dropped = d->matching;
-                dx_decision_clear_reasons(d);
-                dx_decision_add_reason(list, d, DX_REASON_ONCE_ONLY);
-            } else if (d->status == DX_STATUS_RANK_CANDIDATE) {
-                taken = TRUE;
-            }
-        }
-        i = j;
-    }
-    /* step 3a, per ranked policy over this batch */
-    for (guint p = 0; p < rs->n_policies; p++) {
-        const DxPolicy *pol = &rs->policies[p];
-
-        if (!pol->ranked)
-            continue;
-        g_array_set_size(cand, 0);
-        for (guint k = 0; k < n; k++) {
-            DxDecision *d = &ds[k];
-            DxRankEntry e = { k, { 0 } };
-            DxEvalCtx ctx;
-
-            if (d->policy != (gint)p || d->status != DX_STATUS_RANK_CANDIDATE)
-                continue;
-            ctx = deferred_ctx(list, &x, d, snap[k]);
-            s.n_missing = 0;
-            switch (dx_expr_eval(pol->rank_by, &ctx, &e.by)) {
-            case DX_EVAL_MISSING:
-                scratch_add_missing(&s, rs, pol->rank_by_slots, pol->n_rank_by_slots);
-                decision_missing(list, d, &s);
-                continue;
-            case DX_EVAL_ERROR:
-                decision_eval_error(list, d, -3, &ctx);
-                continue;
-            case DX_EVAL_OK:
-                break;
-            }
-            g_array_append_val(cand, e);
-        }
-        rc.asc = pol->rank_asc;
-        if (cand->len > 1)
-            qsort_r(cand->data, cand->len, sizeof(DxRankEntry), cmp_rank, &rc);
-        for (guint i = 0; i < cand->len; i++) {
-            const DxRankEntry *e = &g_array_index(cand, DxRankEntry, i);
-            DxDecision *d = &ds[e->k];
-
-            if ((gint64)i < pol->rank_top) {
-                DxEvalCtx ctx = deferred_ctx(list, &x, d, snap[e->k]);
-
-                ctx.rank = (gint64)i + 1;
-                s.n_missing = 0;
-                decide_award(list, d, pol, &ctx, &s);
-            } else {
-                DxReason *r = dx_decision_add_reason(list, d, DX_REASON_RANK_OUT);
-
-                d->status = DX_STATUS_REJECTED;
-                r->index = -1;
-                r->c = (int64_t)list->values->len;   /* the value of rank.by, kept */
-                dx_decision_list_keep_value(list, &e->by);
-                r->a = (int64_t)i + 1;
-                r->b = pol->rank_top;
-            }
-        }
-    }
-    dx_decide_scratch_clear(&s);
-}
-
-guint *
-dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc prior, DxPaidFunc paid, gpointer user_data,
-                      const DxDecideEnv *env, guint *n_order)
-{
-    const DxRuleset *rs = list->rs;
-    DxDecision *ds;
-    g_autoptr(GHashTable) ents = g_hash_table_new(g_str_hash, g_str_equal);
-    guint *idx = NULL;
-    g_autofree int64_t *received = g_new0(int64_t, rs->n_policies);
-    g_autofree guint8 *taken = g_new0(guint8, rs->n_policies);
-    g_autofree guint8 *asked = g_new0(guint8, rs->n_policies);
-    g_autofree DxPrior *priors = g_new0(DxPrior, rs->n_policies);
-    guint n, m = 0;
-    DxSortCtx sc;
-
-    batch_mark_duplicates(list, paid, user_data);
-    if (rs->has_deferred)
-        decide_deferred(list, env);
-    if (n_order == NULL) {
-        /* no order wanted: the per-enterprise pass is only for once and caps */
-        gboolean needed = prior != NULL;
-
-        for (guint p = 0; p < rs->n_policies && !needed; p++)
-            needed = rs->policies[p].once || rs->policies[p].has_enterprise_cap;
-        if (!needed)
-            return NULL;
-    }
-    ds = (DxDecision *)(void *)list->decisions->data;
-    n = list->decisions->len;
-    idx = g_new(guint, MAX(n, 1));
-    for (guint k = 0; k < n; k++) {
-        DxDecision *d = &ds[k];
-        gpointer v;
-
-        if (d->dropped || !d->clauses_ok)
-            continue;
-        if (!g_hash_table_lookup_extended(ents, d->enterprise_id, NULL, &v)) {
-            v = GUINT_TO_POINTER(g_hash_table_size(ents));
-            g_hash_table_insert(ents, (gpointer)d->enterprise_id, v);
-        }
-        d->enterprise = GPOINTER_TO_UINT(v);
-        idx[m++] = k;
-    }
-    sc.rs = rs;
-    sc.base = ds;
-    {
-        /* Group by enterprise with a counting sort on the interned index
-         * (linear), then put each enterprise's few decisions in canonical
-         * order: no global n log n string sort. */
-        guint n_ent = g_hash_table_size(ents);
-        g_autofree guint *start = g_new0(guint, n_ent + 1);
-        g_autofree guint *grouped = g_new(guint, MAX(m, 1));
-
-        for (guint k = 0; k < m; k++)
-            start[ds[idx[k]].enterprise + 1]++;
-        for (guint e = 0; e < n_ent; e++)
-            start[e + 1] += start[e];
-        for (guint k = 0; k < m; k++)
-            grouped[start[ds[idx[k]].enterprise]++] = idx[k];
-        if (m > 0)
-            memcpy(idx, grouped, m * sizeof(guint));
-        for (guint a = 0; a < m;) {
-            guint b = a + 1;
-
-            while (b < m && ds[idx[b]].enterprise == ds[idx[a]].enterprise)
-                b++;
-            if (b - a > 1)
-                qsort_r(idx + a, b - a, sizeof(guint), cmp_enterprise_canonical, &sc);
-            a = b;
-        }
-    }
-    for (guint i = 0; i < m;) {
-        guint j = i;
-
-        memset(received, 0, rs->n_policies * sizeof *received);
-        memset(taken, 0, rs->n_policies);
-        memset(asked, 0, rs->n_policies);
-        for (; j < m && ds[idx[j]].enterprise == ds[idx[i]].enterprise; j++) {
-            DxDecision *d = &ds[idx[j]];
-            const DxPolicy *pol = &rs->policies[d->policy];
-            guint p = (guint)d->policy;
-
-            if (!asked[p]) {
-                memset(&priors[p], 0, sizeof priors[p]);
-                if (prior != NULL)
-                    prior(d->enterprise_id, p, &priors[p], user_data);
-                asked[p] = 1;
-            }
-            /* step 3: once — earlier rounds, history, or earlier in canonical order
-             * (a ranked policy's once was settled before its places were given) */
-            if (pol->once && !pol->ranked && (taken[p] || priors[p].taken)) {
-                d->status = DX_STATUS_REJECTED;
-                d->award_fen = d->amount_fen = 0;
-                d->dropped = d->matching;   /* 免申即享: a policy already had is no match */
-                dx_decision_clear_reasons(d);
-                dx_decision_add_reason(list, d, DX_REASON_ONCE_ONLY);
-                ds = (DxDecision *)(void *)list->decisions->data;
-                continue;
-            }
-            if (d->status != DX_STATUS_PENDING)
-                continue;
-            /* step 6: the policy's per-enterprise cap */
-            if (pol->has_enterprise_cap) {
-                int64_t had = received[p] + priors[p].received_fen;
-                int64_t room = MAX(pol->enterprise_cap_fen - had, 0);
-
-                if (d->amount_fen > room) {
-                    DxReason *r = dx_decision_add_reason(list, d, DX_REASON_POLICY_ENTERPRISE_CAP);
-
-                    r->a = pol->enterprise_cap_fen;
-                    r->b = had;
-                    r->c = room;
-                    d->amount_fen = room;
-                    ds = (DxDecision *)(void *)list->decisions->data;
-                }
-            }
-            if (d->amount_fen > 0) {
-                received[p] += d->amount_fen;
-                taken[p] = 1;
-            }
-        }
-        i = j;
-    }
-    if (n_order == NULL) {
-        g_free(idx);
-        return NULL;
-    }
-    *n_order = m;
-    return idx;
-}
-
-void
-dx_decide_settle(DxDecisionList *list)
-{
-    const DxRuleset *rs = list->rs;
-
-    for (guint k = 0; k < list->decisions->len; k++) {
-        DxDecision *d = &g_array_index(list->decisions, DxDecision, k);
-        DxRat share;
-
-        if (d->status != DX_STATUS_PENDING)
-            continue;
-        share = rs->policies[d->policy].fund_share;
-        d->computed = TRUE;
-        d->granted_fen = d->amount_fen > 0 ? dx_apply_share(d->amount_fen, share) : 0;
-        if (d->granted_fen == 0)
-            d->status = DX_STATUS_REJECTED;
-        else if (d->granted_fen == dx_apply_share(d->award_fen, share))
-            d->status = DX_STATUS_APPROVED;
-        else
-            d->status = DX_STATUS_REDUCED;
     }
 }
