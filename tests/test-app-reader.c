@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Tests for reading applications (lib/input/dx-app-reader.c) through the public
- * batch API: spec §2 "Data cells" and the CSV rules (header by field names
+ * batch API: docs/rules.md §2 "Data cells" and the CSV rules (header by field names
  * and aliases, BOM, GB18030 detected or forced, ignored columns listed
  * once, fatal header problems, ragged rows, blank lines, bad cells naming
  * field and row), and YAML/JSON lists of maps (null = missing, non-map

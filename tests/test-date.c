@@ -2,7 +2,7 @@
  *
  * Tests for calendar dates (lib/base/dx-date.c): strict YYYY-MM-DD parsing,
  * days since 1970-01-01, month arithmetic that clamps to the month's end
- * (spec §5.2), and the floored months_between / years_between of spec §3.
+ * (docs/rules.md §5.2), and the floored months_between / years_between of docs/rules.md §3.
  * Day numbers were taken from Python's datetime; the round trip walks every
  * day of years 1-9999 with a calendar counted independently here.
  */

@@ -2,7 +2,7 @@
  *
  * Tests for deciding (lib/decide/dx-decide.c, input/dx-application.c, decide/dx-batch.c,
  * decide/dx-decision.c) through the public API: building applications with the
- * setters, spec §6 steps 1-6 on one application and on batches, matching
+ * setters, docs/rules.md §6 steps 1-6 on one application and on batches, matching
  * mode (免申即享), canonical order for `once` and the policy per-enterprise
  * cap whatever the input order, duplicates (first row in input order
  * wins), three-valued logic, run-time errors, award rounding and
@@ -702,7 +702,7 @@ test_decide_duplicate_of_a_row_without_decisions(void **state)
 {
     /* The first row used the app_id even though, in matching mode, it
      * matched nothing and so yields no decision: a later row with that
-     * app_id is still a duplicate (spec §6 step 1). */
+     * app_id is still a duplicate (docs/rules.md §6 step 1). */
     Fixture *f = *state;
     static const char csv[] =
         "app_id,enterprise_id,submitted_on,policy,district,revenue,growth,x\n"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Tests for explanations (lib/decide/dx-explain.c, spec §7): for a real decision
+ * Tests for explanations (lib/decide/dx-explain.c, docs/rules.md §7): for a real decision
  * of each reason code that steps 1-6 produce, the Chinese sentence carries
  * the names and the numbers as people read them (8,000万元, 1亿元, 10%),
  * and dx_decision_dup_json() is one well-formed JSON object with its keys

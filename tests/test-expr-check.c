@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Tests for name binding and type checking (lib/expr/dx-expr-check.c) against
- * the type rules of spec §3: money ± money, money × number, money / number,
+ * the type rules of docs/rules.md §3: money ± money, money × number, money / number,
  * money / money, no money against a bare number, text and bool only with
  * == and !=, `in` lists of the left side's type, if/min/max/steps/...
  * signatures, table/marginal rows (constant, at least one, strictly
@@ -281,7 +281,7 @@ test_expr_check_errors(void **state)
 static void
 test_expr_check_money_vs_number_hint(void **state)
 {
-    /* spec §3: "write 1亿元, not 100000000" */
+    /* docs/rules.md §3: "write 1亿元, not 100000000" */
     g_autoptr(DxExprNode) node = parse_ok("revenue > 100000000");
     g_autoptr(GError) error = NULL;
 

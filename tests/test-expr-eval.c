@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Tests for evaluation (lib/expr/dx-expr-eval.c) against spec §3: results equal
+ * Tests for evaluation (lib/expr/dx-expr-eval.c) against docs/rules.md §3: results equal
  * exact rational arithmetic (expected values worked out with Python's
  * fractions.Fraction; money is counted in fen), three-valued logic for
  * missing fields, lazy and/or/if, a missing operand outranking an error,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Tests for the expression lexer and parser (lib/expr/dx-expr-lexer.c,
- * lib/expr/dx-expr-parser.c) against spec §3: precedence and associativity
+ * lib/expr/dx-expr-parser.c) against docs/rules.md §3: precedence and associativity
  * through the canonical s-expression of dx_expr_node_to_string(), literal
  * values (money, percent, per-mille, dates), syntax errors with their
  * "col N:" position, the depth and length limits, and the robustness

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Tests for format duixian/2 (spec §9-§12) through the public API: field
+ * Tests for format duixian/2 (docs/rules.md §9-§12) through the public API: field
  * bounds, labels as column titles and 是/否 cells (§9), effective-dated
  * parameters (§10), what an enterprise already received (§11) and
  * competitive selection (§12), plus the properties the spec promises

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Tests for the history file (lib/input/dx-history.c, spec §6): the good
+ * Tests for the history file (lib/input/dx-history.c, docs/rules.md §6): the good
  * fixtures in tests/data/history/ load into a DxPriorBook as award units
  * that count for `once` and groups and are never charged; every bad
  * fixture fails with DX_ERROR_HISTORY_INVALID at its line:col and column,

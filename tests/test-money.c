@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Tests for money text (lib/base/dx-money.c): the data-cell grammar of spec §2
+ * Tests for money text (lib/base/dx-money.c): the data-cell grammar of docs/rules.md §2
  * (units 元/万元/万/亿元/亿, proper thousands groups, whole fen after the
  * unit, |value| <= 10^13 元, never rounded) and the human formats
  * documented in include/duixian/dx-money.h. Expected fen were computed by

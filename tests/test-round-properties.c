@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Property tests for rounds (spec §4-§6, §8): many random small scenarios,
+ * Property tests for rounds (docs/rules.md §4-§6, §8): many random small scenarios,
  * each a generated ruleset (2 envelopes, 4-6 policies with caps, a
  * `highest` and a `stack` group, fund shares, once, policy per-enterprise
  * caps, installments, one of the three shortfall rules, sometimes a fund

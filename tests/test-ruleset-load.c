@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Tests for the ruleset loader (lib/rules/dx-ruleset-load.c, spec §1-§5).
+ * Tests for the ruleset loader (lib/rules/dx-ruleset-load.c, docs/rules.md §1-§5).
  *
  * Most cases are fixtures in tests/data/rules/: every ok-*.yaml must load and
  * every bad-*.yaml must be rejected. A bad fixture starts with the line

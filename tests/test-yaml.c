@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Tests for the YAML loader (lib/rules/dx-yaml-loader.c): the tree shapes and their
- * 1-based line:col marks, the spec §1 rejections (anchors, aliases, tags, a
+ * 1-based line:col marks, the docs/rules.md §1 rejections (anchors, aliases, tags, a
  * second document, complex and duplicate keys), the DxYamlLimits bounds, and
  * hostile input (deep nesting, bad UTF-8, NUL bytes, every truncation of a
  * valid file). Errors are checked by domain, code and "name:line:col:" prefix,
@@ -605,7 +605,7 @@ test_yaml_file_fixtures(void **state)
             !g_str_has_prefix(error->message, want))
             fail_msg("%s: want code %d prefix %s; got %d: %s", name, cases[i].code, want,
                      error->code, error->message);
-        assert_null(strchr(error->message, '\n')); /* one line, spec §1 */
+        assert_null(strchr(error->message, '\n')); /* one line, docs/rules.md §1 */
     }
     assert_int_equal(n_bad, G_N_ELEMENTS(cases));
 }

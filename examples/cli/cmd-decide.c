@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * duixian decide RULES APPS --out DIR: spec §6 steps 1-6 for every
+ * duixian decide RULES APPS --out DIR: docs/rules.md §6 steps 1-6 for every
  * application (no groups, fund cap or envelopes) into DIR/decisions.csv,
  * then the status counts (as text, status,count rows or one JSON object).
  */
@@ -110,10 +110,10 @@ cmd_decide(const DxCliCommand *cmd, int argc, char **argv)
 }
 
 const DxCliCommand dx_cli_decide = {
-    "decide", "RULES APPS", "decide every application in APPS (spec §6 steps 1-6) into DIR/decisions.csv",
+    "decide", "RULES APPS", "decide every application in APPS (docs/rules.md §6 steps 1-6) into DIR/decisions.csv",
     "usage: duixian decide RULES APPS --out DIR [--encoding auto|utf8|gb18030]\n"
     "                      [--output-encoding utf8|gb18030] [--format text|csv|json] [--threads N]\n",
-    "Decide every application (spec §6 steps 1-6: no groups, fund cap or\n"
+    "Decide every application (docs/rules.md §6 steps 1-6: no groups, fund cap or\n"
     "envelopes) and write DIR/decisions.csv. APPS is CSV, or a YAML/JSON list of\n"
     "maps (.yaml, .yml, .json). --encoding is the input's; --output-encoding\n"
     "gb18030 writes the CSV for Excel in China. --format csv|json prints the\n"

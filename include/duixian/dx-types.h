@@ -251,7 +251,7 @@ typedef enum {
     DX_REASON_AWARD_PER = 20,
     DX_REASON_AWARD_MARGINAL = 21,
     DX_REASON_AWARD_FORMULA = 22,
-    /* format duixian/2 (spec §9) */
+    /* format duixian/2 (docs/rules.md §9) */
     DX_REASON_RANK_OUT = 23,
     DX_REASON_REQUIREMENT_FAILED = 24,
     DX_REASON_REQUIREMENT_MISSING = 25,

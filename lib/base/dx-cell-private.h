@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
- * Data cells (spec §2): one grammar for CSV cells, YAML/JSON scalars,
+ * Data cells (docs/rules.md §2): one grammar for CSV cells, YAML/JSON scalars,
  * API setters and field defaults. */
 #pragma once
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Data cells (spec §2). A cell that does not match its type exactly is an
+ * Data cells (docs/rules.md §2). A cell that does not match its type exactly is an
  * error for that application, never a rounded or default value: money must
  * be whole fen after its unit, an integer must be whole and fit int64, a
  * number has at most 9 decimals and no exponent, a bool is true/false in

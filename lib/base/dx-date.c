@@ -3,7 +3,7 @@
  * Calendar dates as days since 1970-01-01 in the proleptic Gregorian
  * calendar (Howard Hinnant's civil-from-days algorithms), strict
  * YYYY-MM-DD parsing, and month arithmetic that clamps the day to the
- * month's end (spec §5.2: 01-31 + 1 month -> 02-28 or 02-29).
+ * month's end (docs/rules.md §5.2: 01-31 + 1 month -> 02-28 or 02-29).
  */
 #include "base/dx-num-private.h"
 

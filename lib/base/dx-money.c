@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Money text: the data-cell grammar of spec §2 and the human formats of
+ * Money text: the data-cell grammar of docs/rules.md §2 and the human formats of
  * §7. Parsing never rounds: a value that is not whole fen after its unit
  * is applied is an error. Formatting is exact integer work on fen.
  */

@@ -85,7 +85,7 @@ G_GNUC_INTERNAL int dx_date_years_between(gint32 d1, gint32 d2);
 /* "YYYY-MM-DD" into @buf (at least 11 bytes). */
 G_GNUC_INTERNAL void dx_date_format(gint32 days, char buf[16]);
 
-/* ---- money text (spec §2 data cells) ---- */
+/* ---- money text (docs/rules.md §2 data cells) ---- */
 /* Parses a money cell: sign, digits with optional proper thousands
  * separators, optional fraction, optional unit 元/万元/万/亿元/亿; the
  * value must be whole fen and within 10^13 元. On failure returns FALSE

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * DxBatch: applications in, decisions out (spec §6 steps 1-6). Each added
+ * DxBatch: applications in, decisions out (docs/rules.md §6 steps 1-6). Each added
  * application is decided at once into compact records (dx-decide.c); the
  * batch-wide steps run in dx_batch_decide(). Readers (dx-app-reader.c)
  * stream rows through one reused DxApplication.

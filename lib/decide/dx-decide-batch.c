@@ -71,7 +71,7 @@ cmp_enterprise_canonical(const void *pa, const void *pb, void *user)
 }
 
 /* Step 1 within the batch: a row whose app_id an earlier row used becomes
- * one `duplicate` decision, whatever else it had (spec §6 step 1). */
+ * one `duplicate` decision, whatever else it had (docs/rules.md §6 step 1). */
 static void
 batch_mark_duplicates(DxDecisionList *list, DxPaidFunc paid, gpointer user_data)
 {

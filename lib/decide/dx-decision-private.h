@@ -184,7 +184,7 @@ typedef struct {
 /* Asks the history/ledger about (enterprise, policy); NULL = nothing prior. */
 typedef void (*DxPriorFunc)(const char *enterprise_id, guint policy, DxPrior *out, gpointer user_data);
 
-/* TRUE if an earlier round granted money to @app_id (spec §6 step 1). */
+/* TRUE if an earlier round granted money to @app_id (docs/rules.md §6 step 1). */
 typedef gboolean (*DxPaidFunc)(const char *app_id, gpointer user_data);
 
 /* Step 1 duplicates within the batch and against @paid (first row wins), then, per
@@ -209,7 +209,7 @@ G_GNUC_INTERNAL guint *dx_decide_batch_steps(DxDecisionList *list, DxPriorFunc p
  * granted from the amounts, approved/reduced/rejected. */
 G_GNUC_INTERNAL void dx_decide_settle(DxDecisionList *list);
 
-/* Canonical order (spec §6): priority desc, submitted_on asc, app_id asc,
+/* Canonical order (docs/rules.md §6): priority desc, submitted_on asc, app_id asc,
  * policy id asc, then input order. */
 G_GNUC_INTERNAL int dx_decision_cmp_canonical(const DxRuleset *rs, const DxDecision *a, const DxDecision *b);
 

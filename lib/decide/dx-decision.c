@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * DxDecisionList: storage, output order and decisions.csv (spec §8).
+ * DxDecisionList: storage, output order and decisions.csv (docs/rules.md §8).
  * Output order is app_id, then policy id, then input order, all compared
  * byte-wise (UTF-8 byte order is code point order), so the file is the
  * same whatever order the applications arrived in, except which of two

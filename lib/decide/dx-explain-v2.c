@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The sentences that format duixian/2 adds (spec §10-§12), kept apart from
+ * The sentences that format duixian/2 adds (docs/rules.md §10-§12), kept apart from
  * dx-explain.c so the format-1 sentences stay as they are: a parameter with
  * the date its value took effect ("落户奖励比例 1.5%（2022-07-01 起）"), what
  * an enterprise already received ("已获「SHOP-OPEN」奖励 150万元"), and the

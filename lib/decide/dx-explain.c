@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Explanations (spec §7): the sentence of each reason, in Chinese or
+ * Explanations (docs/rules.md §7): the sentence of each reason, in Chinese or
  * English, with its numbers formatted as people read them (元/万元/亿元
  * with separators), and the JSON form of a decision for callers in other
  * languages. The wording of both languages is in the message table

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Binding and type checking (spec §3 "Types are checked when the ruleset
+ * Binding and type checking (docs/rules.md §3 "Types are checked when the ruleset
  * loads"). Each field name becomes a slot index; each node gets a type;
  * table/marginal rows are copied into flat arrays so evaluation needs no
  * list walking. After this pass evaluation cannot meet a type it does not

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Evaluation of a checked expression tree over one application's slots.
- * Three-valued (spec §3): a missing field makes a result MISSING; `and`
+ * Three-valued (docs/rules.md §3): a missing field makes a result MISSING; `and`
  * and `or` go left to right and stop at the operand that decides; `if`
  * evaluates only the branch taken. For arithmetic, comparisons and calls
  * every operand is evaluated and MISSING wins over an error, so a missing

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The expression lexer (spec §3). Literals are turned into exact values
+ * The expression lexer (docs/rules.md §3). Literals are turned into exact values
  * here: "89.6万元" becomes the money 89,600,000 fen, "15%" the number 3/20,
  * "2022-03-01" a date (an impossible date is an error). A letter right
  * after a literal is an error ("5万美元"), and only ASCII whitespace

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The expression parser (spec §3): recursive descent, one function per
+ * The expression parser (docs/rules.md §3): recursive descent, one function per
  * precedence level, lowest first:
  *   or  <  and  <  not  <  comparison / in (non-chaining)  <  + -  <  * /
  *   <  unary -  <  primary

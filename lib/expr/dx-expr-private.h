@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The expression language of spec §3, in four stages with one prefix each:
+ * The expression language of docs/rules.md §3, in four stages with one prefix each:
  *   dx-expr-lexer.c   text -> tokens (literals carry exact values)
  *   dx-expr-parser.c  tokens -> DxExprNode tree (precedence climbing)
  *   dx-expr-check.c   names -> field slots, types checked, constant rows

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * DxRound: a whole round (spec §6 steps 1-10, §8). The order of work:
+ * DxRound: a whole round (docs/rules.md §6 steps 1-10, §8). The order of work:
  *   1. history files are read when added (a bad row stops the round before
  *      anything is decided);
  *   2. with a ledger, BEGIN IMMEDIATE, then what earlier rounds granted is

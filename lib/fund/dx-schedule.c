@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Step 10 (spec §5.2, §6): a grant split into installments. Every
+ * Step 10 (docs/rules.md §5.2, §6): a grant split into installments. Every
  * installment but the last is floor(granted × share) (or min(amount, what
  * is left)); the last takes what remains, so the lines sum to the grant to
  * the fen. A line of 0 fen is not written; the others keep their numbers.
@@ -103,7 +103,7 @@ dx_schedule_describe(const DxRuleset *rs, const DxDecision *d, gint32 approval_d
 
 static const DxRuleset *schedule_rs;
 
-/* schedule.csv order (spec §8): date, bureau, app_id, installment, policy_id */
+/* schedule.csv order (docs/rules.md §8): date, bureau, app_id, installment, policy_id */
 static int
 cmp_lines(const void *pa, const void *pb)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The history file (spec §6): awards from outside this fund, one per row
+ * The history file (docs/rules.md §6): awards from outside this fund, one per row
  * of a UTF-8 CSV with exactly the header
  *
  *   enterprise_id,policy_id,group,amount_fen,date
@@ -179,7 +179,7 @@ dx_history_load_file(const char *path, DxPriorBook *book, char **sha256_out, GEr
     g_return_val_if_fail(book != NULL, FALSE);
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    /* UTF-8 only (spec §6): a GB18030 history file is a bad file, not one to guess at */
+    /* UTF-8 only (docs/rules.md §6): a GB18030 history file is a bad file, not one to guess at */
     reader = dx_csv_reader_new_file(path, DX_ENCODING_UTF8, NULL, error);
     if (reader == NULL)
         return FALSE;

@@ -2,7 +2,7 @@
  *
  * DxPriorBook: what an enterprise already has before a round, gathered
  * from the ledger (earlier rounds of this fund) and the history file
- * (awards from outside this fund), and who reads which part (spec §6):
+ * (awards from outside this fund), and who reads which part (docs/rules.md §6):
  *
  *   once, policy per_enterprise_cap, groups   <- history + ledger
  *   fund per_enterprise_cap, envelopes        <- ledger only

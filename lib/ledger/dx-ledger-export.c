@@ -62,7 +62,7 @@ typedef struct {
     gboolean future;
 } LedgerExportLine;
 
-/* schedule.csv order (spec §8): date, bureau, app_id, installment, policy_id */
+/* schedule.csv order (docs/rules.md §8): date, bureau, app_id, installment, policy_id */
 static int
 ledger_cmp_lines(gconstpointer pa, gconstpointer pb)
 {

@@ -2,7 +2,7 @@
  *
  * report.html: one self-contained page about a round, for bureau staff and
  * leadership, made from the round's own output files (summary.json,
- * decisions.csv, schedule.csv, spec §8) and the ruleset for names.
+ * decisions.csv, schedule.csv, docs/rules.md §8) and the ruleset for names.
  *
  * Self-contained means: no scripts, no fonts, no images, no links to
  * anything; the charts are inline SVG and the page prints. Amounts shown

@@ -10,7 +10,7 @@
 #include "duixian/dx-types.h"
 #include "rules/dx-ruleset-private.h"
 
-/* Per envelope, for summary.json (spec §8). */
+/* Per envelope, for summary.json (docs/rules.md §8). */
 typedef struct {
     int64_t total_fen;
     int64_t charged_before_fen;   /* by earlier rounds, net of revocations */
@@ -18,7 +18,7 @@ typedef struct {
     int64_t granted_fen;
 } DxEnvelopeUse;
 
-/* summary.json (spec §8) from a round's tallies: @status_counts by
+/* summary.json (docs/rules.md §8) from a round's tallies: @status_counts by
  * DxStatus; @applied, @approved and @pol_granted by policy index; @use by
  * envelope index. Keys sorted. (transfer full) */
 G_GNUC_INTERNAL char *dx_summary_json(const DxRuleset *rs, const char *approval_date, guint n_decisions,

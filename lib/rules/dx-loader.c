@@ -317,7 +317,7 @@ dx_load_eval_constant(DxLoader *l, const DxYamlNode *scalar, const char *path, D
     return TRUE;
 }
 
-/* A constant money amount in whole fen (spec §4), >= @min_fen. */
+/* A constant money amount in whole fen (docs/rules.md §4), >= @min_fen. */
 gboolean
 dx_load_const_money(DxLoader *l, const DxYamlNode *scalar, const char *path, int64_t min_fen, int64_t *out)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * From a YAML tree to a sealed DxRuleset (spec §1-§5). Every key is
+ * From a YAML tree to a sealed DxRuleset (docs/rules.md §1-§5). Every key is
  * checked against the list of keys its mapping may have, every scalar is
  * interpreted by the key that holds it (no implicit YAML typing), and
  * every expression is parsed and type-checked here, once. Each error is

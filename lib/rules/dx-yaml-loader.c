@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Turns one YAML document into the read-only DxYamlNode tree of
- * dx-yaml-private.h, enforcing the spec §1 rules while libyaml's events
+ * dx-yaml-private.h, enforcing the docs/rules.md §1 rules while libyaml's events
  * stream past: no anchors, aliases or tags, one document, scalar and unique
  * mapping keys, and the DxYamlLimits bounds. This is the only file that
  * includes <yaml.h>.
@@ -337,7 +337,7 @@ yaml_check_duplicate(LoaderState *st, LoaderFrame *top, DxYamlNode *key, const y
         for (guint i = top->first; i < st->pending->len && first == NULL; i += 2) {
             DxYamlNode *k = g_ptr_array_index(st->pending, i);
             /* texts hold no NUL, so strcmp compares the whole key; quoting
-             * does not matter ("a" and a are one key, spec §1) */
+             * does not matter ("a" and a are one key, docs/rules.md §1) */
             if (k->len == key->len && strcmp(k->text, key->text) == 0)
                 first = k;
         }
@@ -544,7 +544,7 @@ dx_yaml_parse(const char *name, const char *data, gsize len, const DxYamlLimits 
                     G_GSIZE_FORMAT, name, len, st.limits.max_input_bytes);
         return NULL;
     }
-    /* We strip a UTF-8 BOM and pin the encoding: spec §1 files are UTF-8,
+    /* We strip a UTF-8 BOM and pin the encoding: docs/rules.md §1 files are UTF-8,
      * libyaml would otherwise switch to UTF-16 on a BOM, and with a pinned
      * encoding it would count a BOM it sees as a column on line 1. */
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)

@@ -16,7 +16,7 @@
  * peers' rows do, so each row gives exactly one decision.
  *
  * Default: the whole file is one batch (dx_batch_add_csv_file), so every
- * batch-wide step of spec §6 applies (duplicates, once, caps); memory
+ * batch-wide step of docs/rules.md §6 applies (duplicates, once, caps); memory
  * grows with the number of decisions kept. --block ROWS streams instead:
  * every ROWS rows are decided as a batch of their own and written out, so
  * memory stays flat whatever N. That is the same result only for a

@@ -25,14 +25,14 @@ ok "--help exits 0" exit_code 0 "$DX" --help
 
 # --- decide
 ok "decide writes decisions.csv" exit_code 0 "$DX" decide "$RULES" "$APPS" --out "$tmp/decide"
-ok "decisions.csv has the spec §8 header" sh -c "head -1 '$tmp/decide/decisions.csv' | grep -qx 'app_id,enterprise_id,policy_id,bureau,status,computed_fen,granted_fen,reasons'"
+ok "decisions.csv has the docs/rules.md §8 header" sh -c "head -1 '$tmp/decide/decisions.csv' | grep -qx 'app_id,enterprise_id,policy_id,bureau,status,computed_fen,granted_fen,reasons'"
 ok "a missing applications file exits 3" exit_code 3 "$DX" decide "$RULES" "$tmp/nope.csv" --out "$tmp/decide"
 
 # --- run with a ledger
 L=$tmp/ledger.db
 ok "run commits a round" exit_code 0 "$DX" run "$RULES" "$APPS" --approval-date 2022-06-30 --ledger "$L" --out "$tmp/r1"
 ok "run writes decisions, schedule and summary" test -s "$tmp/r1/decisions.csv" -a -s "$tmp/r1/schedule.csv" -a -s "$tmp/r1/summary.json"
-ok "schedule.csv has the spec §8 header" sh -c "head -1 '$tmp/r1/schedule.csv' | grep -qx 'batch_id,date,bureau,enterprise_id,app_id,policy_id,installment,of,amount_fen,future'"
+ok "schedule.csv has the docs/rules.md §8 header" sh -c "head -1 '$tmp/r1/schedule.csv' | grep -qx 'batch_id,date,bureau,enterprise_id,app_id,policy_id,installment,of,amount_fen,future'"
 g1=$(json_field "$tmp/r1/summary.json" granted_fen)
 ok "round 1 granted money, at most the fund" sh -c "[ '$g1' -gt 0 ] && [ '$g1' -le 5000000000 ]"
 ok "ledger lists one round" sh -c "'$DX' ledger '$L' | grep -q '^1 rounds'"

@@ -19,7 +19,7 @@ class Encoding(enum.IntEnum):
 
 
 class FieldType(enum.IntEnum):
-    """The type of an application field (``DxFieldType``, spec §2)."""
+    """The type of an application field (``DxFieldType``, docs/rules.md §2)."""
     TEXT = 0
     INTEGER = 1
     NUMBER = 2

@@ -18,7 +18,7 @@ from .errors import ApplicationError, ErrorCode
 from .money import MAX_FEN
 
 def _cell(value, what):
-    """A Python value as the text of a data cell (spec §2)."""
+    """A Python value as the text of a data cell (docs/rules.md §2)."""
     if isinstance(value, str):
         return value
     if isinstance(value, bool):

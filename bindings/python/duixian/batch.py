@@ -21,7 +21,7 @@ _YAML_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 class Batch(Handle):
-    """Applications decided together (spec §6 steps 1-6). Adding evaluates each
+    """Applications decided together (docs/rules.md §6 steps 1-6). Adding evaluates each
     application at once and keeps only its compact decision, so files of any
     size are streamed. Single owner: use one Batch from one thread at a time.
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Decisions (spec §6-§8) as dataclasses, and the lazy list that holds them."""
+"""Decisions (docs/rules.md §6-§8) as dataclasses, and the lazy list that holds them."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def _reason_code(value):
 
 @dataclasses.dataclass(frozen=True)
 class Reason:
-    """One reason of a decision: a stable code (spec §7) and its Chinese sentence."""
+    """One reason of a decision: a stable code (docs/rules.md §7) and its Chinese sentence."""
     code: str          # "clause_failed", "award_rate", ...
     message: str       # "不满足「实缴资本达到1亿元」：实缴资本为 8,000万元，要求 ≥ 1亿元"
 
@@ -219,7 +219,7 @@ class DecisionList(Handle, collections.abc.Sequence):
         return [d.as_dict() for d in self]
 
     def to_csv(self) -> str:
-        """decisions.csv (spec §8) as text."""
+        """decisions.csv (docs/rules.md §8) as text."""
         return take_string(F.dx_decision_list_dup_csv(self._handle()))
 
     def write_csv(self, path: PathArg) -> None:

@@ -84,7 +84,7 @@ class LedgerCorruptError(LedgerError):
 
 
 class HistoryError(DuixianError):
-    """A history file row is bad (spec §6)."""
+    """A history file row is bad (docs/rules.md §6)."""
 
 
 class DuixianIOError(DuixianError):

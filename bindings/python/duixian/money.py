@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Money: amounts are ``int`` fen (0.01 元) everywhere in this package, never
 ``float``. These helpers convert to and from ``decimal.Decimal`` 元 exactly
-and reach libduixian's parser and formatters (spec §2)."""
+and reach libduixian's parser and formatters (docs/rules.md §2)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Fund rounds (spec §6 steps 1-10, §8)."""
+"""Fund rounds (docs/rules.md §6 steps 1-10, §8)."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ class PolicySummary:
 
 @dataclasses.dataclass(frozen=True)
 class Summary:
-    """summary.json (spec §8). ``raw`` is the parsed JSON itself (ints stay ints)."""
+    """summary.json (docs/rules.md §8). ``raw`` is the parsed JSON itself (ints stay ints)."""
     format: str
     fund: str
     approval_date: str

@@ -42,7 +42,7 @@ class Policy:
 
 
 class Ruleset(Handle):
-    """An immutable, compiled ruleset (spec §1-§5).
+    """An immutable, compiled ruleset (docs/rules.md §1-§5).
 
     Thread safety: a Ruleset may be shared by any number of threads;
     :meth:`decide`, :meth:`batch` and :meth:`run_round` may run concurrently
@@ -105,7 +105,7 @@ class Ruleset(Handle):
 
     def decide(self, app: ApplicationArg, *, strict: bool = False,
                ignore_unknown: bool = False) -> typing.List[Decision]:
-        """Decides one application on its own (spec §6 steps 1-6, a batch of one).
+        """Decides one application on its own (docs/rules.md §6 steps 1-6, a batch of one).
 
         ``app`` maps field names (or aliases) to values: ``str`` cells as in a
         CSV file ("5,000万元", "15%", "2022-03-01"), ``int`` (fen for a money
@@ -145,7 +145,7 @@ class Ruleset(Handle):
                   history: typing.Union[PathArg, typing.Iterable[PathArg], None] = (), dry_run: bool = False,
                   encoding: EncodingArg = None, strict: bool = False, ignore_unknown: bool = False,
                   progress: ProgressArg = None) -> Round:
-        """Runs a whole round (spec §6 steps 1-10); see :class:`duixian.Round`.
+        """Runs a whole round (docs/rules.md §6 steps 1-10); see :class:`duixian.Round`.
         Returns the finished Round (a context manager; its results are read from it)."""
         r = Round(self, approval_date, ledger=ledger, history=history, dry_run=dry_run)
         try:
