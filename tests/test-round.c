@@ -4,7 +4,7 @@
  * per round (r1/, r2/, ...), each with apps.csv, approval-date, an optional
  * history.csv and the expected decisions.csv, schedule.csv and summary.json.
  * The rounds of a case share one ledger, in order. Every expected file was
- * worked out by hand from shared/spec/rules.md (the case's NOTES.md shows
+ * worked out by hand from docs/rules.md (the case's NOTES.md shows
  * the arithmetic), never produced by this code.
  *
  * Checked here, all through the public API:
