@@ -14,6 +14,9 @@
 #include <unistd.h>
 
 static void
+cli_vprint_error(const char *fmt, va_list ap) G_GNUC_PRINTF(1, 0);
+
+static void
 cli_vprint_error(const char *fmt, va_list ap)
 {
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
