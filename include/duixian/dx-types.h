@@ -221,6 +221,18 @@ typedef enum {
  * @DX_REASON_AWARD_PER: the award is an amount per unit
  * @DX_REASON_AWARD_MARGINAL: the award is by marginal brackets
  * @DX_REASON_AWARD_FORMULA: the award is a formula
+ * @DX_REASON_RANK_OUT: a ranked policy (择优) took better-placed candidates
+ *   first and this one fell outside its `top` (Since: 0.2)
+ * @DX_REASON_REQUIREMENT_FAILED: an installment's requirement is false; this
+ *   and every later installment of the grant is forfeited (Since: 0.2)
+ * @DX_REASON_REQUIREMENT_MISSING: an installment is held because its checks
+ *   row or a field it needs is missing (Since: 0.2)
+ * @DX_REASON_COMMITMENT_BREACHED: a review found a commitment (承诺) of the
+ *   grant broken (Since: 0.2)
+ * @DX_REASON_COMMITMENT_MISSING: a review could not judge a commitment: a
+ *   field it needs is missing, so nothing changes (Since: 0.2)
+ * @DX_REASON_CLAWED_BACK: the grant was clawed back after a breach; the
+ *   ledger records what is owed back (Since: 0.2)
  *
  * The stable reason codes of docs/rules.md §7. Values are ABI: append only.
  * dx_reason_code_to_string() gives the code as written in output files.

@@ -5,7 +5,9 @@ lib/libduixian.map) has a gtk-doc comment in include/duixian/*.h right above
 its declaration, which documents exactly the declared parameters (none
 missing, none that the declaration lacks), says Since:, and for a function
 returning a pointer states who owns it ((transfer full) or (transfer none)).
-Every public typedef (opaque type, enum, callback) has a comment with Since:.
+Every public typedef (opaque type, enum, callback) has a comment with Since:,
+and an enum's comment documents each of its values (gtk-doc counts a value
+without @VALUE: as "incomplete").
 It reads the headers as text, the way gtk-doc does, so it needs no compiler.
 
 usage: check-api-docs.py SOURCE_ROOT
@@ -95,6 +97,13 @@ def check_header(path, problems, seen):
         lines = next(l for _, n, l in blocks if n == name)
         if not any(re.match(r"\s*Since:\s*\d+\.\d+", l) for l in lines):
             problems.append(f"{rel}:{line}: type {name}: no Since:")
+        body = m.group(0)
+        if body.lstrip().startswith("typedef") and re.match(r"typedef\s+enum", body):
+            values = re.findall(r"^\s*([A-Z][A-Z0-9_]+)\s*(?:=[^,\n]*)?,?\s*(?:/\*.*)?$",
+                                body[body.index("{") + 1:body.rindex("}")], re.M)
+            for v in values:
+                if v not in documented_params(lines):
+                    problems.append(f"{rel}:{line}: type {name}: value {v} is not documented")
 
 
 SELF_TEST = """\
@@ -118,6 +127,19 @@ DX_EXPORT void dx_a(DxX *self);
  */
 DX_EXPORT char *dx_b(DxX *self, int n);
 DX_EXPORT void dx_c(void);
+/**
+ * DxE:
+ * @DX_E_ONE: one
+ *
+ * An enum with one value undocumented.
+ *
+ * Since: 0.1
+ */
+typedef enum {
+    DX_E_ONE = 0,
+    /* a comment line is not a value */
+    DX_E_TWO = 1,
+} DxE;
 """
 
 
@@ -135,7 +157,7 @@ def self_test():
         text = "\n".join(problems)
         want = ["dx_a: documents @gone, which the declaration does not have",
                 "dx_b: parameter @self is not documented", "dx_b: parameter @n is not documented",
-                "dx_c: no doc comment"]
+                "dx_c: no doc comment", "type DxE: value DX_E_TWO is not documented"]
         missing = [w for w in want if w not in text]
         if missing or len(problems) != len(want) or seen != {"dx_a", "dx_b", "dx_c"}:
             print("self-test failed; found:\n" + text + "\nmissing: " + ", ".join(missing))
