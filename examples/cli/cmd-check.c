@@ -87,7 +87,7 @@ cmd_check(const DxCliCommand *cmd, int argc, char **argv)
 {
     g_autofree char *format = NULL;
     const GOptionEntry entries[] = {
-        { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, "What to print: text (default) or json", "text|json" },
+        { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, N_("What to print: text (default) or json"), "text|json" },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
     g_autoptr(DxRuleset) rs = NULL;
@@ -96,9 +96,9 @@ cmd_check(const DxCliCommand *cmd, int argc, char **argv)
     if (rc != DX_CLI_CONTINUE)
         return rc;
     if (argc != 2)
-        return dx_cli_usage_error(cmd, "check takes one argument: RULES");
+        return dx_cli_usage_error(cmd, _("check takes one argument: RULES"));
     if (format != NULL && !dx_cli_one_of(format, "text", "json", NULL))
-        return dx_cli_usage_error(cmd, "check: --format is text or json");
+        return dx_cli_usage_error(cmd, _("check: --format is text or json"));
     rs = dx_cli_load_rules(argv[1]);
     if (rs == NULL)
         return DX_EXIT_RULES;
@@ -109,10 +109,10 @@ cmd_check(const DxCliCommand *cmd, int argc, char **argv)
 }
 
 const DxCliCommand dx_cli_check = {
-    "check", "RULES", "validate RULES and print the fund, its envelopes and the policies of each bureau",
+    "check", "RULES", N_("validate RULES and print the fund, its envelopes and the policies of each bureau"),
     "usage: duixian check RULES [--format text|json]\n",
-    "Validate RULES (YAML, format duixian/1) and print the fund, its envelopes\n"
-    "and the policies of each bureau. A bad file: one line file:line:col, exit 2.",
+    N_("Validate RULES (YAML, format duixian/1 or duixian/2) and print the fund, its\n"
+    "envelopes and the policies of each bureau. A bad file: one line\nfile:line:col, exit 2."),
     "examples:\n"
     "  duixian check rules/wuchang-2022.yaml\n"
     "  duixian check rules/wuchang-2022.yaml --format json\n",

@@ -44,11 +44,11 @@ cmd_decide(const DxCliCommand *cmd, int argc, char **argv)
 {
     g_autofree char *out = NULL, *format = NULL, *threads_s = NULL, *encoding = NULL, *out_enc = NULL;
     const GOptionEntry entries[] = {
-        { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Write DIR/decisions.csv", "DIR" },
-        { "encoding", 0, 0, G_OPTION_ARG_FILENAME, &encoding, "The input's encoding (default auto)", "auto|utf8|gb18030" },
-        { "output-encoding", 0, 0, G_OPTION_ARG_FILENAME, &out_enc, "The CSV's encoding (default utf8)", "utf8|gb18030" },
-        { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, "How to print the counts (default text)", "text|csv|json" },
-        { "threads", 0, 0, G_OPTION_ARG_FILENAME, &threads_s, "Decide on N threads (0: one per processor)", "N" },
+        { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Write DIR/decisions.csv"), "DIR" },
+        { "encoding", 0, 0, G_OPTION_ARG_FILENAME, &encoding, N_("The input's encoding (default auto)"), "auto|utf8|gb18030" },
+        { "output-encoding", 0, 0, G_OPTION_ARG_FILENAME, &out_enc, N_("The CSV's encoding (default utf8)"), "utf8|gb18030" },
+        { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, N_("How to print the counts (default text)"), "text|csv|json" },
+        { "threads", 0, 0, G_OPTION_ARG_FILENAME, &threads_s, N_("Decide on N threads (0: one per processor)"), "N" },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
     g_autoptr(DxRuleset) rs = NULL;
@@ -66,15 +66,15 @@ cmd_decide(const DxCliCommand *cmd, int argc, char **argv)
     if (rc != DX_CLI_CONTINUE)
         return rc;
     if (format != NULL && !dx_cli_one_of(format, "text", "csv", "json", NULL))
-        return dx_cli_usage_error(cmd, "decide: --format is text, csv or json");
+        return dx_cli_usage_error(cmd, _("decide: --format is text, csv or json"));
     if (threads_s != NULL && !dx_cli_parse_threads(threads_s, &threads))
-        return dx_cli_usage_error(cmd, "--threads is a number from 0 (one per processor) to 256");
+        return dx_cli_usage_error(cmd, _("--threads is a number from 0 (one per processor) to 256"));
     if (encoding != NULL && !dx_cli_parse_encoding(encoding, opts))
-        return dx_cli_usage_error(cmd, "--encoding is auto, utf8 or gb18030");
+        return dx_cli_usage_error(cmd, _("--encoding is auto, utf8 or gb18030"));
     if (out_enc != NULL && !dx_cli_parse_output_encoding(out_enc, &gb18030))
-        return dx_cli_usage_error(cmd, "--output-encoding is utf8 or gb18030");
+        return dx_cli_usage_error(cmd, _("--output-encoding is utf8 or gb18030"));
     if (argc != 3 || out == NULL)
-        return dx_cli_usage_error(cmd, "decide takes RULES APPS --out DIR");
+        return dx_cli_usage_error(cmd, _("decide takes RULES APPS --out DIR"));
     rs = dx_cli_load_rules(argv[1]);
     if (rs == NULL)
         return DX_EXIT_RULES;
@@ -110,15 +110,15 @@ cmd_decide(const DxCliCommand *cmd, int argc, char **argv)
 }
 
 const DxCliCommand dx_cli_decide = {
-    "decide", "RULES APPS", "decide every application in APPS (docs/rules.md §6 steps 1-6) into DIR/decisions.csv",
+    "decide", "RULES APPS", N_("decide every application in APPS (docs/rules.md §6 steps 1-6) into DIR/decisions.csv"),
     "usage: duixian decide RULES APPS --out DIR [--encoding auto|utf8|gb18030]\n"
     "                      [--output-encoding utf8|gb18030] [--format text|csv|json] [--threads N]\n",
-    "Decide every application (docs/rules.md §6 steps 1-6: no groups, fund cap or\n"
+    N_("Decide every application (docs/rules.md §6 steps 1-6: no groups, fund cap or\n"
     "envelopes) and write DIR/decisions.csv. APPS is CSV, or a YAML/JSON list of\n"
     "maps (.yaml, .yml, .json). --encoding is the input's; --output-encoding\n"
     "gb18030 writes the CSV for Excel in China. --format csv|json prints the\n"
     "status counts as status,count rows or one JSON object. --threads N decides\n"
-    "on N threads (0: one per processor); the result is byte-identical to one thread.",
+    "on N threads (0: one per processor); the result is byte-identical to one thread."),
     "examples:\n"
     "  duixian decide rules/wuchang-2022.yaml examples/applications-2022.csv --out out\n"
     "  duixian decide rules/wuchang-2022.yaml examples/applications-2022.csv --out=out --threads=0\n",

@@ -45,7 +45,7 @@ explain_run_round(DxRound *round, DxBatch *batch, const char *ledger_path, DxLed
     if (ledger_path != NULL) {
         /* a dry run still takes the write lock while it reads, as run --dry-run does */
         if (!g_file_test(ledger_path, G_FILE_TEST_EXISTS))
-            return dx_cli_fail(DX_EXIT_LEDGER, "%s: no such ledger", ledger_path);
+            return dx_cli_fail(DX_EXIT_LEDGER, _("%s: no such ledger"), ledger_path);
         *ledger = dx_ledger_open(ledger_path, &error);
         if (*ledger == NULL)
             return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
@@ -64,13 +64,13 @@ cmd_explain(const DxCliCommand *cmd, int argc, char **argv)
     g_autofree char *encoding = NULL;
     g_auto(GStrv) history = NULL;
     const GOptionEntry entries[] = {
-        { "app", 0, 0, G_OPTION_ARG_FILENAME, &app_id, "The application to explain", "APP_ID" },
-        { "approval-date", 0, 0, G_OPTION_ARG_FILENAME, &date, "Rerun the round of this date (a dry run)", "YYYY-MM-DD" },
-        { "ledger", 0, 0, G_OPTION_ARG_FILENAME, &ledger_path, "Run against the ledger FILE as it is now", "FILE" },
-        { "history", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &history, "Awards from outside this fund (repeatable)", "FILE" },
-        { "lang", 0, 0, G_OPTION_ARG_FILENAME, &lang, "The language of the text (default zh)", "zh|en" },
-        { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, "What to print (default text)", "text|json" },
-        { "encoding", 0, 0, G_OPTION_ARG_FILENAME, &encoding, "The input's encoding (default auto)", "auto|utf8|gb18030" },
+        { "app", 0, 0, G_OPTION_ARG_FILENAME, &app_id, N_("The application to explain"), "APP_ID" },
+        { "approval-date", 0, 0, G_OPTION_ARG_FILENAME, &date, N_("Rerun the round of this date (a dry run)"), "YYYY-MM-DD" },
+        { "ledger", 0, 0, G_OPTION_ARG_FILENAME, &ledger_path, N_("Run against the ledger FILE as it is now"), "FILE" },
+        { "history", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &history, N_("Awards from outside this fund (repeatable)"), "FILE" },
+        { "lang", 0, 0, G_OPTION_ARG_FILENAME, &lang, N_("The language of the text (default zh)"), "zh|en" },
+        { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, N_("What to print (default text)"), "text|json" },
+        { "encoding", 0, 0, G_OPTION_ARG_FILENAME, &encoding, N_("The input's encoding (default auto)"), "auto|utf8|gb18030" },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
     g_autoptr(DxRuleset) rs = NULL;
@@ -88,15 +88,15 @@ cmd_explain(const DxCliCommand *cmd, int argc, char **argv)
     if (rc != DX_CLI_CONTINUE)
         return rc;
     if (encoding != NULL && !dx_cli_parse_encoding(encoding, opts))
-        return dx_cli_usage_error(cmd, "--encoding is auto, utf8 or gb18030");
+        return dx_cli_usage_error(cmd, _("--encoding is auto, utf8 or gb18030"));
     if (argc != 3 || app_id == NULL)
-        return dx_cli_usage_error(cmd, "explain takes RULES APPS --app APP_ID");
+        return dx_cli_usage_error(cmd, _("explain takes RULES APPS --app APP_ID"));
     if (lang != NULL && !dx_cli_one_of(lang, "zh", "en", NULL))
-        return dx_cli_usage_error(cmd, "--lang is zh or en");
+        return dx_cli_usage_error(cmd, _("--lang is zh or en"));
     if (format != NULL && !dx_cli_one_of(format, "text", "json", NULL))
-        return dx_cli_usage_error(cmd, "explain: --format is text or json");
+        return dx_cli_usage_error(cmd, _("explain: --format is text or json"));
     if (ledger_path != NULL && date == NULL)
-        return dx_cli_usage_error(cmd, "explain: --ledger needs --approval-date");
+        return dx_cli_usage_error(cmd, _("explain: --ledger needs --approval-date"));
     en = lang != NULL && strcmp(lang, "en") == 0;
     json = format != NULL && strcmp(format, "json") == 0;
     apps = argv[2];
@@ -112,7 +112,7 @@ cmd_explain(const DxCliCommand *cmd, int argc, char **argv)
                 return dx_cli_fail(DX_EXIT_INPUT, "%s", error->message);
         }
     } else if (history != NULL && history[0] != NULL) {
-        return dx_cli_usage_error(cmd, "explain: --history needs --approval-date");
+        return dx_cli_usage_error(cmd, _("explain: --history needs --approval-date"));
     }
     batch = dx_batch_new(rs);
     dx_batch_set_hash_input(batch, FALSE);   /* explain never commits */
@@ -152,7 +152,7 @@ cmd_explain(const DxCliCommand *cmd, int argc, char **argv)
         explain_print_schedule(round, d, en);
     }
     if (!found)
-        return dx_cli_fail(DX_EXIT_INPUT, "%s: no application %s", apps, app_id);
+        return dx_cli_fail(DX_EXIT_INPUT, _("%s: no application %s"), apps, app_id);
     if (!json && round == NULL)
         fputs(en ? "\n(steps 1-6 only: without --approval-date, groups, the fund's cap and envelopes are not applied)\n"
                  : "\n（仅第 1–6 步：未给 --approval-date，未计算分组、资金单户上限与额度核减）\n",
@@ -165,16 +165,16 @@ cmd_explain(const DxCliCommand *cmd, int argc, char **argv)
 }
 
 const DxCliCommand dx_cli_explain = {
-    "explain", "RULES APPS", "one application in full: clauses, the award step by step, reasons, payments",
+    "explain", "RULES APPS", N_("one application in full: clauses, the award step by step, reasons, payments"),
     "usage: duixian explain RULES APPS --app APP_ID [--approval-date YYYY-MM-DD]\n"
     "                       [--ledger FILE] [--history FILE]... [--lang zh|en]\n"
     "                       [--format text|json] [--encoding auto|utf8|gb18030]\n",
-    "One application's decisions in full: every clause with its actual and\n"
+    N_("One application's decisions in full: every clause with its actual and\n"
     "required values, the award step by step (form, base, rate or table row, cap,\n"
     "groups, fund share, rationing factor), the reasons, installments with dates\n"
     "and the policy's basis. With --approval-date it reruns the round (a dry run:\n"
     "nothing is committed; with --ledger, as if the round ran now against it, so an\n"
-    "application the ledger already paid shows as duplicate). Without it, steps 1-6.",
+    "application the ledger already paid shows as duplicate). Without it, steps 1-6."),
     "examples:\n"
     "  duixian explain rules/wuchang-2022.yaml examples/applications-2022.csv \\\n"
     "      --approval-date 2022-06-30 --app WC2022-00002\n"

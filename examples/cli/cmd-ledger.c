@@ -37,7 +37,7 @@ cmd_ledger(const DxCliCommand *cmd, int argc, char **argv)
 {
     g_autofree char *format = NULL;
     const GOptionEntry entries[] = {
-        { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, "What to print (default text)", "text|csv|json" },
+        { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, N_("What to print (default text)"), "text|csv|json" },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
     g_autoptr(DxLedger) ledger = NULL;
@@ -51,9 +51,9 @@ cmd_ledger(const DxCliCommand *cmd, int argc, char **argv)
     if (rc != DX_CLI_CONTINUE)
         return rc;
     if (argc != 2)
-        return dx_cli_usage_error(cmd, "ledger takes one argument: FILE");
+        return dx_cli_usage_error(cmd, _("ledger takes one argument: FILE"));
     if (format != NULL && !dx_cli_one_of(format, "text", "csv", "json", NULL))
-        return dx_cli_usage_error(cmd, "ledger: --format is text, csv or json");
+        return dx_cli_usage_error(cmd, _("ledger: --format is text, csv or json"));
     text = format == NULL || strcmp(format, "text") == 0;
     csv = format != NULL && strcmp(format, "csv") == 0;
     ledger = dx_ledger_open_readonly(argv[1], &error);
@@ -123,9 +123,9 @@ cmd_ledger(const DxCliCommand *cmd, int argc, char **argv)
 }
 
 const DxCliCommand dx_cli_ledger = {
-    "ledger", "FILE", "per envelope: total, charged, remaining; the rounds; the head hash",
+    "ledger", "FILE", N_("per envelope: total, charged, remaining; the rounds; the head hash"),
     "usage: duixian ledger FILE [--format text|csv|json]\n",
-    "Per envelope: total, charged, remaining; the rounds; the head hash.",
+    N_("Per envelope: total, charged, remaining; the rounds; the head hash."),
     "examples:\n"
     "  duixian ledger out/ledger.db\n"
     "  duixian ledger out/ledger.db --format csv\n",

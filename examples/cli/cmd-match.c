@@ -210,8 +210,8 @@ cmd_match(const DxCliCommand *cmd, int argc, char **argv)
 {
     g_autofree char *date = NULL, *format = NULL;
     const GOptionEntry entries[] = {
-        { "date", 0, 0, G_OPTION_ARG_FILENAME, &date, "The submission date (default today)", "YYYY-MM-DD" },
-        { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, "What to print (default text)", "text|csv|json" },
+        { "date", 0, 0, G_OPTION_ARG_FILENAME, &date, N_("The submission date (default today)"), "YYYY-MM-DD" },
+        { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, N_("What to print (default text)"), "text|csv|json" },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
     g_autoptr(DxRuleset) rs = NULL;
@@ -224,11 +224,11 @@ cmd_match(const DxCliCommand *cmd, int argc, char **argv)
     if (rc != DX_CLI_CONTINUE)
         return rc;
     if (argc != 3)
-        return dx_cli_usage_error(cmd, "match takes RULES PROFILE");
+        return dx_cli_usage_error(cmd, _("match takes RULES PROFILE"));
     if (format == NULL)
         format = g_strdup("text");
     if (!dx_cli_one_of(format, "text", "csv", "json", NULL))
-        return dx_cli_usage_error(cmd, "match: --format is text, csv or json");
+        return dx_cli_usage_error(cmd, _("match: --format is text, csv or json"));
     profile = argv[2];
     rs = dx_cli_load_rules(argv[1]);
     if (rs == NULL)
@@ -243,7 +243,7 @@ cmd_match(const DxCliCommand *cmd, int argc, char **argv)
     dx_application_set(app, "app_id", "PROFILE", NULL);
     dx_application_set(app, "enterprise_id", "PROFILE", NULL);
     if (!dx_application_set(app, "submitted_on", date, NULL))
-        return dx_cli_usage_error(cmd, "--date is YYYY-MM-DD");
+        return dx_cli_usage_error(cmd, _("--date is YYYY-MM-DD"));
     if (dx_cli_has_suffix_ci(profile, ".csv")) {
         g_clear_pointer(&app, dx_application_free);
         app = match_profile_from_csv(rs, profile, date);
@@ -264,14 +264,14 @@ cmd_match(const DxCliCommand *cmd, int argc, char **argv)
 }
 
 const DxCliCommand dx_cli_match = {
-    "match", "RULES PROFILE", "the policy calculator: what one enterprise profile qualifies for, what is missing",
+    "match", "RULES PROFILE", N_("the policy calculator: what one enterprise profile qualifies for, what is missing"),
     "usage: duixian match RULES PROFILE [--date YYYY-MM-DD] [--format text|csv|json]\n",
-    "The policy calculator (免申即享): PROFILE is one enterprise, a CSV with a\n"
+    N_("The policy calculator (免申即享): PROFILE is one enterprise, a CSV with a\n"
     "header and one row or a YAML map of field: value, without `policy`. Prints\n"
     "the policies it qualifies for with the amount (caps and fund share applied;\n"
     "groups and envelopes are applied when a round runs) and those it could\n"
     "qualify for with the fields still missing. --date is the submission date\n"
-    "(default today), which decides the application windows.",
+    "(default today), which decides the application windows."),
     "examples:\n"
     "  duixian match rules/wuchang-2022.yaml examples/profile-bank.yaml --date 2022-06-30\n"
     "  duixian match rules/wuchang-2022.yaml examples/profile-bank.yaml --date=2022-06-30 --format=json\n",

@@ -44,10 +44,10 @@ cmd_report(const DxCliCommand *cmd, int argc, char **argv)
 {
     g_autofree char *out = NULL, *ledger_path = NULL, *out_dir = NULL, *round_s = NULL, *path = NULL;
     const GOptionEntry entries[] = {
-        { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Write the report to FILE", "FILE" },
-        { "ledger", 0, 0, G_OPTION_ARG_FILENAME, &ledger_path, "Report a round of the ledger FILE", "FILE" },
-        { "round", 0, 0, G_OPTION_ARG_FILENAME, &round_s, "The round id (default the latest)", "N" },
-        { "out-dir", 0, 0, G_OPTION_ARG_FILENAME, &out_dir, "Re-create the round's files and the report in DIR", "DIR" },
+        { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Write the report to FILE"), "FILE" },
+        { "ledger", 0, 0, G_OPTION_ARG_FILENAME, &ledger_path, N_("Report a round of the ledger FILE"), "FILE" },
+        { "round", 0, 0, G_OPTION_ARG_FILENAME, &round_s, N_("The round id (default the latest)"), "N" },
+        { "out-dir", 0, 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Re-create the round's files and the report in DIR"), "DIR" },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
     g_autoptr(DxRuleset) rs = NULL;
@@ -62,13 +62,13 @@ cmd_report(const DxCliCommand *cmd, int argc, char **argv)
         guint64 n = 0;
 
         if (!g_ascii_string_to_unsigned(round_s, 10, 1, G_MAXINT64, &n, NULL))
-            return dx_cli_usage_error(cmd, "--round is a round id (see duixian ledger FILE)");
+            return dx_cli_usage_error(cmd, _("--round is a round id (see duixian ledger FILE)"));
         round = (gint64)n;
     }
     dir = argc >= 3 ? argv[2] : NULL;
     if (argc < 2 || argc > 3 || (dir == NULL) == (ledger_path == NULL) ||
         ((round != 0 || out_dir != NULL) && ledger_path == NULL))
-        return dx_cli_usage_error(cmd, "report takes RULES DIR [--out FILE], or RULES --ledger FILE [--round N] [--out FILE]");
+        return dx_cli_usage_error(cmd, _("report takes RULES DIR [--out FILE], or RULES --ledger FILE [--round N] [--out FILE]"));
     rs = dx_cli_load_rules(argv[1]);
     if (rs == NULL)
         return DX_EXIT_RULES;
@@ -91,15 +91,15 @@ cmd_report(const DxCliCommand *cmd, int argc, char **argv)
 }
 
 const DxCliCommand dx_cli_report = {
-    "report", "RULES [DIR]", "DIR/report.html: charts and tables of a round, self-contained",
+    "report", "RULES [DIR]", N_("DIR/report.html: charts and tables of a round, self-contained"),
     "usage: duixian report RULES DIR [--out FILE]\n"
     "       duixian report RULES --ledger FILE [--round N] [--out FILE] [--out-dir DIR]\n",
-    "Write DIR/report.html (or FILE) from a round's output directory, or\n"
+    N_("Write DIR/report.html (or FILE) from a round's output directory, or\n"
     "report.html (or FILE) from a round of a ledger (default the latest; --out-dir DIR\n"
     "also re-creates the round's decisions.csv, schedule.csv and summary.json in\n"
     "DIR, byte for byte, and puts the report there): one\n"
     "self-contained page with inline SVG charts (fund use per envelope, payouts per\n"
-    "month, per policy, top reasons), the performance targets and printable tables.",
+    "month, per policy, top reasons), the performance targets and printable tables."),
     "examples:\n"
     "  duixian report rules/wuchang-2022.yaml out\n"
     "  duixian report rules/wuchang-2022.yaml --ledger out/ledger.db --round 1 --out round1.html\n",

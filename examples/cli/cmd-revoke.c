@@ -13,8 +13,8 @@ cmd_revoke(const DxCliCommand *cmd, int argc, char **argv)
 {
     g_autofree char *app = NULL, *reason = NULL;
     const GOptionEntry entries[] = {
-        { "app", 0, 0, G_OPTION_ARG_FILENAME, &app, "The application whose grants to reverse", "APP_ID" },
-        { "reason", 0, 0, G_OPTION_ARG_FILENAME, &reason, "Why (recorded in the ledger; required)", "TEXT" },
+        { "app", 0, 0, G_OPTION_ARG_FILENAME, &app, N_("The application whose grants to reverse"), "APP_ID" },
+        { "reason", 0, 0, G_OPTION_ARG_FILENAME, &reason, N_("Why (recorded in the ledger; required)"), "TEXT" },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
     g_autoptr(DxLedger) ledger = NULL;
@@ -24,9 +24,9 @@ cmd_revoke(const DxCliCommand *cmd, int argc, char **argv)
     if (rc != DX_CLI_CONTINUE)
         return rc;
     if (argc != 2 || app == NULL || reason == NULL || *reason == '\0')
-        return dx_cli_usage_error(cmd, "revoke takes FILE --app APP_ID --reason TEXT (a reason is required)");
+        return dx_cli_usage_error(cmd, _("revoke takes FILE --app APP_ID --reason TEXT (a reason is required)"));
     if (!g_file_test(argv[1], G_FILE_TEST_EXISTS))
-        return dx_cli_fail(DX_EXIT_LEDGER, "%s: no such ledger", argv[1]);
+        return dx_cli_fail(DX_EXIT_LEDGER, _("%s: no such ledger"), argv[1]);
     ledger = dx_ledger_open(argv[1], &error);
     if (ledger == NULL || !dx_ledger_revoke(ledger, app, reason, &error))
         return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
@@ -35,10 +35,10 @@ cmd_revoke(const DxCliCommand *cmd, int argc, char **argv)
 }
 
 const DxCliCommand dx_cli_revoke = {
-    "revoke", "FILE", "撤销/追回: reverse every live grant of APP_ID, money back to its envelope",
+    "revoke", "FILE", N_("撤销/追回: reverse every live grant of APP_ID, money back to its envelope"),
     "usage: duixian revoke FILE --app APP_ID --reason TEXT\n",
-    "撤销/追回: append a reversing entry for every live grant of APP_ID; the money\n"
-    "returns to its envelope.",
+    N_("撤销/追回: append a reversing entry for every live grant of APP_ID; the money\n"
+    "returns to its envelope."),
     "examples:\n"
     "  duixian revoke out/ledger.db --app WC2022-00007 --reason \"企业迁出本区，追回奖励\"\n"
     "  duixian revoke out/ledger.db --app=WC2022-00007 --reason=\"企业迁出本区，追回奖励\"\n",

@@ -123,16 +123,16 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
     g_auto(GStrv) history = NULL;
     gboolean dry_run = FALSE, report = FALSE, gb18030 = FALSE;
     const GOptionEntry entries[] = {
-        { "approval-date", 0, 0, G_OPTION_ARG_FILENAME, &date, "The round's approval date", "YYYY-MM-DD" },
-        { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Write the round's files to DIR", "DIR" },
-        { "ledger", 0, 0, G_OPTION_ARG_FILENAME, &ledger_path, "Commit the round to the ledger FILE", "FILE" },
-        { "history", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &history, "Awards from outside this fund (repeatable)", "FILE" },
-        { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, "Compute against the ledger, commit nothing", NULL },
-        { "report", 0, 0, G_OPTION_ARG_NONE, &report, "Also write DIR/report.html", NULL },
-        { "encoding", 0, 0, G_OPTION_ARG_FILENAME, &encoding, "The input's encoding (default auto)", "auto|utf8|gb18030" },
-        { "output-encoding", 0, 0, G_OPTION_ARG_FILENAME, &out_enc, "The CSVs' encoding (default utf8)", "utf8|gb18030" },
-        { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, "How to print the table (default text)", "text|csv|json" },
-        { "threads", 0, 0, G_OPTION_ARG_FILENAME, &threads_s, "Decide on N threads (0: one per processor)", "N" },
+        { "approval-date", 0, 0, G_OPTION_ARG_FILENAME, &date, N_("The round's approval date"), "YYYY-MM-DD" },
+        { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Write the round's files to DIR"), "DIR" },
+        { "ledger", 0, 0, G_OPTION_ARG_FILENAME, &ledger_path, N_("Commit the round to the ledger FILE"), "FILE" },
+        { "history", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &history, N_("Awards from outside this fund (repeatable)"), "FILE" },
+        { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Compute against the ledger, commit nothing"), NULL },
+        { "report", 0, 0, G_OPTION_ARG_NONE, &report, N_("Also write DIR/report.html"), NULL },
+        { "encoding", 0, 0, G_OPTION_ARG_FILENAME, &encoding, N_("The input's encoding (default auto)"), "auto|utf8|gb18030" },
+        { "output-encoding", 0, 0, G_OPTION_ARG_FILENAME, &out_enc, N_("The CSVs' encoding (default utf8)"), "utf8|gb18030" },
+        { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, N_("How to print the table (default text)"), "text|csv|json" },
+        { "threads", 0, 0, G_OPTION_ARG_FILENAME, &threads_s, N_("Decide on N threads (0: one per processor)"), "N" },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
     g_autoptr(DxRuleset) rs = NULL;
@@ -150,15 +150,15 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
     if (format == NULL)
         format = g_strdup("text");
     if (!dx_cli_one_of(format, "text", "csv", "json", NULL))
-        return dx_cli_usage_error(cmd, "run: --format is text, csv or json");
+        return dx_cli_usage_error(cmd, _("run: --format is text, csv or json"));
     if (threads_s != NULL && !dx_cli_parse_threads(threads_s, &threads))
-        return dx_cli_usage_error(cmd, "--threads is a number from 0 (one per processor) to 256");
+        return dx_cli_usage_error(cmd, _("--threads is a number from 0 (one per processor) to 256"));
     if (encoding != NULL && !dx_cli_parse_encoding(encoding, opts))
-        return dx_cli_usage_error(cmd, "--encoding is auto, utf8 or gb18030");
+        return dx_cli_usage_error(cmd, _("--encoding is auto, utf8 or gb18030"));
     if (out_enc != NULL && !dx_cli_parse_output_encoding(out_enc, &gb18030))
-        return dx_cli_usage_error(cmd, "--output-encoding is utf8 or gb18030");
+        return dx_cli_usage_error(cmd, _("--output-encoding is utf8 or gb18030"));
     if (argc != 3 || out == NULL || date == NULL)
-        return dx_cli_usage_error(cmd, "run takes RULES APPS --approval-date D --out DIR");
+        return dx_cli_usage_error(cmd, _("run takes RULES APPS --approval-date D --out DIR"));
     rs = dx_cli_load_rules(argv[1]);
     if (rs == NULL)
         return DX_EXIT_RULES;
@@ -208,16 +208,16 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
 }
 
 const DxCliCommand dx_cli_run = {
-    "run", "RULES APPS", "a whole round (steps 1-10): decisions, schedule and summary; --ledger commits it",
+    "run", "RULES APPS", N_("a whole round (steps 1-10): decisions, schedule and summary; --ledger commits it"),
     "usage: duixian run RULES APPS --approval-date YYYY-MM-DD --out DIR\n"
     "                   [--ledger FILE] [--history FILE]... [--dry-run] [--report]\n"
     "                   [--encoding auto|utf8|gb18030] [--output-encoding utf8|gb18030]\n"
     "                   [--format text|csv|json] [--threads N]\n",
-    "A whole round (steps 1-10): DIR/decisions.csv, schedule.csv, summary.json and,\n"
+    N_("A whole round (steps 1-10): DIR/decisions.csv, schedule.csv, summary.json and,\n"
     "with --report, DIR/report.html. With --ledger the round is committed (or not,\n"
     "with --dry-run). Prints a table per bureau; --format csv prints it as\n"
     "bureau,name,applied,approved,reduced,rejected,unfunded,granted_fen,remaining_fen,\n"
-    "--format json as one object {bureaus, committed, granted_fen, out, round_id}.",
+    "--format json as one object {bureaus, committed, granted_fen, out, round_id}."),
     "examples:\n"
     "  duixian run rules/wuchang-2022.yaml examples/applications-2022.csv \\\n"
     "      --approval-date 2022-06-30 --ledger out/ledger.db --out out --report\n"

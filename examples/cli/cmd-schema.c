@@ -17,18 +17,18 @@ cmd_schema(const DxCliCommand *cmd, int argc, char **argv)
     if (rc != DX_CLI_CONTINUE)
         return rc;
     if (argc != 1)
-        return dx_cli_usage_error(cmd, "schema takes no arguments");
+        return dx_cli_usage_error(cmd, _("schema takes no arguments"));
     fputs(dx_rules_schema_json, stdout);
     return DX_EXIT_OK;
 }
 
 const DxCliCommand dx_cli_schema = {
-    "schema", "", "print the JSON Schema of rules files (duixian/1)",
+    "schema", "", N_("print the JSON Schema of rules files (duixian/1)"),
     "usage: duixian schema\n",
-    "Print the JSON Schema (draft 2020-12) that rules files of format duixian/1\n"
+    N_("Print the JSON Schema (draft 2020-12) that rules files of format duixian/1\n"
     "follow, for editors and validators. The same file is installed as\n"
     "share/duixian/duixian-rules.schema.json. `duixian check` is the full check:\n"
-    "the schema cannot say everything (expressions, references between keys).",
+    "the schema cannot say everything (expressions, references between keys)."),
     "examples:\n"
     "  duixian schema > duixian-rules.schema.json\n"
     "  duixian schema | python3 -m json.tool\n",

@@ -19,7 +19,7 @@ cmd_verify(const DxCliCommand *cmd, int argc, char **argv)
     if (rc != DX_CLI_CONTINUE)
         return rc;
     if (argc != 2)
-        return dx_cli_usage_error(cmd, "verify takes one argument: FILE");
+        return dx_cli_usage_error(cmd, _("verify takes one argument: FILE"));
     ledger = dx_ledger_open_readonly(argv[1], &error);
     if (ledger == NULL)
         return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
@@ -32,9 +32,9 @@ cmd_verify(const DxCliCommand *cmd, int argc, char **argv)
 }
 
 const DxCliCommand dx_cli_verify = {
-    "verify", "FILE", "walk the ledger's hash chain; name the first entry that does not match",
+    "verify", "FILE", N_("walk the ledger's hash chain; name the first entry that does not match"),
     "usage: duixian verify FILE\n",
-    "Walk the ledger's hash chain; name the first entry that does not match (exit 6).",
+    N_("Walk the ledger's hash chain; name the first entry that does not match (exit 6)."),
     "examples:\n"
     "  duixian verify out/ledger.db\n",
     cmd_verify,

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <duixian/duixian.h>
+#include <glib/gi18n.h>   /* _() and N_(): GETTEXT_PACKAGE comes from meson */
 
 enum {
     DX_EXIT_OK = 0,

@@ -43,7 +43,7 @@ dx_cli_usage_error(const DxCliCommand *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     cli_vprint_error(fmt, ap);
     va_end(ap);
-    fprintf(stderr, "%s(duixian %s --help: the options and examples)\n", cmd->usage, cmd->name);
+    fprintf(stderr, _("%s(duixian %s --help: the options and examples)\n"), cmd->usage, cmd->name);
     return DX_EXIT_USAGE;
 }
 
@@ -52,18 +52,26 @@ dx_cli_parse(const DxCliCommand *cmd, const GOptionEntry *entries, int *argc, ch
 {
     gboolean help = FALSE;
     const GOptionEntry help_entry[] = {
-        { "help", 'h', 0, G_OPTION_ARG_NONE, &help, "Show this command's options and examples", NULL },
+        { "help", 'h', 0, G_OPTION_ARG_NONE, &help, N_("Show this command's options and examples"), NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new(cmd->args);
-    g_autofree char *summary = g_strdup_printf("%s\n%s", cmd->usage, cmd->summary);
+    g_autofree char *summary = g_strdup_printf("%s\n%s", cmd->usage, _(cmd->summary));
+    g_autofree char *examples = NULL;
     g_autoptr(GError) error = NULL;
 
     /* GLib's own --help would print through g_print(), which recodes the
      * Chinese text to the C locale's ASCII; this one writes it as it is */
     g_option_context_set_help_enabled(ctx, FALSE);
+    /* the option descriptions are looked up in our catalog when --help is
+     * printed; summary and examples are translated here, by hand, because
+     * the usage lines and the example commands are syntax and stay as they
+     * are in every language */
+    g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
     g_option_context_set_summary(ctx, summary);
-    g_option_context_set_description(ctx, cmd->examples);
+    if (g_str_has_prefix(cmd->examples, "examples:\n"))
+        examples = g_strconcat(_("examples:"), cmd->examples + strlen("examples:"), NULL);
+    g_option_context_set_description(ctx, examples != NULL ? examples : cmd->examples);
     g_option_context_add_main_entries(ctx, help_entry, NULL);
     if (entries != NULL)
         g_option_context_add_main_entries(ctx, entries, NULL);

@@ -11,6 +11,7 @@
  */
 #include "dx-cli-private.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,28 +23,47 @@ static const DxCliCommand *const commands[] = {
 static void
 cli_print_commands(FILE *out)
 {
-    fputs("usage: duixian COMMAND [ARGS…] [OPTIONS…]\n"
-          "       duixian --version\n"
-          "\n"
-          "commands:\n",
+    fputs(_("usage: duixian COMMAND [ARGS…] [OPTIONS…]\n"
+            "       duixian --version\n"
+            "\n"
+            "commands:\n"),
           out);
     for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
-        fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->brief);
-    fputs("\n"
-          "duixian COMMAND --help shows a command's options and examples. Options take\n"
-          "their value as --opt VALUE or --opt=VALUE.\n"
-          "\n"
-          "examples:\n"
-          "  duixian check rules/wuchang-2022.yaml\n"
+        fprintf(out, "  %-8s %s\n", commands[i]->name, _(commands[i]->brief));
+    fputs(_("\n"
+            "duixian COMMAND --help shows a command's options and examples. Options take\n"
+            "their value as --opt VALUE or --opt=VALUE.\n"
+            "\n"
+            "examples:\n"),
+          out);
+    fputs("  duixian check rules/wuchang-2022.yaml\n"
           "  duixian run rules/wuchang-2022.yaml examples/applications-2022.csv \\\n"
           "      --approval-date 2022-06-30 --ledger out/ledger.db --out out\n"
           "  duixian explain rules/wuchang-2022.yaml examples/applications-2022.csv \\\n"
           "      --approval-date=2022-06-30 --app=WC2022-00002\n"
-          "\n"
-          "exit codes: 0 ok, 1 usage, 2 invalid rules, 3 unreadable applications, history,\n"
-          "            profile or round directory, or no such application (explain),\n"
-          "            4 output error, 5 ledger error, 6 ledger does not verify\n",
+          "\n",
           out);
+    fputs(_("exit codes: 0 ok, 1 usage, 2 invalid rules, 3 unreadable applications, history,\n"
+            "            profile or round directory, or no such application (explain),\n"
+            "            4 output error, 5 ledger error, 6 ledger does not verify\n"),
+          out);
+}
+
+/* Help and error lines follow the user's language (LC_MESSAGES, LANGUAGE);
+ * results never do: the library's explanations, the files and what the
+ * commands print on stdout are the same bytes in every locale, so only the
+ * message category is taken from the environment (numbers and character
+ * classes stay C). The catalog is looked up in DUIXIAN_LOCALEDIR when set
+ * (an uninstalled build, the tests), else where meson installed it. */
+static void
+cli_init_i18n(void)
+{
+    const char *dir = g_getenv("DUIXIAN_LOCALEDIR");
+
+    setlocale(LC_MESSAGES, "");
+    bindtextdomain(GETTEXT_PACKAGE, dir != NULL && *dir != '\0' ? dir : DX_LOCALEDIR);
+    bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+    textdomain(GETTEXT_PACKAGE);
 }
 
 int
@@ -51,6 +71,7 @@ main(int argc, char **argv)
 {
     const char *name = argc >= 2 ? argv[1] : NULL;
 
+    cli_init_i18n();
     if (name == NULL) {
         cli_print_commands(stderr);
         return DX_EXIT_USAGE;
@@ -71,7 +92,7 @@ main(int argc, char **argv)
             return commands[i]->run(commands[i], argc - 1, argv + 1);
         }
     }
-    fprintf(stderr, "duixian: unknown command “%s”\n", name);
+    fprintf(stderr, _("duixian: unknown command “%s”\n"), name);
     cli_print_commands(stderr);
     return DX_EXIT_USAGE;
 }
