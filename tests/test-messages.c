@@ -170,7 +170,7 @@ test_entries_stand_at_their_codes(void **state)
     };
 
     (void)state;
-    assert_int_equal(DX_MSG_N_REASONS, DX_REASON_AWARD_FORMULA + 1);
+    assert_int_equal(DX_MSG_N_REASONS, DX_REASON_CLAWED_BACK + 1);
     for (guint code = 0; code < DX_MSG_N_REASONS; code++)
         assert_string_equal(dx_msg_get((DxMsg)code)->name, dx_reason_code_to_string((DxReasonCode)code));
     assert_int_equal(G_N_ELEMENTS(statuses), DX_STATUS_ERROR + 1);
@@ -198,6 +198,31 @@ test_fill_in_each_language_order(void **state)
     en = DX_MSG_DUP(DX_MSG_CAPPED, TRUE, DX_MSG_S("computed", "120万元"), DX_MSG_S("cap", "100万元"));
     assert_string_equal(zh, "测算 120万元，按单项上限 100万元 核定");
     assert_string_equal(en, "computed 120万元, capped at the policy's cap of 100万元");
+}
+
+/* The format-2 sentences (docs/rules.md §10-§12) in both languages. */
+static void
+test_format2_sentences(void **state)
+{
+    g_autofree char *zh = NULL, *en = NULL, *pz = NULL, *pe = NULL, *nz = NULL, *ne = NULL;
+
+    (void)state;
+    zh = DX_MSG_DUP(DX_MSG_RANK_OUT, FALSE, DX_MSG_I("place", 12), DX_MSG_S("label", "零售额增速"),
+                    DX_MSG_S("value", "20.5%"), DX_MSG_I("top", 10));
+    en = DX_MSG_DUP(DX_MSG_RANK_OUT, TRUE, DX_MSG_I("place", 12), DX_MSG_S("label", "零售额增速"),
+                    DX_MSG_S("value", "20.5%"), DX_MSG_I("top", 10));
+    assert_string_equal(zh, "择优排名第 12 名（按「零售额增速」20.5%），本轮择优前 10 名");
+    assert_string_equal(en, "ranked 12 (by “零售额增速” 20.5%); this round selects the top 10");
+    pz = DX_MSG_DUP(DX_MSG_PARAM_FROM, FALSE, DX_MSG_S("label", "落户奖励比例"), DX_MSG_S("value", "1.5%"),
+                    DX_MSG_S("from", "2022-07-01"));
+    pe = DX_MSG_DUP(DX_MSG_PARAM_FROM, TRUE, DX_MSG_S("label", "落户奖励比例"), DX_MSG_S("value", "1.5%"),
+                    DX_MSG_S("from", "2022-07-01"));
+    assert_string_equal(pz, "落户奖励比例 1.5%（2022-07-01 起）");
+    assert_string_equal(pe, "落户奖励比例 1.5% (from 2022-07-01)");
+    nz = DX_MSG_DUP(DX_MSG_PARAM_NO_VALUE, FALSE, DX_MSG_S("param", "落户奖励比例"), DX_MSG_S("day", "2021-01-04"));
+    ne = DX_MSG_DUP(DX_MSG_RECEIVED_GROUP, TRUE, DX_MSG_S("key", "ipo"), DX_MSG_S("amount", "100万元"));
+    assert_string_equal(nz, "参数「落户奖励比例」在 2021-01-04 尚无取值，无法计算");
+    assert_string_equal(ne, "already received 100万元 in group “ipo”");
 }
 
 static void
@@ -246,6 +271,7 @@ main(void)
         cmocka_unit_test(test_both_languages_use_the_declared_slots),
         cmocka_unit_test(test_entries_stand_at_their_codes),
         cmocka_unit_test(test_fill_in_each_language_order),
+        cmocka_unit_test(test_format2_sentences),
         cmocka_unit_test(test_fill_repeats_ignores_and_does_not_rescan),
         cmocka_unit_test(test_integers_without_grouping),
     };

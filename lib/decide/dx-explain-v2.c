@@ -9,6 +9,7 @@
 #include "duixian/duixian.h"
 #include "decide/dx-decision-private.h"
 #include "decide/dx-explain-private.h"
+#include "decide/dx-messages-private.h"
 
 #include <string.h>
 
@@ -37,8 +38,10 @@ v2_append_params(const DxRuleset *rs, const DxExprNode *n, gint32 day, guint8 *s
             g_autofree char *vs = dx_value_to_display(v, v->type == DX_TYPE_NUMBER && v->elem != 0);
 
             dx_date_format(p->dates[found], from);
-            g_string_append_printf(out, "%s%s %s%s%s%s", out->len > 0 ? (en ? "; " : "；") : "", p->label, vs,
-                                   en ? " (from " : "（", from, en ? ")" : " 起）");
+            if (out->len > 0)
+                g_string_append(out, dx_msg_text(DX_MSG_READ_SEP, en));
+            DX_MSG_APPEND(out, DX_MSG_PARAM_FROM, en, DX_MSG_S("label", p->label), DX_MSG_S("value", vs),
+                          DX_MSG_S("from", from));
         }
     }
     for (guint i = 0; i < n->n_children; i++)
@@ -71,17 +74,15 @@ dx_explain_v2_award_detail(const DxDecision *d, const void *reason, gboolean en)
             g_autofree char *amount = dx_money_format((int64_t)vals[i].u.r.num);
 
             vals[i].elem = 0;
-            if (en)
-                g_string_append_printf(out, "%salready received %s under %s “%s”", out->len > 0 ? "; " : "", amount,
-                                       key->group ? "group" : "policy", key->key);
-            else
-                g_string_append_printf(out, "%s已获「%s」%s %s", out->len > 0 ? "；" : "", key->key,
-                                       key->group ? "合计" : "奖励", amount);
+            if (out->len > 0)
+                g_string_append(out, dx_msg_text(DX_MSG_READ_SEP, en));
+            DX_MSG_APPEND(out, key->group ? DX_MSG_RECEIVED_GROUP : DX_MSG_RECEIVED_POLICY, en,
+                          DX_MSG_S("key", key->key), DX_MSG_S("amount", amount));
         }
     }
     if (out->len == 0)
         return g_strdup("");
-    return g_strdup_printf(en ? " (%s)" : "（%s）", out->str);
+    return DX_MSG_DUP(DX_MSG_READ_WRAP, en, DX_MSG_S("what", out->str));
 }
 
 char *
@@ -97,11 +98,8 @@ dx_explain_v2_reason(const DxDecision *d, const void *reason, gboolean en)
                                                          dx_rat_cmp(v->u.r, dx_rat_int(1)) < 0 &&
                                                          dx_rat_cmp(v->u.r, dx_rat_int(-1)) > 0);
 
-        if (en)
-            return g_strdup_printf("ranked %" G_GINT64_FORMAT " (by “%s” %s); this round selects the top %" G_GINT64_FORMAT,
-                                   r->a, pol->rank_label, vs, r->b);
-        return g_strdup_printf("择优排名第 %" G_GINT64_FORMAT " 名（按「%s」%s），本轮择优前 %" G_GINT64_FORMAT " 名", r->a,
-                               pol->rank_label, vs, r->b);
+        return DX_MSG_DUP(DX_MSG_RANK_OUT, en, DX_MSG_I("place", r->a), DX_MSG_S("label", pol->rank_label),
+                          DX_MSG_S("value", vs), DX_MSG_I("top", r->b));
     }
     if (r->code == DX_REASON_EVAL_ERROR && (DxEvalError)r->a == DX_EVAL_ERR_NO_PARAM && pol != NULL) {
         const char *name = dx_reason_get_text(d->list, r);
@@ -115,16 +113,11 @@ dx_explain_v2_reason(const DxDecision *d, const void *reason, gboolean en)
         if (r->c > 0)
             dx_date_format((gint32)r->c, buf);
         else
-            day = en ? "(no approval date)" : "（无核定日期）";
-        if (en)
-            return g_strdup_printf("parameter “%s” has no value on %s", name != NULL ? name : "?", day);
-        return g_strdup_printf("参数「%s」在 %s 尚无取值，无法计算", name != NULL ? name : "?", day);
+            day = dx_msg_text(DX_MSG_NO_APPROVAL_DATE, en);
+        return DX_MSG_DUP(DX_MSG_PARAM_NO_VALUE, en, DX_MSG_S("param", name != NULL ? name : "?"), DX_MSG_S("day", day));
     }
-    if (r->code == DX_REASON_EVAL_ERROR && r->index == -3 && pol != NULL) {
-        if (en)
-            return g_strdup_printf("the ranking metric “%s” cannot be computed: %s", pol->rank_label,
-                                   dx_eval_error_to_string((DxEvalError)r->a));
-        return g_strdup_printf("择优排序指标「%s」无法计算：%s", pol->rank_label, dx_eval_error_to_string((DxEvalError)r->a));
-    }
+    if (r->code == DX_REASON_EVAL_ERROR && r->index == -3 && pol != NULL)
+        return DX_MSG_DUP(DX_MSG_RANK_EVAL_ERROR, en, DX_MSG_S("label", pol->rank_label),
+                          DX_MSG_S("error", dx_eval_error_to_string((DxEvalError)r->a)));
     return NULL;
 }

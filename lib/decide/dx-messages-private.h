@@ -42,6 +42,13 @@ typedef enum {
     DX_MSG_AWARD_PER,
     DX_MSG_AWARD_MARGINAL,
     DX_MSG_AWARD_FORMULA,
+    /* format duixian/2 (docs/rules.md §12-§14) */
+    DX_MSG_RANK_OUT,
+    DX_MSG_REQUIREMENT_FAILED,
+    DX_MSG_REQUIREMENT_MISSING,
+    DX_MSG_COMMITMENT_BREACHED,
+    DX_MSG_COMMITMENT_MISSING,
+    DX_MSG_CLAWED_BACK,
     DX_MSG_N_REASONS,
 
     /* the other forms of some reasons, and their words */
@@ -54,6 +61,15 @@ typedef enum {
     DX_MSG_RATIONED_IN_ORDER,
     DX_MSG_ORDER_FCFS,
     DX_MSG_ORDER_PRIORITY,
+    /* format duixian/2: what an award read (§10, §11), eval_error's other forms */
+    DX_MSG_PARAM_FROM,
+    DX_MSG_RECEIVED_POLICY,
+    DX_MSG_RECEIVED_GROUP,
+    DX_MSG_READ_SEP,
+    DX_MSG_READ_WRAP,
+    DX_MSG_PARAM_NO_VALUE,
+    DX_MSG_NO_APPROVAL_DATE,
+    DX_MSG_RANK_EVAL_ERROR,
 
     /* ORDER DxStatus: the status as people read it (explain's result line) */
     DX_MSG_STATUS_APPROVED,
