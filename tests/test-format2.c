@@ -303,6 +303,58 @@ test_param_switches_between_dates(void **state)
     assert_contains(m3, "2021-06-15");
 }
 
+static const DxDecision *
+find(const DxDecisionList *list, const char *app_id)
+{
+    for (size_t i = 0; i < dx_decision_list_get_n_items(list); i++) {
+        const DxDecision *d = dx_decision_list_get_item(list, i);
+
+        if (strcmp(dx_decision_get_app_id(d), app_id) == 0)
+            return d;
+    }
+    fail_msg("no decision %s", app_id);
+    return NULL;
+}
+
+/* The parameters through the C API: names, labels, types, dated values as
+ * the explanations write them, and which value each decision read. */
+static void
+test_param_api(void **state)
+{
+    g_autoptr(DxRuleset) rs = load_ok(params_yaml);
+    const char *a1[] = { "app_id=A1", "enterprise_id=E1", "submitted_on=2022-06-30", "capital=1亿元", NULL };
+    const char *a2[] = { "app_id=A2", "enterprise_id=E2", "submitted_on=2022-07-01", "capital=1亿元", NULL };
+    const char *a3[] = { "app_id=A3", "enterprise_id=E3", "submitted_on=2021-06-15", "capital=1亿元", NULL };
+    const char *const *rows[] = { a1, a2, a3 };
+    g_autoptr(DxDecisionList) list = decide_rows(rs, rows, 3);
+    g_autofree char *v0 = NULL, *v1 = NULL, *c0 = NULL, *f0 = NULL, *f1 = NULL, *fc = NULL;
+
+    (void)state;
+    assert_int_equal(dx_ruleset_get_n_params(rs), 2);
+    assert_string_equal(dx_ruleset_get_param_name(rs, 0), "hq_rate");
+    assert_string_equal(dx_ruleset_get_param_label(rs, 0), "落户奖励比例");
+    assert_int_equal(dx_ruleset_get_param_type(rs, 0), DX_FIELD_NUMBER);
+    assert_int_equal(dx_ruleset_get_param_type(rs, 1), DX_FIELD_MONEY);
+    assert_int_equal(dx_ruleset_get_param_n_values(rs, 0), 2);
+    assert_int_equal(dx_ruleset_get_param_n_values(rs, 1), 1);
+    v0 = dx_ruleset_dup_param_value(rs, 0, 0, &f0);
+    v1 = dx_ruleset_dup_param_value(rs, 0, 1, &f1);
+    c0 = dx_ruleset_dup_param_value(rs, 1, 0, &fc);
+    assert_string_equal(v0, "2%");
+    assert_string_equal(f0, "2021-06-16");
+    assert_string_equal(v1, "1.5%");
+    assert_string_equal(f1, "2022-07-01");
+    assert_string_equal(c0, "1亿元");
+    assert_string_equal(fc, "2021-06-16");
+    /* A1 (06-30) read 2%, A2 (07-01) 1.5%; both the one cap; A3 is before
+     * every date: no value */
+    assert_int_equal(dx_decision_get_param_value_index(find(list, "A1"), 0), 0);
+    assert_int_equal(dx_decision_get_param_value_index(find(list, "A2"), 0), 1);
+    assert_int_equal(dx_decision_get_param_value_index(find(list, "A2"), 1), 0);
+    assert_int_equal(dx_decision_get_param_value_index(find(list, "A3"), 0), -1);
+    assert_int_equal(dx_decision_get_rank(find(list, "A1")), 0);   /* not a ranked policy */
+}
+
 /* Adding a value dated 2022-07-01 changes no decision whose reference date
  * is before it (§10 replay), and does change those on or after it. */
 static void
@@ -359,7 +411,8 @@ test_param_load_errors(void **state)
         { "m: {type: number, values: {2022-01-01: 50%}}", "award: {fixed: 1万元}\n    fund_share: m", "must be a constant" },
         { "m: {type: money, values: {2022-01-01: 1万元}}", "award: {fixed: 1万元}\n    per_enterprise_cap: m", "must be a constant" },
         { "m: {type: money, values: {2022-01-01: 1万元}}", "award: {table: x, rows: [[m, 1万元]]}", "constants" },
-        { "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    rank: {by: x, top: m}", "positive whole number" },
+        { "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    rank: {by: x, top: m}", "whole number from 1 to 1000000" },
+        { "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    rank: {by: x, top: 1000001}", "whole number from 1 to 1000000" },
         { "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    params_on: decision", "expected submitted_on or approval" },
         { "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    commitment: {months: 60}", "“commitment” is not supported yet by this release" },
         { "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    installments: [{share: 100%, at: approval, requires: [a: x > 0元]}]", "“requires” is not supported yet by this release" },
@@ -523,6 +576,11 @@ test_rank_ties_at_cutoff_canonical(void **state)
     assert_string_equal(dd, "rejected 0 rank_out");
     assert_string_equal(de, "(none)");   /* matching mode: a failed clause is no row */
     assert_string_equal(mc, "择优排名第 3 名（按「零售额增速」20%），本轮择优前 2 名");
+    /* the places through the API: placed ones and ranked-out ones */
+    assert_int_equal(dx_decision_get_rank(find(list, "RA")), 1);
+    assert_int_equal(dx_decision_get_rank(find(list, "RB")), 2);
+    assert_int_equal(dx_decision_get_rank(find(list, "RC")), 3);
+    assert_int_equal(dx_decision_get_rank(find(list, "RD")), 4);
 }
 
 static void
@@ -595,6 +653,7 @@ main(void)
         cmocka_unit_test(test_format1_rejects_format2_keys),
         cmocka_unit_test(test_param_switches_between_dates),
         cmocka_unit_test(test_param_later_value_changes_nothing_before),
+        cmocka_unit_test(test_param_api),
         cmocka_unit_test(test_param_load_errors),
         cmocka_unit_test(test_format1_rejects_received_and_params),
         cmocka_unit_test(test_received_history_not_batch),

@@ -38,6 +38,27 @@ check_json(DxRuleset *rs)
         dx_cli_json_string(out, dx_ruleset_get_policy_name(rs, p));
         g_string_append(out, "}");
     }
+    if (dx_ruleset_get_n_params(rs) > 0) {
+        /* a format-2 ruleset's parameters, in file order: the key exists only
+         * when there are some, so a format-1 file prints what it always did */
+        g_string_append(out, "],\n \"params\": [");
+        for (size_t i = 0; i < dx_ruleset_get_n_params(rs); i++) {
+            g_string_append(out, i > 0 ? ",\n  {\"label\": " : "\n  {\"label\": ");
+            dx_cli_json_string(out, dx_ruleset_get_param_label(rs, i));
+            g_string_append(out, ", \"name\": ");
+            dx_cli_json_string(out, dx_ruleset_get_param_name(rs, i));
+            g_string_append(out, ", \"values\": [");
+            for (size_t j = 0; j < dx_ruleset_get_param_n_values(rs, i); j++) {
+                g_autofree char *since = NULL;
+                g_autofree char *v = dx_ruleset_dup_param_value(rs, i, j, &since);
+
+                g_string_append_printf(out, "%s{\"from\": \"%s\", \"value\": ", j > 0 ? ", " : "", since);
+                dx_cli_json_string(out, v);
+                g_string_append(out, "}");
+            }
+            g_string_append(out, "]}");
+        }
+    }
     g_string_append_printf(out, "],\n \"sha256\": \"%s\", \"shortfall\": \"%s\", \"total_fen\": %" G_GINT64_FORMAT "}",
                            dx_ruleset_get_sha256(rs), dx_ruleset_get_shortfall(rs), dx_ruleset_get_fund_total_fen(rs));
     puts(out->str);
@@ -79,6 +100,17 @@ check_text(DxRuleset *rs, const char *path)
             if (strcmp(dx_ruleset_get_policy_bureau(rs, p), key) == 0)
                 printf("          %-16s %s\n", dx_ruleset_get_policy_id(rs, p), dx_ruleset_get_policy_name(rs, p));
         }
+    }
+    /* format 2 (docs/rules.md §10): each parameter with its dated values */
+    for (size_t i = 0; i < dx_ruleset_get_n_params(rs); i++) {
+        printf("param     %-10s %s:", dx_ruleset_get_param_name(rs, i), dx_ruleset_get_param_label(rs, i));
+        for (size_t j = 0; j < dx_ruleset_get_param_n_values(rs, i); j++) {
+            g_autofree char *since = NULL;
+            g_autofree char *v = dx_ruleset_dup_param_value(rs, i, j, &since);
+
+            printf("%s %s from %s", j > 0 ? "," : "", v, since);
+        }
+        putchar('\n');
     }
 }
 

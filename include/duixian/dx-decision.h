@@ -298,4 +298,51 @@ DX_EXPORT const char *dx_reason_code_to_string(DxReasonCode code);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxDecisionList, dx_decision_list_unref)
 
+/**
+ * dx_decision_get_rank:
+ * @self: a decision
+ *
+ * Gets the decision's place in its ranked policy (择优, docs/rules.md §12):
+ * the value of the built-in `rank` its award was computed with, or, for a
+ * decision ranked out (`rank_out`), the place it had. A decision of a
+ * policy without `rank`, or one that got no place (a `rank.by` missing or
+ * in error, or a decision that stopped before ranking), has none.
+ *
+ * Returns: the place, 1 or more; 0 when it has none.
+ *
+ * Since: 0.2
+ */
+DX_EXPORT int64_t dx_decision_get_rank(const DxDecision *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_decision_get_param_value_index:
+ * @self: a decision
+ * @param: below dx_ruleset_get_n_params() of the decisions' ruleset
+ *
+ * Which value of parameter @param this decision's policy read: the one of
+ * the latest date on or before the decision's reference date (the
+ * application's `submitted_on`, or the round's approval date with
+ * `params_on: approval`). Pass the result to dx_ruleset_dup_param_value().
+ *
+ * Returns: the value's index, or -1 when the policy does not use the
+ *   parameter, the decision has no reference date, or the date is before
+ *   the parameter's first value.
+ *
+ * Since: 0.2
+ */
+DX_EXPORT gssize dx_decision_get_param_value_index(const DxDecision *self, size_t param) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_decision_list_get_ruleset:
+ * @self: a decision list
+ *
+ * Gets the ruleset the decisions were made with (the list holds a
+ * reference to it, so it stays valid as long as @self).
+ *
+ * Returns: (transfer none): the ruleset.
+ *
+ * Since: 0.2
+ */
+DX_EXPORT DxRuleset *dx_decision_list_get_ruleset(const DxDecisionList *self) G_GNUC_NON_NULL(1);
+
 G_END_DECLS

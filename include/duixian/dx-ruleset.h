@@ -365,4 +365,88 @@ DX_EXPORT DxFieldType dx_ruleset_get_field_type(const DxRuleset *self, size_t in
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxRuleset, dx_ruleset_unref)
 
+/**
+ * dx_ruleset_get_n_params:
+ * @self: a ruleset
+ *
+ * Gets the number of effective-dated parameters (`params`, docs/rules.md
+ * §10), in the order of the rules file. A format-1 ruleset has none.
+ *
+ * Returns: the number of parameters.
+ *
+ * Since: 0.2
+ */
+DX_EXPORT size_t dx_ruleset_get_n_params(const DxRuleset *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_param_name:
+ * @self: a ruleset
+ * @index: below dx_ruleset_get_n_params()
+ *
+ * Gets the parameter's name, as expressions use it (`hq_rate`).
+ *
+ * Returns: (transfer none): the name, owned by @self.
+ *
+ * Since: 0.2
+ */
+DX_EXPORT const char *dx_ruleset_get_param_name(const DxRuleset *self, size_t index) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_param_label:
+ * @self: a ruleset
+ * @index: below dx_ruleset_get_n_params()
+ *
+ * Gets the parameter's label (落户奖励比例), or its name when it has none.
+ *
+ * Returns: (transfer none): the label, owned by @self.
+ *
+ * Since: 0.2
+ */
+DX_EXPORT const char *dx_ruleset_get_param_label(const DxRuleset *self, size_t index) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_param_type:
+ * @self: a ruleset
+ * @index: below dx_ruleset_get_n_params()
+ *
+ * Gets the parameter's type, one of the six field types.
+ *
+ * Returns: the type.
+ *
+ * Since: 0.2
+ */
+DX_EXPORT DxFieldType dx_ruleset_get_param_type(const DxRuleset *self, size_t index) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_param_n_values:
+ * @self: a ruleset
+ * @index: below dx_ruleset_get_n_params()
+ *
+ * Gets how many dated values the parameter has (at least one), in
+ * increasing order of their dates.
+ *
+ * Returns: the number of values.
+ *
+ * Since: 0.2
+ */
+DX_EXPORT size_t dx_ruleset_get_param_n_values(const DxRuleset *self, size_t index) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_dup_param_value:
+ * @self: a ruleset
+ * @index: below dx_ruleset_get_n_params()
+ * @value_index: below dx_ruleset_get_param_n_values()
+ * @from: (out) (optional) (transfer full): the date the value takes effect,
+ *   `YYYY-MM-DD`; free with g_free()
+ *
+ * Gets one dated value of a parameter as the explanations write it
+ * (`1.5%`, `1亿元`, `2022-07-01`, a text quoted).
+ *
+ * Returns: (transfer full): the value; free with g_free().
+ *
+ * Since: 0.2
+ */
+DX_EXPORT char *dx_ruleset_dup_param_value(const DxRuleset *self, size_t index, size_t value_index, char **from)
+    G_GNUC_NON_NULL(1);
+
 G_END_DECLS

@@ -196,6 +196,7 @@ dx_decide_award(DxDecisionList *list, DxDecision *d, const DxPolicy *pol, DxEval
         DxReason *r = dx_decision_add_reason(list, d, DX_REASON_AWARD_ZERO);
 
         r->a = d->award_fen;
+        r->index = (gint32)ctx->rank;   /* the place, for dx_decision_get_rank(); 0 unranked */
         d->award_fen = 0;
         d->status = DX_STATUS_REJECTED;
         return;
@@ -204,6 +205,7 @@ dx_decide_award(DxDecisionList *list, DxDecision *d, const DxPolicy *pol, DxEval
         DxReason *r = dx_decision_add_reason(list, d, award_codes[pol->form]);
 
         r->a = d->award_fen;
+        r->index = (gint32)ctx->rank;
         if (pol->uses_received && ctx->received != NULL) {
             guint64 seen = 0;
 

@@ -35,7 +35,8 @@
 /* 32 bytes: a batch of rejections holds about one per application. */
 typedef struct {
     guint32 code : 8;       /* DxReasonCode */
-    gint32 index : 24;      /* clause index, field slot, group index; -1 award, -2 cap
+    gint32 index : 24;      /* clause index, field slot, group index; -1 award, -2 cap;
+                             * award_<form> and award_zero: the place (§12), 0 unranked
                              * (a ruleset has fewer than 2^23 of each: its YAML
                              * document has at most DX_YAML_DEFAULT_MAX_NODES nodes) */
     guint32 text;           /* the detail: 0 none, else 1 + its index in list->texts

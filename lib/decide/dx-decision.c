@@ -435,3 +435,72 @@ dx_reason_code_to_string(DxReasonCode code)
     g_return_val_if_fail((guint)code < G_N_ELEMENTS(names), "unknown");
     return names[code];
 }
+
+/* ---- format 2: the place and the parameters a decision read ---- */
+int64_t
+dx_decision_get_rank(const DxDecision *self)
+{
+    g_return_val_if_fail(self != NULL && self->list != NULL, 0);
+    for (guint i = 0; i < self->n_reasons; i++) {
+        const DxReason *r = &g_array_index(self->list->reasons, DxReason, self->reason_first + i);
+
+        if (r->code == DX_REASON_RANK_OUT)
+            return r->a;
+        /* the award's reason keeps the place its award was computed with */
+        if ((r->code >= DX_REASON_AWARD_FIXED && r->code <= DX_REASON_AWARD_FORMULA) || r->code == DX_REASON_AWARD_ZERO)
+            return r->index > 0 ? r->index : 0;
+    }
+    return 0;
+}
+
+static gboolean
+expr_reads_param(const DxExprNode *n, guint slot)
+{
+    if (n == NULL)
+        return FALSE;
+    if (n->kind == DX_NODE_PARAM && n->slot == slot)
+        return TRUE;
+    for (guint i = 0; i < n->n_children; i++) {
+        if (expr_reads_param(n->children[i], slot))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+gssize
+dx_decision_get_param_value_index(const DxDecision *self, size_t param)
+{
+    const DxRuleset *rs;
+    const DxPolicy *pol;
+    const DxParam *p;
+    gboolean reads;
+    gint32 day;
+    gssize found = -1;
+
+    g_return_val_if_fail(self != NULL && self->list != NULL, -1);
+    rs = self->list->rs;
+    g_return_val_if_fail(param < rs->n_params, -1);
+    if (self->policy < 0)
+        return -1;
+    pol = &rs->policies[self->policy];
+    reads = expr_reads_param(pol->award, (guint)param) || expr_reads_param(pol->cap, (guint)param) ||
+            (pol->ranked && expr_reads_param(pol->rank_by, (guint)param));
+    for (guint c = 0; c < pol->n_clauses && !reads; c++)
+        reads = expr_reads_param(pol->clauses[c].expr, (guint)param);
+    if (!reads)
+        return -1;
+    day = pol->params_on_approval ? self->list->approval_day : self->submitted_on;
+    if (day == 0)
+        return -1;
+    p = &rs->params[param];
+    for (guint i = 0; i < p->n_values && p->dates[i] <= day; i++)
+        found = (gssize)i;
+    return found;
+}
+
+DxRuleset *
+dx_decision_list_get_ruleset(const DxDecisionList *self)
+{
+    g_return_val_if_fail(self != NULL, NULL);
+    return self->rs;
+}

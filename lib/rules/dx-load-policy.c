@@ -414,9 +414,9 @@ load_rank(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
     top = dx_yaml_map_lookup(n, "top");
     if (!dx_load_expect_kind(l, top, pt, DX_YAML_SCALAR))
         return FALSE;
-    if (!g_ascii_isdigit(top->text[0]) || !g_ascii_string_to_signed(top->text, 10, 1, 100000000, &pol->rank_top, &err))
+    if (!g_ascii_isdigit(top->text[0]) || !g_ascii_string_to_signed(top->text, 10, 1, 1000000, &pol->rank_top, &err))
         return dx_load_fail(l, top, pt, DX_ERROR_RULES_INVALID,
-                            "rank.top is a positive whole number (a constant), not “%s”", top->text);
+                            "rank.top is a whole number from 1 to 1000000 (a constant), not “%s”", top->text);
     if ((order = dx_yaml_map_lookup(n, "order")) != NULL) {
         g_autofree char *po = dx_load_path_join(path, "order");
 

@@ -7,6 +7,7 @@
 #include "duixian/duixian.h"
 #include "base/dx-options-private.h"
 #include "rules/dx-ruleset-private.h"
+#include "expr/dx-expr-private.h"
 
 #include <string.h>
 #include <glib/gstdio.h>
@@ -241,4 +242,60 @@ dx_ruleset_get_field_type(const DxRuleset *self, size_t index)
 {
     g_return_val_if_fail(self != NULL && index < self->n_fields, DX_FIELD_TEXT);
     return self->fields[index].type;
+}
+
+/* ---- §10: the parameters, for check and the bindings ---- */
+size_t
+dx_ruleset_get_n_params(const DxRuleset *self)
+{
+    g_return_val_if_fail(self != NULL, 0);
+    return self->n_params;
+}
+
+const char *
+dx_ruleset_get_param_name(const DxRuleset *self, size_t index)
+{
+    g_return_val_if_fail(self != NULL && index < self->n_params, NULL);
+    return self->params[index].name;
+}
+
+const char *
+dx_ruleset_get_param_label(const DxRuleset *self, size_t index)
+{
+    g_return_val_if_fail(self != NULL && index < self->n_params, NULL);
+    return self->params[index].label;
+}
+
+DxFieldType
+dx_ruleset_get_param_type(const DxRuleset *self, size_t index)
+{
+    g_return_val_if_fail(self != NULL && index < self->n_params, DX_FIELD_TEXT);
+    return self->params[index].ftype;
+}
+
+size_t
+dx_ruleset_get_param_n_values(const DxRuleset *self, size_t index)
+{
+    g_return_val_if_fail(self != NULL && index < self->n_params, 0);
+    return self->params[index].n_values;
+}
+
+char *
+dx_ruleset_dup_param_value(const DxRuleset *self, size_t index, size_t value_index, char **from)
+{
+    const DxParam *p;
+    const DxValue *v;
+
+    g_return_val_if_fail(self != NULL && index < self->n_params, NULL);
+    p = &self->params[index];
+    g_return_val_if_fail(value_index < p->n_values, NULL);
+    v = &p->values[value_index];
+    if (from != NULL) {
+        char buf[16];
+
+        dx_date_format(p->dates[value_index], buf);
+        *from = g_strdup(buf);
+    }
+    /* as the explanations write it: a number written as a percent stays one */
+    return dx_value_to_display(v, v->type == DX_TYPE_NUMBER && v->elem != 0);
 }

@@ -72,6 +72,9 @@ for c in check decide run explain match report ledger verify revoke; do
     ok "$c --help exits 0 with examples" sh -c "'$DX' $c --help | grep -q 'examples:'"
 done
 ok "the closing table has remaining 万元" sh -c "'$DX' run '$RULES' '$APPS' --approval-date 2022-06-30 --out '$tmp/r3' | head -1 | grep -q 'remaining 万元'"
+ok "check lists a format-2 file's parameters with their dated values" sh -c "'$DX' check '$SRC/rules/wuchang-2023.yaml' | grep -qx 'param     hq_rate    落户奖励比例: 2% from 2021-06-16, 1.5% from 2022-07-01'"
+ok "check --format json: the parameters" sh -c "'$DX' check '$SRC/rules/wuchang-2023.yaml' --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); p=d[\"params\"][0]; assert p[\"name\"]==\"hq_rate\" and p[\"values\"]==[{\"from\":\"2021-06-16\",\"value\":\"2%\"},{\"from\":\"2022-07-01\",\"value\":\"1.5%\"}], p'"
+ok "check --format json of a format-1 file has no params key" sh -c "'$DX' check '$RULES' --format json | python3 -c 'import json,sys; assert \"params\" not in json.load(sys.stdin)'"
 ok "check --format json" sh -c "'$DX' check '$RULES' --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"total_fen\"]==5000000000 and len(d[\"policies\"])==14'"
 ok "ledger --format csv" sh -c "'$DX' ledger '$tmp/l.db' --format csv | head -1 | grep -qx 'envelope,total_fen,charged_fen,remaining_fen'"
 ok "ledger --format json" sh -c "'$DX' ledger '$tmp/l.db' --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d[\"rounds\"])==1'"

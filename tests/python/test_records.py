@@ -15,7 +15,7 @@ from dxtest_support import GOLDEN_ROUNDS, cases, csv_rows, read, rounds
 import duixian
 
 COLUMNS = ["app_id", "enterprise_id", "policy_id", "bureau", "status", "computed_fen", "granted_fen",
-           "row", "basis", "reasons", "messages"]
+           "row", "basis", "reasons", "messages", "rank", "params"]
 
 
 def columns(records):
@@ -89,7 +89,7 @@ class Records(unittest.TestCase):
         self.assertEqual(d.as_dict(), {
             "app_id": "A1", "enterprise_id": "E1", "policy_id": "P", "bureau": "finance",
             "status": "reduced", "computed_fen": 500, "granted_fen": 300, "row": 7, "basis": "Doc 1",
-            "reasons": ["award_rate", "envelope_cap"], "messages": ["甲", "乙"]})
+            "reasons": ["award_rate", "envelope_cap"], "messages": ["甲", "乙"], "rank": 0, "params": {}})
         self.assertIs(type(d.as_dict()["status"]), str)
         with rules.run_round([], "2022-06-30") as r:
             self.assertEqual(r.to_records(), [])

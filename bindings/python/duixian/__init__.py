@@ -58,9 +58,9 @@ from .errors import (ApplicationError, DuixianError, DuixianIOError, ErrorCode, 
                      LedgerCorruptError, LedgerError, LimitError, RulesError)
 from .money import MAX_FEN, fen, format_money, format_wan, format_yuan, parse as parse_money, yuan
 from .decisions import Decision, DecisionList, Reason, Status
-from ._types import Encoding, FieldType
+from ._types import Encoding, FieldType, ParamValue, UsedParam
 from .batch import Batch
-from .ruleset import Field, Policy, Ruleset
+from .ruleset import Field, Param, Policy, Ruleset
 from .ledger import Ledger, LedgerRound
 from .round import EnvelopeSummary, PolicySummary, Round, Schedule, ScheduleLine, Summary
 
@@ -70,7 +70,7 @@ __all__ = [
     "Ruleset", "Batch", "Round", "Ledger", "LedgerRound",
     "Decision", "DecisionList", "Reason", "Status",
     "ScheduleLine", "Schedule", "Summary", "EnvelopeSummary", "PolicySummary",
-    "Field", "FieldType", "Policy", "Encoding",
+    "Field", "FieldType", "Param", "ParamValue", "UsedParam", "Policy", "Encoding",
     "DuixianError", "RulesError", "ApplicationError", "LedgerError", "LedgerCorruptError",
     "HistoryError", "DuixianIOError", "LimitError", "ErrorCode",
     "MAX_FEN", "yuan", "fen", "parse_money", "format_money", "format_yuan", "format_wan",

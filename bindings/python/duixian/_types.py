@@ -3,12 +3,14 @@
 applications and the load options share: kept apart so that each of those
 modules can use them without importing the others."""
 
+import dataclasses
+import datetime
 import enum
 import os
 import typing
 
 __all__ = ["Encoding", "FieldType", "PathArg", "ApplicationArg", "ApplicationsArg",
-           "EncodingArg", "ProgressArg", "RulesetLike"]
+           "EncodingArg", "ProgressArg", "RulesetLike", "ParamValue", "UsedParam"]
 
 
 class Encoding(enum.IntEnum):
@@ -26,6 +28,23 @@ class FieldType(enum.IntEnum):
     MONEY = 3
     DATE = 4
     BOOL = 5
+
+
+@dataclasses.dataclass(frozen=True)
+class ParamValue:
+    """One dated value of a parameter (docs/rules.md §10): in force from
+    ``since``; ``value`` as the explanations write it ("1.5%", "1亿元")."""
+    since: datetime.date
+    value: str
+
+
+@dataclasses.dataclass(frozen=True)
+class UsedParam:
+    """A parameter a decision read, with the value in force on its reference
+    date (``submitted_on``, or the approval date with ``params_on: approval``)."""
+    name: str
+    value: str
+    since: datetime.date
 
 
 # Aliases for annotations, shared by the modules that take these arguments.

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import collections.abc
+import ctypes
 import dataclasses
+import datetime
 import decimal
 import enum
 import typing
@@ -12,7 +14,7 @@ import typing
 from . import _lib
 from ._handle import Handle
 from ._lib import F, borrowed, take_string
-from ._types import ApplicationArg, PathArg, RulesetLike
+from ._types import ApplicationArg, FieldType, PathArg, RulesetLike, UsedParam
 from .application import _Application
 from .money import yuan
 
@@ -71,6 +73,8 @@ class Decision:
     row: int             # 1-based CSV line (or YAML map line); 0 from the API
     basis: str           # the policy's citation, "" for no known policy
     reasons: typing.Tuple[Reason, ...]
+    rank: int = 0        # the place in a ranked policy (择优, §12); 0 none
+    params: typing.Tuple[UsedParam, ...] = ()   # the parameters read (§10), in file order
 
     @property
     def computed_yuan(self) -> decimal.Decimal:
@@ -103,6 +107,8 @@ class Decision:
             "basis": self.basis,
             "reasons": [r.code for r in self.reasons],
             "messages": [r.message for r in self.reasons],
+            "rank": self.rank,
+            "params": {u.name: u.value for u in self.params},
         }
 
 
@@ -135,14 +141,35 @@ def _read_decision(d,
                    _nr=F.dx_decision_get_n_reasons, _rc=F.dx_decision_get_reason_code,
                    _rm=F.dx_decision_dup_reason_message, _basis=F.dx_decision_get_basis,
                    _take=take_string, _code=_reason_code, _status=_STATUS,
-                   _reason=_make_reason, _decision=_make_decision):
-    """Copies the borrowed ``const DxDecision *`` into a :class:`Decision`."""
+                   _reason=_make_reason, _decision=_make_decision, _rank=F.dx_decision_get_rank,
+                   _pvi=F.dx_decision_get_param_value_index, params=()):
+    """Copies the borrowed ``const DxDecision *`` into a :class:`Decision`.
+    ``params``: the ruleset's parameters as :func:`_param_table` gives them."""
     n = _nr(d)
     reasons = tuple([_reason(_code(_rc(d, i)), _take(_rm(d, i))) for i in range(n)]) if n else ()
     st = _st(d)
+    used = ()
+    if params:
+        used = tuple(UsedParam(name, *values[j]) for i, name, _, _, values in params for j in (_pvi(d, i),) if j >= 0)
     return _decision(_app(d).decode(_U, _SE), _ent(d).decode(_U, _SE), _pol(d).decode(_U, _SE),
                      _bur(d).decode(_U, _SE), _status.get(st, st), _comp(d), _gr(d), _row(d),
-                     _basis(d).decode(_U, _SE), reasons)
+                     _basis(d).decode(_U, _SE), reasons, _rank(d), used)
+
+
+def _param_table(p: int):
+    """((index, name, label, type, ((value, since), ...)), ...) for each
+    parameter of ``ruleset``: read once per list, so a decision costs one call
+    per parameter; Ruleset.params is made from it too. ``p``: a ``DxRuleset *``."""
+    table = []
+    for i in range(F.dx_ruleset_get_n_params(p)):
+        values = []
+        for j in range(F.dx_ruleset_get_param_n_values(p, i)):
+            since = ctypes.c_void_p()
+            v = take_string(F.dx_ruleset_dup_param_value(p, i, j, ctypes.byref(since)))
+            values.append((v, datetime.date.fromisoformat(take_string(since.value))))
+        table.append((i, borrowed(F.dx_ruleset_get_param_name(p, i)), borrowed(F.dx_ruleset_get_param_label(p, i)),
+                      FieldType(F.dx_ruleset_get_param_type(p, i)), tuple(values)))
+    return tuple(table)
 
 
 class DecisionList(Handle, collections.abc.Sequence):
@@ -152,7 +179,7 @@ class DecisionList(Handle, collections.abc.Sequence):
     holds them all in Python at once. Immutable, so safe to read from several
     threads."""
 
-    __slots__ = ("_n", "_ruleset_for_explain")
+    __slots__ = ("_n", "_ruleset_for_explain", "_params")
     _free = staticmethod(F.dx_decision_list_unref)
     _what = "decision list"
 
@@ -160,6 +187,8 @@ class DecisionList(Handle, collections.abc.Sequence):
         super().__init__(ptr)
         self._n = F.dx_decision_list_get_n_items(ptr)
         self._ruleset_for_explain = ruleset     # to build the application explain() may take
+        # from the list's own ruleset: the Ruleset object may be closed by now
+        self._params = _param_table(F.dx_decision_list_get_ruleset(ptr))
 
     def __len__(self) -> int:
         return self._n
@@ -173,12 +202,12 @@ class DecisionList(Handle, collections.abc.Sequence):
             i += n
         if not 0 <= i < n:
             raise IndexError("decision index out of range")
-        return _read_decision(F.dx_decision_list_get_item(self._handle(), i))
+        return _read_decision(F.dx_decision_list_get_item(self._handle(), i), params=self._params)
 
     def __iter__(self):
         get = F.dx_decision_list_get_item
         for i in range(self._n):
-            yield _read_decision(get(self._handle(), i))
+            yield _read_decision(get(self._handle(), i), params=self._params)
 
     def iter_json(self) -> typing.Iterator[str]:
         """Yields each decision as its JSON text (``dx_decision_dup_json``)."""

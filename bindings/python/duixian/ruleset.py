@@ -16,14 +16,15 @@ from . import _lib
 from ._handle import Handle
 from ._lib import F, borrowed, call_with_error, fs_bytes, to_bytes
 from ._options import _Options, _opt_ptr
-from ._types import ApplicationArg, ApplicationsArg, Encoding, EncodingArg, FieldType, PathArg, ProgressArg
+from ._types import (ApplicationArg, ApplicationsArg, Encoding, EncodingArg, FieldType, ParamValue, PathArg,
+                     ProgressArg)
 from .application import _Application
 from .batch import Batch
-from .decisions import Decision, DecisionList, _read_decision
+from .decisions import Decision, DecisionList, _param_table, _read_decision
 from .ledger import Ledger
 from .round import Round
 
-__all__ = ["Encoding", "FieldType", "Field", "Policy", "Ruleset", "Batch"]
+__all__ = ["Encoding", "FieldType", "Field", "Param", "Policy", "Ruleset", "Batch"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,6 +32,15 @@ class Field:
     name: str
     label: str
     type: FieldType
+
+
+@dataclasses.dataclass(frozen=True)
+class Param:
+    """An effective-dated parameter (``params``, docs/rules.md §10)."""
+    name: str
+    label: str
+    type: FieldType
+    values: typing.Tuple[ParamValue, ...]   # in increasing order of ``since``
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,7 +133,8 @@ class Ruleset(Handle):
         lst = F.dx_ruleset_decide(self._handle(), ap)
         try:
             get = F.dx_decision_list_get_item
-            return [_read_decision(get(lst, i)) for i in range(F.dx_decision_list_get_n_items(lst))]
+            params = _param_table(self._handle())
+            return [_read_decision(get(lst, i), params=params) for i in range(F.dx_decision_list_get_n_items(lst))]
         finally:
             F.dx_decision_list_unref(lst)
 
@@ -227,6 +238,13 @@ class Ruleset(Handle):
         return [Field(borrowed(F.dx_ruleset_get_field_name(p, i)), borrowed(F.dx_ruleset_get_field_label(p, i)),
                       FieldType(F.dx_ruleset_get_field_type(p, i)))
                 for i in range(F.dx_ruleset_get_n_fields(p))]
+
+    @property
+    def params(self) -> typing.List[Param]:
+        """The effective-dated parameters in file order, as :class:`Param`
+        (none in a format-1 ruleset)."""
+        return [Param(name, label, ftype, tuple(ParamValue(since, v) for v, since in values))
+                for _, name, label, ftype, values in _param_table(self._handle())]
 
     def __repr__(self):
         if self.closed:

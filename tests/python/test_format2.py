@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Format duixian/2 through Python (docs/rules.md §10, §12): a ruleset's
+parameters with their dated values, the parameter values each decision
+read, and the places of a ranked policy. The amounts are worked out by hand
+in the comments."""
+import datetime
+import os
+import unittest
+
+import duixian
+
+HEAD = """format: duixian/2
+fund: {id: T/F2, name: 测试, total: 1亿元, period: {from: 2022-01-01, to: 2022-12-31}, shortfall: fcfs}
+bureaus: {commerce: 区商务局}
+"""
+
+PARAMS = HEAD + """fields:
+  capital: {type: money, label: 实缴资本}
+params:
+  hq_rate: {type: number, label: 落户奖励比例, values: {2021-06-16: 2%, 2022-07-01: 1.5%}}
+policies:
+  - id: FIN-HQ
+    name: 落户奖励
+    bureau: commerce
+    basis: 武政规〔2021〕8号
+    award: {rate: hq_rate, of: capital}
+"""
+
+RANK = HEAD + """fields:
+  growth: {type: number, label: 零售额增速}
+policies:
+  - id: TOP
+    name: 择优奖励
+    bureau: commerce
+    basis: 文件
+    rank: {by: growth, top: 2}
+    award: {table: rank, rows: [[1, 50万元], [2, 30万元]]}
+"""
+
+
+def app(i, day, **cells):
+    return dict({"app_id": "A%d" % i, "enterprise_id": "E%d" % i, "submitted_on": day}, **cells)
+
+
+class Format2(unittest.TestCase):
+    def test_params_of_the_ruleset(self):
+        with duixian.Ruleset.from_string(PARAMS, "p.yaml") as rules:
+            (p,) = rules.params
+            self.assertEqual((p.name, p.label, p.type), ("hq_rate", "落户奖励比例", duixian.FieldType.NUMBER))
+            self.assertEqual(p.values, (duixian.ParamValue(datetime.date(2021, 6, 16), "2%"),
+                                        duixian.ParamValue(datetime.date(2022, 7, 1), "1.5%")))
+
+    def test_params_each_decision_read(self):
+        with duixian.Ruleset.from_string(PARAMS, "p.yaml") as rules:
+            apps = [app(1, "2022-06-30", policy="FIN-HQ", capital="1亿元"),
+                    app(2, "2022-07-01", policy="FIN-HQ", capital="1亿元")]
+            ds = {d.app_id: d for d in rules.decide_batch(apps)}
+            # 1亿元 = 10^10 fen: × 2% = 2×10^8 fen before 07-01, × 1.5% = 1.5×10^8 from it
+            self.assertEqual(ds["A1"].granted_fen, 200000000)
+            self.assertEqual(ds["A1"].params, (duixian.UsedParam("hq_rate", "2%", datetime.date(2021, 6, 16)),))
+            self.assertEqual(ds["A2"].granted_fen, 150000000)
+            self.assertEqual(ds["A2"].params, (duixian.UsedParam("hq_rate", "1.5%", datetime.date(2022, 7, 1)),))
+            self.assertEqual(ds["A2"].as_dict()["params"], {"hq_rate": "1.5%"})
+            self.assertEqual(ds["A2"].rank, 0)
+
+    def test_rank_of_each_decision(self):
+        with duixian.Ruleset.from_string(RANK, "r.yaml") as rules:
+            apps = [app(1, "2022-05-01", policy="TOP", growth="10%"),
+                    app(2, "2022-05-01", policy="TOP", growth="30%"),
+                    app(3, "2022-05-01", policy="TOP", growth="20%")]
+            ds = {d.app_id: d for d in rules.decide_batch(apps)}
+            # A2 30% first (50万元), A3 20% second (30万元), A1 10% third: out
+            self.assertEqual((ds["A2"].rank, ds["A2"].granted_fen), (1, 50000000))
+            self.assertEqual((ds["A3"].rank, ds["A3"].granted_fen), (2, 30000000))
+            self.assertEqual((ds["A1"].rank, ds["A1"].reason_codes), (3, ("rank_out",)))
+            self.assertEqual(ds["A1"].as_dict()["rank"], 3)
+
+
+if __name__ == "__main__":
+    unittest.main()
