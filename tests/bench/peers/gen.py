@@ -92,7 +92,7 @@ class Workload:
     def __init__(self, n, seed):
         self.n = n
         self.rng = random.Random(seed)
-        self.policies = ref.load_policies()
+        self.policies = ref.load_policies(number=Fraction)
         self.ids = sorted(self.policies)
         with open(ref.DEFAULT_POLICIES, encoding="utf-8") as f:
             self.fields = json.load(f)["fields"]

@@ -5,8 +5,9 @@
 usage: ref.py IN.jsonl OUT.csv [--policies policies.json]
 
 Writes "app_id,eligible,award_fen" and one line per application, in input
-order. Exact: JSON decimals are read as fractions.Fraction (never a float),
-an award is an exact fraction of a fen, rounded half up once, then capped.
+order. Exact: JSON decimals are read as decimal.Decimal (never a float) and
+compared with the thresholds, also Decimals; an award is computed as an exact
+fractions.Fraction of a fen, rounded half up once, then capped.
 Not eligible: 0. Eligible with an award that rounds to 0 fen: eligible, 0
 (duixian's `award_zero`, which tests/bench/dx-peers writes the same way).
 
@@ -17,6 +18,7 @@ import json
 import os
 import sys
 import time
+from decimal import Decimal
 from fractions import Fraction
 
 T0 = time.monotonic()
@@ -32,7 +34,8 @@ def round_half_up(x):
 class Policy:
     """One policy: test(app) -> bool, exact(app) -> Fraction of a fen, cap."""
 
-    def __init__(self, spec, fields):
+    def __init__(self, spec, fields, number=Decimal):
+        self.number = number   # the type of the decimals in the applications
         self.id = spec["id"]
         self.spec = spec
         self.fields = fields
@@ -43,7 +46,7 @@ class Policy:
     def const(self, field, v):
         # decimals are written as strings in policies.json, so they stay exact
         if self.fields[field]["type"] == "decimal":
-            return Fraction(v)
+            return self.number(v)
         return v
 
     def leaves(self, node=None):
@@ -76,7 +79,7 @@ class Policy:
         }[op]
 
     def _steps(self, field, rows, conv):
-        rows = [(self.const(field, lo), conv(x)) for lo, x in rows]
+        rows = [(self.const(field, lo), conv(x)) for lo, x in rows]   # conv: the amount or rate
 
         def look(a):
             got = None
@@ -100,7 +103,8 @@ class Policy:
         def product(a):
             x = fen
             for f in names:
-                x *= a[f]
+                v = a[f]
+                x *= v if type(v) is int else Fraction(v)   # a Decimal or Fraction, exactly
             if rate is not None:
                 r = rate(a)
                 x = x * r if r is not None else Fraction(0)
@@ -114,14 +118,15 @@ class Policy:
         return True, min(round_half_up(self.exact(app)), self.cap)
 
 
-def load_policies(path=DEFAULT_POLICIES):
+def load_policies(path=DEFAULT_POLICIES, number=Decimal):
+    """number: the type the applications' decimals have (gen.py uses Fraction)."""
     with open(path, encoding="utf-8") as f:
         spec = json.load(f)
-    return {p["id"]: Policy(p, spec["fields"]) for p in spec["policies"]}
+    return {p["id"]: Policy(p, spec["fields"], number) for p in spec["policies"]}
 
 
 def parse_app(line):
-    return json.loads(line, parse_float=Fraction)
+    return json.loads(line, parse_float=Decimal)
 
 
 def decide(policies, app):
