@@ -2,15 +2,18 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """duixian and the peer engines side by side, on the same decisions.
 
-usage: bench_peers.py BUILD_DIR PEERS_DIR [--n N] [--runs R] [--slow-n N] [--slow-runs R]
+usage: bench_peers.py BUILD_DIR [WORK_DIR] [--n N] [--runs R] [--slow-n N] [--slow-runs R]
                       [--threads T] [--block ROWS] [--skip ENGINE,...]
 
-PEERS_DIR is a writable copy of shared/bench/peers (the workload generator
-gen.py, the Python reference ref.py, GoRules Zen zen.js and json-rules-engine
-jre.js). Missing pieces are made there: `npm install` if node_modules is
-absent, `python3 gen.py N` if data/apps-N.* are absent (deterministic: a fixed
-seed). duixian runs tests/bench/dx-peers with rules/bench-peers-20.yaml on
-data/apps-N.csv; the peers read data/apps-N.jsonl, as their README runs them.
+The peers are tests/bench/peers: the workload generator gen.py, the Python
+reference ref.py, GoRules Zen zen.js and json-rules-engine jre.js, all built
+from its policies.json. WORK_DIR (default BUILD_DIR/peers) takes the large
+files: WORK_DIR/data/apps-N.{csv,jsonl} and WORK_DIR/out/ENGINE-N.csv.
+Missing pieces are made: `npm install` in tests/bench/peers if its
+node_modules is absent (it is ignored by git), `gen.py N --out WORK_DIR/data`
+if the workload is absent (deterministic: a fixed seed). duixian runs
+tests/bench/dx-peers with rules/bench-peers-20.yaml on apps-N.csv; the peers
+read apps-N.jsonl.
 
 Every engine runs 1 untimed warm-up, then R timed runs of the whole process
 (start-up, reading, deciding, writing app_id,eligible,award_fen in input
@@ -33,6 +36,7 @@ import sys
 from wholeproc import measure
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PEERS = os.path.join(ROOT, "tests", "bench", "peers")
 
 
 def same_file(a, b):
@@ -45,15 +49,16 @@ def same_file(a, b):
                 return True
 
 
-def ensure_data(peers, n):
-    if not os.path.exists(os.path.join(peers, "data", f"apps-{n}.csv")):
-        subprocess.run([sys.executable, "gen.py", str(n)], cwd=peers, check=True)
+def ensure_data(work, n):
+    data = os.path.join(work, "data")
+    if not all(os.path.exists(os.path.join(data, f"apps-{n}.{ext}")) for ext in ("csv", "jsonl")):
+        subprocess.run([sys.executable, os.path.join(PEERS, "gen.py"), str(n), "--out", data], check=True)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("build")
-    ap.add_argument("peers")
+    ap.add_argument("work", nargs="?", help="where data/ and out/ go (default: BUILD_DIR/peers)")
     ap.add_argument("--n", type=int, default=1000000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--slow-n", type=int, default=0, help="N for zen/jre (default: --n)")
@@ -62,7 +67,9 @@ def main():
     ap.add_argument("--block", type=int, default=65536, help="the streamed duixian row (default 65536)")
     ap.add_argument("--skip", default="", help="engines to leave out, e.g. zen-batch,jre")
     args = ap.parse_args()
-    peers = os.path.abspath(args.peers)
+    work = os.path.abspath(args.work or os.path.join(args.build, "peers"))
+    peers = PEERS
+    zen, jre = os.path.join(peers, "zen.js"), os.path.join(peers, "jre.js")
     n, slow_n = args.n, args.slow_n or args.n
     slow_runs = args.slow_runs or args.runs
     dx = os.path.abspath(os.path.join(args.build, "tests", "bench", "dx-peers"))
@@ -73,17 +80,17 @@ def main():
         subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=peers, check=True,
                        stdout=subprocess.DEVNULL)
     for size in {n, slow_n}:
-        ensure_data(peers, size)
-    os.makedirs(os.path.join(peers, "out"), exist_ok=True)
+        ensure_data(work, size)
+    os.makedirs(os.path.join(work, "out"), exist_ok=True)
 
     def out(name, size):
-        return os.path.join(peers, "out", f"{name}-{size}.csv")
+        return os.path.join(work, "out", f"{name}-{size}.csv")
 
     def data(size, ext):
-        return os.path.join(peers, "data", f"apps-{size}.{ext}")
+        return os.path.join(work, "data", f"apps-{size}.{ext}")
 
     def ref(s):
-        return [sys.executable, "ref.py", data(s, "jsonl"), out("ref", s)]
+        return [sys.executable, os.path.join(peers, "ref.py"), data(s, "jsonl"), out("ref", s)]
 
     engines = [
         # name, N, runs, argv; duixian first: the ratios are over its times
@@ -94,8 +101,8 @@ def main():
          lambda s: [dx, rules, data(s, "csv"), out("duixian-stream", s), "--block", str(args.block)]),
         ("ref", n, args.runs, ref),
         ("zen-batch", slow_n, slow_runs,
-         lambda s: ["node", "zen.js", data(s, "jsonl"), out("zen-batch", s), "--batch", "1000"]),
-        ("jre", slow_n, slow_runs, lambda s: ["node", "jre.js", data(s, "jsonl"), out("jre", s)]),
+         lambda s: ["node", zen, data(s, "jsonl"), out("zen-batch", s), "--batch", "1000"]),
+        ("jre", slow_n, slow_runs, lambda s: ["node", jre, data(s, "jsonl"), out("jre", s)]),
     ]
     if slow_n != n:
         engines.insert(4, ("ref", slow_n, slow_runs, ref))

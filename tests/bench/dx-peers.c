@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * dx-peers: runs the peer benchmark's workload (shared/bench/peers, gen.py)
+ * dx-peers: runs the peer benchmark's workload (tests/bench/peers/gen.py)
  * through duixian and writes what its engines write, so the outputs can be
- * compared byte for byte with the Python reference (ref.py):
+ * compared byte for byte with the Python reference (tests/bench/peers/ref.py):
  *
  *   dx-peers RULES APPS.csv OUT.csv [--threads N] [--block ROWS]
  *

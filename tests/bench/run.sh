@@ -2,12 +2,15 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The whole benchmark suite, in one run (nothing here is a test: it measures).
 #
-#   tests/bench/run.sh BUILD_DIR PEERS_DIR [N] [SLOW_RUNS]
+#   tests/bench/run.sh BUILD_DIR [PEERS_DIR] [N] [SLOW_RUNS]
 #
-# BUILD_DIR: a debugoptimized build. PEERS_DIR: a writable copy of
-# shared/bench/peers (bench_peers.py runs npm install and gen.py there if
-# needed). N: applications (default 1,000,000). SLOW_RUNS: timed runs of
-# Zen and json-rules-engine (default 5; each takes 20-30 s at 1,000,000).
+# BUILD_DIR: a debugoptimized build. PEERS_DIR: where the peer workload
+# (data/) and the engines' outputs (out/) go, hundreds of MB at 1,000,000
+# (default BUILD_DIR/peers; a second argument made of digits only is N).
+# The peer harness itself is tests/bench/peers (gen.py, ref.py, zen.js,
+# jre.js); bench_peers.py runs npm install there and gen.py if needed.
+# N: applications (default 1,000,000). SLOW_RUNS: timed runs of Zen and
+# json-rules-engine (default 5; each takes 20-30 s at 1,000,000).
 #   1. ruleset load (dx-bench load, median of 500 loads)
 #   2. decide throughput, applications in memory, 1 and 2 threads (median of 5)
 #   3. a whole round with ledger and schedule (bench_round.py, median of 5)
@@ -15,10 +18,14 @@
 #      (bench_peers.py, median of 5, ratios)
 set -eu
 cd "$(dirname "$0")/../.."
-B=${1:?usage: tests/bench/run.sh BUILD_DIR PEERS_DIR [N] [SLOW_RUNS]}
-P=${2:?usage: tests/bench/run.sh BUILD_DIR PEERS_DIR [N] [SLOW_RUNS]}
-N=${3:-1000000}
-SLOW=${4:-5}
+B=${1:?usage: tests/bench/run.sh BUILD_DIR [PEERS_DIR] [N] [SLOW_RUNS]}
+shift
+case ${1:-} in
+  '' | *[!0-9]*) P=${1:-$B/peers}; [ $# -eq 0 ] || shift ;;
+  *) P=$B/peers ;;
+esac
+N=${1:-1000000}
+SLOW=${2:-5}
 
 echo "machine: $(nproc) cores,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), $(free -g | awk '/^Mem/ {print $2}') GiB RAM, $(uname -sr)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -53,7 +60,7 @@ echo
 echo "== 2. decide, applications in memory (steps 1-5 per application; median of 5)"
 for rules_csv in "rules/wuchang-2022.yaml examples/applications-2022.csv" \
                  "rules/bench-peers-20.yaml $P/data/apps-100000.csv"; do
-  [ -f "${rules_csv#* }" ] || python3 -c 'import subprocess,sys; subprocess.run([sys.executable,"gen.py","100000"],cwd=sys.argv[1],check=True)' "$P"
+  [ -f "${rules_csv#* }" ] || python3 tests/bench/peers/gen.py 100000 --out "$P/data"
   for t in 1 2; do
     # shellcheck disable=SC2086
     for _ in 1 2 3 4 5; do "$B/tests/bench/dx-bench" decide $rules_csv 1000000 $t; done |
