@@ -160,7 +160,7 @@ load_book(DxLedger *l, const char *fund)
     DxPriorBook *book = dx_prior_book_new();
 
     assert_true(dx_ledger_begin_round(l, &error));
-    assert_true(dx_ledger_load_prior(l, fund, book, &error));
+    assert_true(dx_ledger_load_prior(l, fund, book, 0, &error));
     dx_ledger_abort_round(l);
     assert_null(error);
     return book;
@@ -1054,7 +1054,7 @@ test_ledger_readers_refuse_a_bad_body(void **state)
     set_body(f->path, 2, body);
 
     assert_true(dx_ledger_begin_round(l, &error));
-    assert_false(dx_ledger_load_prior(l, FUND, book, &error));
+    assert_false(dx_ledger_load_prior(l, FUND, book, 0, &error));
     assert_true(g_error_matches(error, DX_ERROR, DX_ERROR_LEDGER_CORRUPT));
     assert_non_null(strstr(error->message, "entry 2: decision 4 of the entry cannot be decoded"));
     g_clear_error(&error);
@@ -1396,7 +1396,7 @@ test_ledger_second_writer_waits(void **state)
     assert_non_null(a);
     assert_non_null(b);
     assert_true(dx_ledger_begin_round(a, &error));
-    assert_true(dx_ledger_load_prior(a, FUND, book_a, &error));
+    assert_true(dx_ledger_load_prior(a, FUND, book_a, 0, &error));
     assert_int_equal(dx_prior_book_get_envelope_charged(book_a, "finance"), 0);
 
     t = g_thread_new("waiter", waiter_run, &w);
@@ -1411,7 +1411,7 @@ test_ledger_second_writer_waits(void **state)
     assert_null(w.error);
 
     /* b computes against what a committed, never against the old envelope */
-    assert_true(dx_ledger_load_prior(b, FUND, book_b, &error));
+    assert_true(dx_ledger_load_prior(b, FUND, book_b, 0, &error));
     assert_int_equal(dx_prior_book_get_envelope_charged(book_b, "finance"), 70);
     assert_true(dx_prior_book_has_paid_app(book_b, "A1"));
     dx_ledger_abort_round(b);

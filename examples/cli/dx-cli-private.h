@@ -20,6 +20,7 @@ enum {
     DX_EXIT_OUTPUT = 4,
     DX_EXIT_LEDGER = 5,
     DX_EXIT_CORRUPT = 6,
+    DX_EXIT_DIFFERENT = 7,   /* replay: the round does not come out the same */
 };
 
 /* dx_cli_parse() returns this when the command should go on. */
@@ -39,7 +40,7 @@ struct _DxCliCommand {
 };
 
 extern const DxCliCommand dx_cli_check, dx_cli_decide, dx_cli_run, dx_cli_explain, dx_cli_match, dx_cli_report,
-    dx_cli_ledger, dx_cli_verify, dx_cli_revoke, dx_cli_schema;
+    dx_cli_ledger, dx_cli_verify, dx_cli_revoke, dx_cli_replay, dx_cli_schema;
 
 /* Parses the options of @entries (plus --help) out of @argc and @argv,
  * leaving argv[0] and the positional arguments. Returns DX_CLI_CONTINUE,

@@ -6,7 +6,8 @@
  *
  * Exit codes (docs/cli.md): 0 success; 1 usage; 2 the ruleset is invalid;
  * 3 an input cannot be read; 4 an output cannot be written; 5 the ledger
- * cannot be opened, read or written; 6 the ledger does not verify. Errors
+ * cannot be opened, read or written; 6 the ledger does not verify; 7 a
+ * replayed round does not come out the same. Errors
  * go to stderr, one line each; results to stdout.
  */
 #include "dx-cli-private.h"
@@ -17,7 +18,7 @@
 
 static const DxCliCommand *const commands[] = {
     &dx_cli_check, &dx_cli_decide, &dx_cli_run,    &dx_cli_explain, &dx_cli_match,
-    &dx_cli_report, &dx_cli_ledger, &dx_cli_verify, &dx_cli_revoke,  &dx_cli_schema,
+    &dx_cli_report, &dx_cli_ledger, &dx_cli_verify, &dx_cli_revoke,  &dx_cli_replay, &dx_cli_schema,
 };
 
 static void
@@ -45,7 +46,8 @@ cli_print_commands(FILE *out)
           out);
     fputs(_("exit codes: 0 ok, 1 usage, 2 invalid rules, 3 unreadable applications, history,\n"
             "            profile or round directory, or no such application (explain),\n"
-            "            4 output error, 5 ledger error, 6 ledger does not verify\n"),
+            "            4 output error, 5 ledger error, 6 ledger does not verify,\n"
+            "            7 a replayed round is not the same\n"),
           out);
 }
 

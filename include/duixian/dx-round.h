@@ -59,6 +59,26 @@ DX_EXPORT void dx_round_free(DxRound *self);
 DX_EXPORT void dx_round_set_ledger(DxRound *self, DxLedger *ledger) G_GNUC_NON_NULL(1);
 
 /**
+ * dx_round_set_as_of_round:
+ * @self: a round, not run yet
+ * @round_id: a committed round of the ledger set by dx_round_set_ledger(),
+ *   or 0 for none
+ *
+ * Decides as round @round_id was decided (an as-of replay): against only
+ * what the ledger held before that round was committed — earlier rounds and
+ * revocations; later rounds and later revocations are not seen. Nothing is
+ * committed, as with dx_round_set_dry_run(). With the round's rules,
+ * applications, history files and approval date (dx_ledger_dup_round_field())
+ * the outputs are byte-identical to what the round wrote, which
+ * dx_ledger_export_round() re-creates. dx_round_run() fails with
+ * %DX_ERROR_LEDGER when no ledger is set or it has no such round of the
+ * ruleset's fund.
+ *
+ * Since: 0.2
+ */
+DX_EXPORT void dx_round_set_as_of_round(DxRound *self, int64_t round_id) G_GNUC_NON_NULL(1);
+
+/**
  * dx_round_set_dry_run:
  * @self: a round
  * @dry_run: %TRUE to compute against the ledger without committing (what-if)

@@ -29,6 +29,7 @@ struct _DxRound {
     char approval_date[16];
     DxLedger *ledger;             /* borrowed */
     gboolean dry_run;
+    gint64 as_of_round;           /* > 0: decide as that round was decided (a replay) */
     DxPriorBook *book;
     GPtrArray *history_hashes;    /* hex SHA-256 of each history file */
     gboolean ran;
@@ -222,12 +223,17 @@ dx_round_run(DxRound *self, DxBatch *batch, GError **error)
     g_return_val_if_fail(batch->rs == self->rs, FALSE);
     g_return_val_if_fail(!batch->finished, FALSE);
 
+    if (self->as_of_round > 0 && self->ledger == NULL) {
+        g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "replaying round %" G_GINT64_FORMAT " needs its ledger",
+                    self->as_of_round);
+        return FALSE;
+    }
     self->input_sha256 = g_strdup(dx_batch_get_input_sha256(batch));
     self->list = dx_batch_steal_list(batch);
     if (self->ledger != NULL) {
         if (!dx_ledger_begin_round(self->ledger, error))
             return FALSE;
-        if (!dx_ledger_load_prior(self->ledger, self->rs->fund_id, self->book, error)) {
+        if (!dx_ledger_load_prior(self->ledger, self->rs->fund_id, self->book, self->as_of_round, error)) {
             dx_ledger_abort_round(self->ledger);
             return FALSE;
         }
@@ -245,7 +251,7 @@ dx_round_run(DxRound *self, DxBatch *batch, GError **error)
     self->schedule = dx_schedule_build(self->list, self->approval_day, self->strings);  /* step 10 */
     self->ran = TRUE;
     if (self->ledger != NULL) {
-        if (self->dry_run) {
+        if (self->dry_run || self->as_of_round > 0) {
             dx_ledger_abort_round(self->ledger);
         } else if (!round_commit(self, error)) {
             dx_ledger_abort_round(self->ledger);
@@ -254,6 +260,13 @@ dx_round_run(DxRound *self, DxBatch *batch, GError **error)
         }
     }
     return TRUE;
+}
+
+void
+dx_round_set_as_of_round(DxRound *self, int64_t round_id)
+{
+    g_return_if_fail(self != NULL && !self->ran);
+    self->as_of_round = round_id > 0 ? round_id : 0;
 }
 
 DxDecisionList *

@@ -48,9 +48,12 @@ typedef struct {
 
 G_GNUC_INTERNAL gboolean dx_ledger_begin_round(DxLedger *self, GError **error);
 /* Fills @book with this fund's grants (net of revocations), envelope
- * charges and paid app ids. */
+ * charges and paid app ids; with @before_round > 0, only what the ledger
+ * held before that round was committed (entries with a smaller seq: the
+ * replay of a committed round), and a ledger without that round is an
+ * error. */
 G_GNUC_INTERNAL gboolean dx_ledger_load_prior(DxLedger *self, const char *fund_id, DxPriorBook *book,
-                                              GError **error);
+                                              gint64 before_round, GError **error);
 G_GNUC_INTERNAL gboolean dx_ledger_add_round(DxLedger *self, const DxLedgerRoundInfo *info, gint64 *round_id,
                                              GError **error);
 G_GNUC_INTERNAL gboolean dx_ledger_add_decision(DxLedger *self, gint64 round_id, const DxLedgerDecisionInfo *info,

@@ -48,13 +48,17 @@ ledger_prior_grant(DxLedger *self, sqlite3_stmt *st, guint64 index, const Ledger
 }
 
 gboolean
-dx_ledger_load_prior(DxLedger *self, const char *fund_id, DxPriorBook *book, GError **error)
+dx_ledger_load_prior(DxLedger *self, const char *fund_id, DxPriorBook *book, gint64 before_round, GError **error)
 {
+    /* ?2: the first seq not to read (a round id is its header's seq) */
     static const char chunks_sql[] =
-        "SELECT " LEDGER_CHUNK_COLUMNS " FROM entries " LEDGER_GRANTS_WHERE " AND kind = 'decisions' ORDER BY seq";
+        "SELECT " LEDGER_CHUNK_COLUMNS " FROM entries " LEDGER_GRANTS_WHERE " AND kind = 'decisions' AND seq < ?2 "
+        "ORDER BY seq";
     static const char revokes_sql[] =
         "SELECT enterprise_id, policy_id, group_key, envelope, award_fen, granted_fen FROM entries "
-        LEDGER_GRANTS_WHERE " AND kind = 'revoke'";
+        LEDGER_GRANTS_WHERE " AND kind = 'revoke' AND seq < ?2";
+    static const char round_sql[] = "SELECT fund_id FROM entries WHERE kind = 'round' AND seq = ?1";
+    gint64 before = before_round > 0 ? before_round : G_MAXINT64;
     sqlite3_stmt *st;
     gboolean ok;
     int rc;
@@ -65,10 +69,29 @@ dx_ledger_load_prior(DxLedger *self, const char *fund_id, DxPriorBook *book, GEr
     g_return_val_if_fail(book != NULL, FALSE);
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
+    if (before_round > 0) {
+        gboolean same_fund;
+
+        st = dx_ledger_prepare(self, round_sql, error);
+        if (st == NULL)
+            return FALSE;
+        sqlite3_bind_int64(st, 1, before_round);
+        rc = sqlite3_step(st);
+        same_fund = rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), fund_id) == 0;
+        sqlite3_finalize(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return dx_ledger_fail(self, error, "cannot read the ledger");
+        if (!same_fund) {
+            g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: no round %" G_GINT64_FORMAT " of fund %s", self->name,
+                        before_round, fund_id);
+            return FALSE;
+        }
+    }
     st = dx_ledger_prepare(self, chunks_sql, error);
     if (st == NULL)
         return FALSE;
     sqlite3_bind_text(st, 1, fund_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, before);
     ok = dx_ledger_walk_grants(self, st, ledger_prior_grant, book, error);
     sqlite3_finalize(st);
     if (!ok)
@@ -79,6 +102,7 @@ dx_ledger_load_prior(DxLedger *self, const char *fund_id, DxPriorBook *book, GEr
     if (st == NULL)
         return FALSE;
     sqlite3_bind_text(st, 1, fund_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, before);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t award = sqlite3_column_int64(st, 4), granted = sqlite3_column_int64(st, 5);
 
