@@ -98,6 +98,34 @@ class GoldenRounds(unittest.TestCase):
                     self.assertEqual(lr[0].fund_id, rules.fund_id)
                     self.assertEqual(lr[0].ruleset_sha256, rules.sha256)
 
+    def test_replay_every_round_as_of(self):
+        """After every round of a case is committed, each is replayed
+        (``as_of_round``) against the ledger as it was before it: the same bytes
+        as the expected files, nothing committed; a round id the ledger does
+        not have is a LedgerError."""
+        for name in cases(GOLDEN_ROUNDS):
+            with self.subTest(case=name), tempfile.TemporaryDirectory() as tmp:
+                case = os.path.join(GOLDEN_ROUNDS, name)
+                rules = duixian.Ruleset.load(os.path.join(case, "rules.yaml"))
+                with duixian.Ledger.open(os.path.join(tmp, "ledger.db")) as ledger:
+                    inputs = []
+                    for rnd in rounds(case):
+                        d = os.path.join(case, rnd)
+                        date = read(os.path.join(d, "approval-date")).strip()
+                        hist = os.path.join(d, "history.csv")
+                        history = [hist] if os.path.exists(hist) else []
+                        with rules.run_round(os.path.join(d, "apps.csv"), date, ledger=ledger, history=history) as r:
+                            inputs.append((r.round_id, d, date, history))
+                    head = ledger.head_hash
+                    for round_id, d, date, history in reversed(inputs):
+                        with rules.run_round(os.path.join(d, "apps.csv"), date, ledger=ledger, history=history,
+                                             as_of_round=round_id) as r:
+                            self.check_bytes(r, d)
+                            self.assertEqual(r.round_id, 0)
+                    self.assertEqual(ledger.head_hash, head)
+                    with self.assertRaises(duixian.LedgerError):
+                        rules.run_round([], "2022-06-30", ledger=ledger, as_of_round=10 ** 9)
+
     def test_round_from_batch_object(self):
         case = os.path.join(GOLDEN_ROUNDS, cases(GOLDEN_ROUNDS)[0])
         d = os.path.join(case, "r1")

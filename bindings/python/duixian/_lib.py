@@ -237,6 +237,7 @@ _PROTOTYPES = {
     "dx_round_free": (None, [_P]),
     "dx_round_set_ledger": (None, [_P, _P]),
     "dx_round_set_dry_run": (None, [_P, _B]),
+    "dx_round_set_as_of_round": (None, [_P, _I64]),
     "dx_round_add_history_file": (_B, [_P, _S, _E]),
     "dx_round_run": (_B, [_P, _P, _E]),
     "dx_round_get_decisions": (_P, [_P]),

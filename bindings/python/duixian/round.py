@@ -152,8 +152,13 @@ class Round(Handle):
             print(r.summary.granted_fen)
             for d in r.decisions: ...
 
+    ``as_of_round=N`` replays committed round N of the ledger (``duixian
+    replay``): it is decided against only what the ledger held before that
+    round, and nothing is committed.
+
     Raises ApplicationError for a bad date, HistoryError for a bad history
-    row, LedgerError when the ledger cannot be read or the commit fails.
+    row, LedgerError when the ledger cannot be read, has no round
+    ``as_of_round``, or the commit fails.
     """
 
     __slots__ = ("_ruleset", "_ledger", "_ran", "_decisions", "_summary")
@@ -163,7 +168,7 @@ class Round(Handle):
     def __init__(self, ruleset: RulesetLike, approval_date: typing.Union[datetime.date, str], *,
                  ledger: typing.Optional[Ledger] = None,
                  history: typing.Union[PathArg, typing.Iterable[PathArg], None] = (),
-                 dry_run: bool = False) -> None:
+                 dry_run: bool = False, as_of_round: int = 0) -> None:
         super().__init__(call_with_error(F.dx_round_new, ruleset._handle(),
                                          to_bytes(_date_text(approval_date), "approval_date")))
         self._ruleset = ruleset
@@ -180,6 +185,9 @@ class Round(Handle):
                 F.dx_round_set_ledger(self._ptr, ledger._handle())
                 self._ledger = ledger          # the C round borrows it
             F.dx_round_set_dry_run(self._ptr, bool(dry_run))
+            if as_of_round:
+                # a replay: decided against the ledger as it was before that round; commits nothing
+                F.dx_round_set_as_of_round(self._ptr, int(as_of_round))
         except BaseException:
             self.close()
             raise

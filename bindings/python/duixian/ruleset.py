@@ -155,10 +155,10 @@ class Ruleset(Handle):
                   approval_date: typing.Union[datetime.date, str], *, ledger: typing.Optional[Ledger] = None,
                   history: typing.Union[PathArg, typing.Iterable[PathArg], None] = (), dry_run: bool = False,
                   encoding: EncodingArg = None, strict: bool = False, ignore_unknown: bool = False,
-                  progress: ProgressArg = None) -> Round:
+                  progress: ProgressArg = None, as_of_round: int = 0) -> Round:
         """Runs a whole round (docs/rules.md §6 steps 1-10); see :class:`duixian.Round`.
         Returns the finished Round (a context manager; its results are read from it)."""
-        r = Round(self, approval_date, ledger=ledger, history=history, dry_run=dry_run)
+        r = Round(self, approval_date, ledger=ledger, history=history, dry_run=dry_run, as_of_round=as_of_round)
         try:
             r.run(applications, encoding=encoding, strict=strict, ignore_unknown=ignore_unknown,
                   progress=progress)
