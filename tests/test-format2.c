@@ -535,6 +535,109 @@ test_received_history_not_batch(void **state)
     g_rmdir(dir);
 }
 
+/* Runs one round of @rows on @ledger_path; returns its decisions (a ref). */
+static DxDecisionList *
+run_on_ledger(DxRuleset *rs, const char *ledger_path, const char *date, const char *const *const *rows, gsize n)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DxLedger) ledger = dx_ledger_open(ledger_path, &error);
+    g_autoptr(DxRound) round = NULL;
+    g_autoptr(DxBatch) batch = dx_batch_new(rs);
+
+    assert_non_null(ledger);
+    round = dx_round_new(rs, date, &error);
+    assert_non_null(round);
+    dx_round_set_ledger(round, ledger);
+    for (gsize i = 0; i < n; i++) {
+        g_autoptr(DxApplication) app = app_new(rs, rows[i]);
+
+        dx_batch_add_application(batch, app);
+    }
+    if (!dx_round_run(round, batch, &error))
+        fail_msg("round: %s", error->message);
+    return dx_decision_list_ref(dx_round_get_decisions(round));
+}
+
+/* received() reads live grants of the ledger (earlier rounds), not this
+ * batch; a revoked grant is not live, so it stops counting. */
+static void
+test_received_from_ledger_and_revoke(void **state)
+{
+    g_autoptr(DxRuleset) rs = load_ok(received_yaml);
+    g_autofree char *dir = g_dir_make_tmp("dx-format2-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "ledger.db", NULL);
+    const char *open1[] = { "app_id=O1", "enterprise_id=E1", "policy=SHOP-OPEN", "submitted_on=2022-03-01", NULL };
+    const char *grow2[] = { "app_id=G2", "enterprise_id=E1", "policy=SHOP-GROW", "submitted_on=2022-05-01", NULL };
+    const char *grow3[] = { "app_id=G3", "enterprise_id=E1", "policy=SHOP-GROW", "submitted_on=2022-08-01", NULL };
+    const char *const *r1[] = { open1 }, *const *r2[] = { grow2 }, *const *r3[] = { grow3 };
+    g_autoptr(DxDecisionList) l1 = run_on_ledger(rs, path, "2022-03-31", r1, 1);
+    g_autoptr(DxDecisionList) l2 = run_on_ledger(rs, path, "2022-06-30", r2, 1);
+    g_autoptr(DxDecisionList) l3 = NULL;
+    g_autofree char *d1 = describe(l1, "O1", NULL), *d2 = describe(l2, "G2", NULL), *d3 = NULL;
+    g_autofree char *m2 = message_of(l2, "G2", NULL, "award_formula");
+    g_autoptr(GError) error = NULL;
+
+    (void)state;
+    /* round 1: SHOP-OPEN fixed 10万元 (10^7 fen); round 2: 30% of what the
+     * ledger says E1 received under it: 10^7 × 30% = 3×10^6 fen (3万元) */
+    assert_string_equal(d1, "approved 10000000 award_fixed");
+    assert_string_equal(d2, "approved 3000000 award_formula");
+    assert_contains(m2, "已获「SHOP-OPEN」奖励 10万元");
+    {
+        g_autoptr(DxLedger) ledger = dx_ledger_open(path, &error);
+
+        assert_non_null(ledger);
+        assert_true(dx_ledger_revoke(ledger, "O1", "测试追回", &error));
+    }
+    /* round 3, after O1 was revoked: nothing live under SHOP-OPEN → 0 → award_zero */
+    l3 = run_on_ledger(rs, path, "2022-09-30", r3, 1);
+    d3 = describe(l3, "G3", NULL);
+    assert_string_equal(d3, "rejected 0 award_zero");
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
+/* params_on: approval reads the round's approval date, whatever the
+ * submission date; without a round (steps 1-6 alone) there is no approval
+ * date, so reading the parameter is an eval_error (a reading of ours). */
+static void
+test_params_on_approval(void **state)
+{
+    static const char yaml[] = HEAD2
+        "fields: {capital: {type: money}}\n"
+        "params:\n"
+        "  r: {type: number, label: 比例, values: {2022-01-01: 2%, 2022-07-01: 1%}}\n"
+        "policies:\n"
+        "  - {id: P, name: 测试, bureau: commerce, basis: 测试, params_on: approval, award: {rate: r, of: capital}}\n";
+    g_autoptr(DxRuleset) rs = load_ok(yaml);
+    const char *a1[] = { "app_id=A1", "enterprise_id=E1", "policy=P", "submitted_on=2022-03-01", "capital=1000万元", NULL };
+    const char *const *rows[] = { a1 };
+    g_autoptr(DxDecisionList) plain = decide_rows(rs, rows, 1);
+    g_autofree char *dp = describe(plain, "A1", NULL);
+    g_autofree char *mp = message_of(plain, "A1", NULL, "eval_error");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DxRound) before = dx_round_new(rs, "2022-06-30", &error), after = dx_round_new(rs, "2022-07-01", &error);
+
+    (void)state;
+    assert_string_equal(dp, "error 0 eval_error");
+    assert_contains(mp, "无核定日期");
+    assert_int_equal(dx_decision_get_param_value_index(dx_decision_list_get_item(plain, 0), 0), -1);
+    for (int k = 0; k < 2; k++) {
+        DxRound *round = k == 0 ? before : after;
+        g_autoptr(DxBatch) batch = dx_batch_new(rs);
+        g_autoptr(DxApplication) app = app_new(rs, a1);
+        const DxDecision *d;
+
+        dx_batch_add_application(batch, app);
+        assert_true(dx_round_run(round, batch, &error));
+        d = dx_decision_list_get_item(dx_round_get_decisions(round), 0);
+        /* submitted 03-01 either way; approved 06-30: 2% of 10^9 fen = 2×10^7;
+         * approved 07-01: 1% = 10^7 */
+        assert_int_equal(dx_decision_get_granted_fen(d), k == 0 ? 20000000 : 10000000);
+        assert_int_equal(dx_decision_get_param_value_index(d, 0), k);
+    }
+}
+
 /* ---- §12 rank ---- */
 
 static const char rank_yaml[] = HEAD2
@@ -657,6 +760,8 @@ main(void)
         cmocka_unit_test(test_param_load_errors),
         cmocka_unit_test(test_format1_rejects_received_and_params),
         cmocka_unit_test(test_received_history_not_batch),
+        cmocka_unit_test(test_received_from_ledger_and_revoke),
+        cmocka_unit_test(test_params_on_approval),
         cmocka_unit_test(test_rank_ties_at_cutoff_canonical),
         cmocka_unit_test(test_rank_independent_of_input_order),
         cmocka_unit_test(test_rank_missing_and_matching),

@@ -23,10 +23,10 @@ cmd_schema(const DxCliCommand *cmd, int argc, char **argv)
 }
 
 const DxCliCommand dx_cli_schema = {
-    "schema", "", N_("print the JSON Schema of rules files (duixian/1)"),
+    "schema", "", N_("print the JSON Schema of rules files (duixian/1 and duixian/2)"),
     "usage: duixian schema\n",
-    N_("Print the JSON Schema (draft 2020-12) that rules files of format duixian/1\n"
-    "follow, for editors and validators. The same file is installed as\n"
+    N_("Print the JSON Schema (draft 2020-12) that rules files (duixian/1 and\n"
+    "duixian/2) follow, for editors and validators. The same file is installed as\n"
     "share/duixian/duixian-rules.schema.json. `duixian check` is the full check:\n"
     "the schema cannot say everything (expressions, references between keys)."),
     "examples:\n"
