@@ -155,6 +155,7 @@ deferred_received(const DxRuleset *rs, const DxDecideEnv *env, GHashTable *cache
 typedef struct {
     DxValue *slots;
     guint8 *present;
+    DxValue *kept;               /* scratch: a decision's kept values, in kept_slots order */
     GHashTable *received;        /* enterprise_id -> int64_t[n_received_keys] */
     const DxDecideEnv *env;
 } DxDeferred;
@@ -167,9 +168,16 @@ deferred_ctx(DxDecisionList *list, DxDeferred *x, const DxDecision *d, guint sna
     const DxPolicy *pol = &rs->policies[d->policy];
     DxEvalCtx ctx = { 0 };
 
-    dx_decision_list_get_values(list, snap, rs->n_fields, x->slots);
-    for (guint i = 0; i < rs->n_fields; i++)
-        x->present[i] = x->slots[i].type != DX_TYPE_NONE;
+    /* every field missing but those the policy reads, as kept by decide_defer() */
+    memset(x->slots, 0, rs->n_fields * sizeof *x->slots);
+    memset(x->present, 0, rs->n_fields);
+    dx_decision_list_get_values(list, snap, pol->n_kept_slots, x->kept);
+    for (guint i = 0; i < pol->n_kept_slots; i++) {
+        guint f = pol->kept_slots[i];
+
+        x->slots[f] = x->kept[i];
+        x->present[f] = x->kept[i].type != DX_TYPE_NONE;
+    }
     ctx.slots = x->slots;
     ctx.present = x->present;
     ctx.defaults = rs->defaults;
@@ -232,7 +240,8 @@ decide_deferred(DxDecisionList *list, const DxDecideEnv *env)
     g_autoptr(GHashTable) received = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     g_autofree DxValue *slots = g_new0(DxValue, rs->n_fields);
     g_autofree guint8 *present = g_new0(guint8, rs->n_fields);
-    DxDeferred x = { slots, present, received, env };
+    g_autofree DxValue *kept = g_new0(DxValue, MAX(rs->n_fields, 1));
+    DxDeferred x = { slots, present, kept, received, env };
     DxDecideScratch s;
     DxDecision *ds;
     DxRankCtx rc = { rs, NULL, FALSE };

@@ -333,16 +333,16 @@ dx_decide_policy(DxDecisionList *list, const DxDecision *base, guint pi, DxDecid
 }
 
 /* A deferred policy past its window: the decision waits for the batch-wide
- * pass, with the application's values kept once per application (@snap). */
+ * pass, with the values of the fields the policy reads (pol->kept_slots). */
 static void
-decide_defer(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideScratch *s, gboolean matching,
-             guint *snap)
+decide_defer(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideScratch *s, gboolean matching)
 {
     const DxRuleset *rs = list->rs;
     const DxPolicy *pol = &rs->policies[pi];
     DxDecision *d;
     DxReason *r;
     gint32 sub = base->submitted_on;
+    guint first;
 
     if ((pol->has_from && sub < pol->window_from) || (pol->has_to && sub > pol->window_to)) {
         DxEvalCtx none = { 0 };
@@ -350,20 +350,19 @@ decide_defer(DxDecisionList *list, const DxDecision *base, guint pi, DxDecideScr
         dx_decide_policy(list, base, pi, s, matching, NULL, &none);   /* the window's verdict */
         return;
     }
-    if (*snap == G_MAXUINT) {
-        *snap = list->values->len;
-        for (guint i = 0; i < rs->n_fields; i++) {
-            DxValue missing = { 0 };
+    first = list->values->len;
+    for (guint i = 0; i < pol->n_kept_slots; i++) {
+        guint f = pol->kept_slots[i];
+        DxValue missing = { 0 };
 
-            dx_decision_list_keep_value(list, s->present[i] ? &s->slots[i] : &missing);
-        }
+        dx_decision_list_keep_value(list, s->present[f] ? &s->slots[f] : &missing);
     }
     d = decision_start(list, base, (gint)pi);
     d->matching = matching;
     d->status = DX_STATUS_DEFERRED;
     r = dx_decision_add_reason(list, d, DX_REASON_SNAPSHOT);
-    r->a = *snap;
-    r->b = rs->n_fields;
+    r->a = first;
+    r->b = pol->n_kept_slots;
 }
 
 /* The evaluation context of one application: its slots, the ruleset's
@@ -400,7 +399,6 @@ dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 se
     DxDecision base = { 0 };
     DxDecision *d;
     gint pi = -1;
-    guint snap = G_MAXUINT;
 
     /* evaluation reads the application's own slots; defaults are applied
      * by the evaluator, so nothing is copied per application */
@@ -468,7 +466,7 @@ dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 se
         DxEvalCtx ctx = app_ctx(rs, s, &base);
 
         if (rs->policies[pi].deferred)
-            decide_defer(list, &base, (guint)pi, s, FALSE, &snap);
+            decide_defer(list, &base, (guint)pi, s, FALSE);
         else
             dx_decide_policy(list, &base, (guint)pi, s, FALSE, NULL, &ctx);
         return;
@@ -479,7 +477,7 @@ dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 se
 
         for (guint p = 0; p < rs->n_policies; p++) {   /* 免申即享: every policy */
             if (rs->policies[p].deferred)
-                decide_defer(list, &base, p, s, TRUE, &snap);
+                decide_defer(list, &base, p, s, TRUE);
             else
                 dx_decide_policy(list, &base, p, s, TRUE, NULL, &ctx);
         }

@@ -10,6 +10,34 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A deferred policy's decisions wait for the batch-wide pass with the
+ * values of the fields the policy reads, and only those: its clauses,
+ * award, cap and rank.by (a million deferred decisions keep a few values
+ * each, not every field of the application). */
+static void
+policy_collect_kept_slots(const DxRuleset *rs, DxPolicy *pol)
+{
+    g_autofree guint8 *seen = g_new0(guint8, MAX(rs->n_fields, 1));
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(guint));
+
+    for (guint c = 0; c < pol->n_clauses; c++) {
+        for (guint i = 0; i < pol->clauses[c].n_slots; i++)
+            seen[pol->clauses[c].slots[i]] = 1;
+    }
+    for (guint i = 0; i < pol->n_award_slots; i++)
+        seen[pol->award_slots[i]] = 1;
+    for (guint i = 0; i < pol->n_cap_slots; i++)
+        seen[pol->cap_slots[i]] = 1;
+    for (guint i = 0; i < pol->n_rank_by_slots; i++)
+        seen[pol->rank_by_slots[i]] = 1;
+    for (guint f = 0; f < rs->n_fields; f++) {
+        if (seen[f])
+            g_array_append_val(out, f);
+    }
+    pol->n_kept_slots = out->len;
+    pol->kept_slots = (guint *)(void *)g_array_free(out, FALSE);
+}
+
 /* ---- policies ---- */
 
 static gboolean
@@ -534,6 +562,8 @@ load_policy(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
         pol->uses_received |= dx_expr_uses(pol->clauses[i].expr, DX_NODE_RECEIVED);
     pol->deferred = pol->ranked || pol->uses_received || pol->params_on_approval;
     l->rs->has_deferred |= pol->deferred;
+    if (pol->deferred)
+        policy_collect_kept_slots(l->rs, pol);
     pol->fund_share = dx_rat_int(1);
     if ((v = dx_yaml_map_lookup(n, "fund_share")) != NULL) {
         g_autofree char *p = dx_load_path_join(path, "fund_share");

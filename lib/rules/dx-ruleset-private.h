@@ -157,6 +157,8 @@ typedef struct {
     /* Decided in the batch-wide pass, not as the row is read: what it reads
      * (received, the approval date, its place) is known only then. */
     gboolean deferred;
+    guint *kept_slots;            /* deferred: every field the policy reads, ascending (kept per decision) */
+    guint n_kept_slots;
 } DxPolicy;
 
 struct _DxRuleset {

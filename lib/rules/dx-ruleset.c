@@ -53,6 +53,7 @@ ruleset_free_policy(DxPolicy *p)
     g_free(p->installments);
     dx_expr_node_free(p->rank_by);
     g_free(p->rank_by_slots);
+    g_free(p->kept_slots);
     g_free(p->rank_label);
 }
 
