@@ -43,12 +43,14 @@ static int
 cmd_decide(const DxCliCommand *cmd, int argc, char **argv)
 {
     g_autofree char *out = NULL, *format = NULL, *threads_s = NULL, *encoding = NULL, *out_enc = NULL;
+    g_auto(GStrv) sets = NULL;
     const GOptionEntry entries[] = {
         { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Write DIR/decisions.csv"), "DIR" },
         { "encoding", 0, 0, G_OPTION_ARG_FILENAME, &encoding, N_("The input's encoding (default auto)"), "auto|utf8|gb18030" },
         { "output-encoding", 0, 0, G_OPTION_ARG_FILENAME, &out_enc, N_("The CSV's encoding (default utf8)"), "utf8|gb18030" },
         { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, N_("How to print the counts (default text)"), "text|csv|json" },
         { "threads", 0, 0, G_OPTION_ARG_FILENAME, &threads_s, N_("Decide on N threads (0: one per processor)"), "N" },
+        DX_CLI_SET_ENTRY(sets),
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
     g_autoptr(DxRuleset) rs = NULL;
@@ -75,9 +77,9 @@ cmd_decide(const DxCliCommand *cmd, int argc, char **argv)
         return dx_cli_usage_error(cmd, _("--output-encoding is utf8 or gb18030"));
     if (argc != 3 || out == NULL)
         return dx_cli_usage_error(cmd, _("decide takes RULES APPS --out DIR"));
-    rs = dx_cli_load_rules(argv[1]);
+    rs = dx_cli_load_rules_set(argv[1], sets, &rc);
     if (rs == NULL)
-        return DX_EXIT_RULES;
+        return rc;
     batch = dx_batch_new(rs);
     dx_batch_set_threads(batch, threads);
     dx_batch_set_hash_input(batch, FALSE);   /* nothing records it: save the CPU */

@@ -63,6 +63,7 @@ cmd_explain(const DxCliCommand *cmd, int argc, char **argv)
     g_autofree char *app_id = NULL, *date = NULL, *ledger_path = NULL, *lang = NULL, *format = NULL;
     g_autofree char *encoding = NULL;
     g_auto(GStrv) history = NULL;
+    g_auto(GStrv) sets = NULL;
     const GOptionEntry entries[] = {
         { "app", 0, 0, G_OPTION_ARG_FILENAME, &app_id, N_("The application to explain"), "APP_ID" },
         { "approval-date", 0, 0, G_OPTION_ARG_FILENAME, &date, N_("Rerun the round of this date (a dry run)"), "YYYY-MM-DD" },
@@ -71,6 +72,7 @@ cmd_explain(const DxCliCommand *cmd, int argc, char **argv)
         { "lang", 0, 0, G_OPTION_ARG_FILENAME, &lang, N_("The language of the text (default zh)"), "zh|en" },
         { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, N_("What to print (default text)"), "text|json" },
         { "encoding", 0, 0, G_OPTION_ARG_FILENAME, &encoding, N_("The input's encoding (default auto)"), "auto|utf8|gb18030" },
+        DX_CLI_SET_ENTRY(sets),
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
     g_autoptr(DxRuleset) rs = NULL;
@@ -100,9 +102,9 @@ cmd_explain(const DxCliCommand *cmd, int argc, char **argv)
     en = lang != NULL && strcmp(lang, "en") == 0;
     json = format != NULL && strcmp(format, "json") == 0;
     apps = argv[2];
-    rs = dx_cli_load_rules(argv[1]);
+    rs = dx_cli_load_rules_set(argv[1], sets, &rc);
     if (rs == NULL)
-        return DX_EXIT_RULES;
+        return rc;
     if (date != NULL) {
         round = dx_round_new(rs, date, &error);
         if (round == NULL)

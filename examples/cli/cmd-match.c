@@ -209,9 +209,11 @@ static int
 cmd_match(const DxCliCommand *cmd, int argc, char **argv)
 {
     g_autofree char *date = NULL, *format = NULL;
+    g_auto(GStrv) sets = NULL;
     const GOptionEntry entries[] = {
         { "date", 0, 0, G_OPTION_ARG_FILENAME, &date, N_("The submission date (default today)"), "YYYY-MM-DD" },
         { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, N_("What to print (default text)"), "text|csv|json" },
+        DX_CLI_SET_ENTRY(sets),
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
     g_autoptr(DxRuleset) rs = NULL;
@@ -230,9 +232,9 @@ cmd_match(const DxCliCommand *cmd, int argc, char **argv)
     if (!dx_cli_one_of(format, "text", "csv", "json", NULL))
         return dx_cli_usage_error(cmd, _("match: --format is text, csv or json"));
     profile = argv[2];
-    rs = dx_cli_load_rules(argv[1]);
+    rs = dx_cli_load_rules_set(argv[1], sets, &rc);
     if (rs == NULL)
-        return DX_EXIT_RULES;
+        return rc;
     if (date == NULL) {
         g_autoptr(GDateTime) now = g_date_time_new_now_local();
 

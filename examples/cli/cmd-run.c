@@ -122,6 +122,7 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
     g_autofree char *encoding = NULL, *out_enc = NULL;
     g_auto(GStrv) history = NULL;
     gboolean dry_run = FALSE, report = FALSE, gb18030 = FALSE;
+    g_auto(GStrv) sets = NULL;
     const GOptionEntry entries[] = {
         { "approval-date", 0, 0, G_OPTION_ARG_FILENAME, &date, N_("The round's approval date"), "YYYY-MM-DD" },
         { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Write the round's files to DIR"), "DIR" },
@@ -133,6 +134,7 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
         { "output-encoding", 0, 0, G_OPTION_ARG_FILENAME, &out_enc, N_("The CSVs' encoding (default utf8)"), "utf8|gb18030" },
         { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, N_("How to print the table (default text)"), "text|csv|json" },
         { "threads", 0, 0, G_OPTION_ARG_FILENAME, &threads_s, N_("Decide on N threads (0: one per processor)"), "N" },
+        DX_CLI_SET_ENTRY(sets),
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
     g_autoptr(DxRuleset) rs = NULL;
@@ -159,9 +161,11 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
         return dx_cli_usage_error(cmd, _("--output-encoding is utf8 or gb18030"));
     if (argc != 3 || out == NULL || date == NULL)
         return dx_cli_usage_error(cmd, _("run takes RULES APPS --approval-date D --out DIR"));
-    rs = dx_cli_load_rules(argv[1]);
+    if (sets != NULL && ledger_path != NULL && !dry_run)
+        return dx_cli_usage_error(cmd, _("--set is a what-if: add --dry-run to run it against a ledger"));
+    rs = dx_cli_load_rules_set(argv[1], sets, &rc);
     if (rs == NULL)
-        return DX_EXIT_RULES;
+        return rc;
     round = dx_round_new(rs, date, &error);
     if (round == NULL)
         return dx_cli_usage_error(cmd, "%s", error->message);

@@ -65,6 +65,14 @@ gboolean dx_cli_recode_output(const char *dir, const char *name, GError **error)
 
 /* Loads RULES, printing the one-line error; NULL means exit 2. */
 DxRuleset *dx_cli_load_rules(const char *path);
+/* Loads RULES with the what-if settings @sets (--set NAME=VALUE, may be
+ * NULL), saying on stderr which were applied; NULL with *@rc the exit code
+ * (1 for a bad setting, 2 for a bad file) after printing the error. */
+DxRuleset *dx_cli_load_rules_set(const char *path, char *const *sets, int *rc);
+/* The --set option entry every what-if command takes. */
+#define DX_CLI_SET_ENTRY(sets) \
+    { "set", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &(sets), \
+      N_("What-if: a parameter or envelope.KEY set to VALUE (repeatable)"), "NAME=VALUE" }
 /* TRUE when @s ends in @suffix, ASCII case ignored. */
 gboolean dx_cli_has_suffix_ci(const char *s, const char *suffix);
 /* .yaml, .yml or .json: a YAML/JSON list of maps rather than CSV. */

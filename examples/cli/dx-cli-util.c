@@ -168,6 +168,37 @@ dx_cli_load_rules(const char *path)
     return rs;
 }
 
+DxRuleset *
+dx_cli_load_rules_set(const char *path, char *const *sets, int *rc)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DxLoadOptions) opts = dx_load_options_new();
+    DxRuleset *rs;
+
+    for (guint i = 0; sets != NULL && sets[i] != NULL; i++) {
+        if (!dx_load_options_add_override(opts, sets[i], &error)) {
+            *rc = dx_cli_fail(DX_EXIT_USAGE, "%s", error->message);
+            return NULL;
+        }
+    }
+    rs = dx_ruleset_load_file(path, opts, &error);
+    if (rs == NULL) {
+        /* a setting that names nothing, or a value of the wrong type, is the
+         * caller's mistake, not the file's */
+        *rc = dx_cli_fail(g_str_has_prefix(error->message, "--set ") ? DX_EXIT_USAGE : DX_EXIT_RULES, "%s",
+                          error->message);
+        return NULL;
+    }
+    if (dx_ruleset_get_n_overrides(rs) > 0) {
+        g_autoptr(GString) all = g_string_new(NULL);
+
+        for (size_t i = 0; i < dx_ruleset_get_n_overrides(rs); i++)
+            g_string_append_printf(all, "%s%s", i > 0 ? ", " : "", dx_ruleset_get_override(rs, i));
+        fprintf(stderr, _("duixian: what-if: %s (--set; not the rules as published)\n"), all->str);
+    }
+    return rs;
+}
+
 gboolean
 dx_cli_has_suffix_ci(const char *s, const char *suffix)
 {

@@ -100,6 +100,30 @@ DX_EXPORT void dx_load_options_set_max_file_bytes(DxLoadOptions *self, uint64_t 
 DX_EXPORT void dx_load_options_set_max_csv_columns(DxLoadOptions *self, guint columns)
     G_GNUC_NON_NULL(1);
 
+/**
+ * dx_load_options_add_override:
+ * @self: load options
+ * @setting: `NAME=VALUE`: a parameter of a format-2 ruleset and one literal
+ *   of its type (`hq_rate=1.5%`), or `envelope.KEY=AMOUNT`
+ *   (`envelope.commerce=3500万元`; the fund's total moves by the same amount)
+ * @error: return location for a #GError, or %NULL
+ *
+ * Adds a what-if setting that the next rulesets loaded with @self apply: a
+ * parameter so set has that one value on every date; an envelope so set has
+ * that total. The setting is checked when a ruleset is loaded (an unknown
+ * name, a value of the wrong type is a %DX_ERROR_VALUE_INVALID naming the
+ * setting); here only its form is. A ruleset loaded with settings lists them
+ * (dx_ruleset_get_n_overrides()), says so in summary.json and explanations,
+ * and cannot be committed to a ledger: it is a what-if.
+ *
+ * Returns: %TRUE; %FALSE with %DX_ERROR_VALUE_INVALID when @setting is not
+ *   `NAME=VALUE`
+ *
+ * Since: 0.2
+ */
+DX_EXPORT gboolean dx_load_options_add_override(DxLoadOptions *self, const char *setting, GError **error)
+    G_GNUC_NON_NULL(1, 2);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxLoadOptions, dx_load_options_free)
 
 G_END_DECLS

@@ -449,4 +449,31 @@ DX_EXPORT size_t dx_ruleset_get_param_n_values(const DxRuleset *self, size_t ind
 DX_EXPORT char *dx_ruleset_dup_param_value(const DxRuleset *self, size_t index, size_t value_index, char **from)
     G_GNUC_NON_NULL(1);
 
+/**
+ * dx_ruleset_get_n_overrides:
+ * @self: a ruleset
+ *
+ * Gets the number of what-if settings the ruleset was loaded with
+ * (dx_load_options_add_override(), `--set`). A ruleset with any is a
+ * what-if: dx_round_run() refuses to commit it to a ledger.
+ *
+ * Returns: the number of settings applied (a name set twice counts once).
+ *
+ * Since: 0.2
+ */
+DX_EXPORT size_t dx_ruleset_get_n_overrides(const DxRuleset *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_override:
+ * @self: a ruleset
+ * @index: below dx_ruleset_get_n_overrides()
+ *
+ * Gets one what-if setting as given, `NAME=VALUE`.
+ *
+ * Returns: (transfer none): the setting, owned by @self.
+ *
+ * Since: 0.2
+ */
+DX_EXPORT const char *dx_ruleset_get_override(const DxRuleset *self, size_t index) G_GNUC_NON_NULL(1);
+
 G_END_DECLS

@@ -13,6 +13,7 @@ struct _DxLoadOptions {
     DxEncoding encoding;
     guint max_policies;
     guint max_fields;
+    GPtrArray *overrides;     /* (owned) (nullable) "NAME=VALUE" what-if settings, in order */
 };
 
 /* Fills @out with @options, or with the defaults when @options is NULL. */

@@ -3,6 +3,8 @@
 #include "duixian/duixian.h"
 #include "base/dx-options-private.h"
 
+#include <string.h>
+
 #define DX_DEFAULT_MAX_APP_FILE_BYTES ((gsize)256 << 20)
 
 static void
@@ -22,6 +24,7 @@ options_defaults(DxLoadOptions *o)
     o->encoding = DX_ENCODING_AUTO;
     o->max_policies = 10000;
     o->max_fields = 10000;
+    o->overrides = NULL;
 }
 
 DxLoadOptions *
@@ -36,7 +39,30 @@ dx_load_options_new(void)
 void
 dx_load_options_free(DxLoadOptions *self)
 {
+    if (self == NULL)
+        return;
+    if (self->overrides != NULL)
+        g_ptr_array_unref(self->overrides);
     g_free(self);
+}
+
+gboolean
+dx_load_options_add_override(DxLoadOptions *self, const char *setting, GError **error)
+{
+    const char *eq;
+
+    g_return_val_if_fail(self != NULL && setting != NULL, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+    eq = strchr(setting, '=');
+    if (eq == NULL || eq == setting || eq[1] == '\0') {
+        g_set_error(error, DX_ERROR, DX_ERROR_VALUE_INVALID,
+                    "--set “%s”: write NAME=VALUE (a parameter, or envelope.KEY), e.g. hq_rate=1.5%%", setting);
+        return FALSE;
+    }
+    if (self->overrides == NULL)
+        self->overrides = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(self->overrides, g_strdup(setting));
+    return TRUE;
 }
 
 void

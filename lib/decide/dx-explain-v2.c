@@ -40,8 +40,11 @@ v2_append_params(const DxRuleset *rs, const DxExprNode *n, gint32 day, guint8 *s
             dx_date_format(p->dates[found], from);
             if (out->len > 0)
                 g_string_append(out, dx_msg_text(DX_MSG_READ_SEP, en));
-            DX_MSG_APPEND(out, DX_MSG_PARAM_FROM, en, DX_MSG_S("label", p->label), DX_MSG_S("value", vs),
-                          DX_MSG_S("from", from));
+            if (p->overridden)   /* a what-if value (--set) has no date of its own */
+                DX_MSG_APPEND(out, DX_MSG_PARAM_SET, en, DX_MSG_S("label", p->label), DX_MSG_S("value", vs));
+            else
+                DX_MSG_APPEND(out, DX_MSG_PARAM_FROM, en, DX_MSG_S("label", p->label), DX_MSG_S("value", vs),
+                              DX_MSG_S("from", from));
         }
     }
     for (guint i = 0; i < n->n_children; i++)

@@ -63,6 +63,7 @@ typedef enum {
     DX_MSG_ORDER_PRIORITY,
     /* format duixian/2: what an award read (§10, §11), eval_error's other forms */
     DX_MSG_PARAM_FROM,
+    DX_MSG_PARAM_SET,
     DX_MSG_RECEIVED_POLICY,
     DX_MSG_RECEIVED_GROUP,
     DX_MSG_READ_SEP,

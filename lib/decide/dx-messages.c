@@ -111,6 +111,7 @@ static const DxMessage messages[] = {
     { "order_fcfs", "", "申报先后", "submission" },
     { "order_priority", "", "优先级", "priority" },
     { "param_from", "label value from", "{label} {value}（{from} 起）", "{label} {value} (from {from})" },
+    { "param_set", "label value", "{label} {value}（试算设定）", "{label} {value} (set for this what-if)" },
     { "received_policy", "key amount", "已获「{key}」奖励 {amount}", "already received {amount} under policy “{key}”" },
     { "received_group", "key amount", "已获「{key}」合计 {amount}", "already received {amount} in group “{key}”" },
     { "read_sep", "", "；", "; " },

@@ -223,6 +223,12 @@ dx_round_run(DxRound *self, DxBatch *batch, GError **error)
     g_return_val_if_fail(batch->rs == self->rs, FALSE);
     g_return_val_if_fail(!batch->finished, FALSE);
 
+    if (self->ledger != NULL && !self->dry_run && self->as_of_round == 0 && dx_ruleset_get_n_overrides(self->rs) > 0) {
+        g_set_error(error, DX_ERROR, DX_ERROR_VALUE_INVALID,
+                    "the ruleset has what-if settings (%s …): run it without a ledger or as a dry run, "
+                    "it cannot be committed", dx_ruleset_get_override(self->rs, 0));
+        return FALSE;
+    }
     if (self->as_of_round > 0 && self->ledger == NULL) {
         g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "replaying round %" G_GINT64_FORMAT " needs its ledger",
                     self->as_of_round);

@@ -73,7 +73,18 @@ dx_summary_json(const DxRuleset *rs, const char *approval_date, guint n_decision
     }
     g_string_append(out, "\n  },\n  \"format\": \"duixian/1\",\n  \"fund\": ");
     dx_json_append_string(out, rs->fund_id);
-    g_string_append_printf(out, ",\n  \"granted_fen\": %" G_GINT64_FORMAT ",\n  \"policies\": {", granted);
+    g_string_append_printf(out, ",\n  \"granted_fen\": %" G_GINT64_FORMAT ",", granted);
+    if (rs->overrides != NULL && rs->overrides->len > 0) {
+        /* a what-if (--set): the key exists only then, so other rounds'
+         * summaries stay as they were */
+        g_string_append(out, "\n  \"overrides\": [");
+        for (guint i = 0; i < rs->overrides->len; i++) {
+            g_string_append(out, i > 0 ? ", " : "");
+            dx_json_append_string(out, g_ptr_array_index(rs->overrides, i));
+        }
+        g_string_append(out, "],");
+    }
+    g_string_append(out, "\n  \"policies\": {");
     for (guint i = 0; i < rs->n_policies; i++) {
         guint p = pol_order[i];
 

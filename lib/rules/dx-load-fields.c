@@ -360,43 +360,66 @@ dx_load_fields(DxLoader *l, const DxYamlNode *n)
 
 /* ---- parameters (§10) ---- */
 
-/* One value of a parameter: a single literal of its type, optionally
- * negated; a text value is the scalar's text as it stands. */
+/* One value of a parameter from its parsed literal @node (@text as
+ * written): a single literal of its type, optionally negated. On failure
+ * returns FALSE with the error's code and message in @code and @why. Shared
+ * by the rules file and what-if settings (dx-load-overrides.c). */
+gboolean
+dx_load_param_value_from_node(DxParam *p, const DxExprNode *node, const char *text, guint i, DxError *code,
+                              char **why)
+{
+    const DxExprNode *lit = node->kind == DX_NODE_NEG ? node->children[0] : node;
+    DxValue *out = &p->values[i];
+    DxType want = field_expr_type(p->ftype);
+
+    *code = DX_ERROR_RULES_INVALID;
+    if (lit->kind != DX_NODE_CONST || lit->value.type == DX_TYPE_TEXT ||
+        (node->kind == DX_NODE_NEG && lit->value.type != DX_TYPE_NUMBER && lit->value.type != DX_TYPE_MONEY)) {
+        *why = g_strdup_printf("a parameter value is one literal of its type (e.g. 1.5%%, 300万元, -12), not “%s”", text);
+        return FALSE;
+    }
+    if (lit->value.type != want) {
+        *code = DX_ERROR_EXPR_TYPE;
+        *why = g_strdup_printf("“%s” is %s, but the parameter is %s", text, dx_type_name((DxType)lit->value.type),
+                               dx_type_name(want));
+        return FALSE;
+    }
+    *out = lit->value;
+    if (node->kind == DX_NODE_NEG && dx_rat_neg(lit->value.u.r, &out->u.r) != DX_NUM_OK) {
+        *why = g_strdup_printf("“%s” is out of range", text);
+        return FALSE;
+    }
+    if (p->ftype == DX_FIELD_INTEGER && out->u.r.den != 1) {
+        *why = g_strdup_printf("an integer parameter is whole, not “%s”", text);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* One value of a parameter in the rules file; a text value is the
+ * scalar's text as it stands. */
 static gboolean
 load_param_value(DxLoader *l, DxParam *p, const DxYamlNode *v, const char *path, guint i)
 {
     g_autoptr(GError) err = NULL;
     g_autoptr(DxExprNode) node = NULL;
-    const DxExprNode *lit;
-    DxValue *out = &p->values[i];
-    DxType want = field_expr_type(p->ftype);
+    g_autofree char *why = NULL;
+    DxError code;
 
     if (!dx_load_expect_kind(l, v, path, DX_YAML_SCALAR))
         return FALSE;
     if (p->ftype == DX_FIELD_TEXT) {
         p->texts[i] = g_strdup(v->text);
-        out->type = DX_TYPE_TEXT;
-        out->u.t.s = p->texts[i];
-        out->u.t.len = (guint32)strlen(p->texts[i]);
+        p->values[i].type = DX_TYPE_TEXT;
+        p->values[i].u.t.s = p->texts[i];
+        p->values[i].u.t.len = (guint32)strlen(p->texts[i]);
         return TRUE;
     }
     node = dx_expr_parse(v->text, (gssize)v->len, &l->opts.expr, &err);
     if (node == NULL)
         return dx_load_expr_fail(l, v, path, err);
-    lit = node->kind == DX_NODE_NEG ? node->children[0] : node;
-    if (lit->kind != DX_NODE_CONST || lit->value.type == DX_TYPE_TEXT ||
-        (node->kind == DX_NODE_NEG && lit->value.type != DX_TYPE_NUMBER && lit->value.type != DX_TYPE_MONEY))
-        return dx_load_fail(l, v, path, DX_ERROR_RULES_INVALID,
-                            "a parameter value is one literal of its type (e.g. 1.5%%, 300万元, -12), not “%s”",
-                            v->text);
-    if (lit->value.type != want)
-        return dx_load_fail(l, v, path, DX_ERROR_EXPR_TYPE, "“%s” is %s, but the parameter is %s", v->text,
-                            dx_type_name((DxType)lit->value.type), dx_type_name(want));
-    *out = lit->value;
-    if (node->kind == DX_NODE_NEG && dx_rat_neg(lit->value.u.r, &out->u.r) != DX_NUM_OK)
-        return dx_load_fail(l, v, path, DX_ERROR_RULES_INVALID, "“%s” is out of range", v->text);
-    if (p->ftype == DX_FIELD_INTEGER && out->u.r.den != 1)
-        return dx_load_fail(l, v, path, DX_ERROR_RULES_INVALID, "an integer parameter is whole, not “%s”", v->text);
+    if (!dx_load_param_value_from_node(p, node, v->text, i, &code, &why))
+        return dx_load_fail(l, v, path, code, "%s", why);
     return TRUE;
 }
 

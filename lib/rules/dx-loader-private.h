@@ -68,6 +68,19 @@ G_GNUC_INTERNAL gboolean dx_load_fields(DxLoader *l, const DxYamlNode *n);
 /* §10: top-level params (after fields: names must differ from theirs). */
 G_GNUC_INTERNAL gboolean dx_load_params(DxLoader *l, const DxYamlNode *n);
 
+/* The parameter value @i of @p from its parsed literal @node (@text as
+ * written); FALSE with the error code and message in @code and @why. */
+G_GNUC_INTERNAL gboolean dx_load_param_value_from_node(DxParam *p, const DxExprNode *node, const char *text, guint i,
+                                                       DxError *code, char **why);
+
+/* ---- dx-load-overrides.c: what-if settings (--set) ---- */
+/* After params: each setting naming a parameter gives it one value. */
+G_GNUC_INTERNAL gboolean dx_load_apply_param_overrides(DxLoader *l);
+/* After the fund: each envelope.KEY setting gives that envelope its total. */
+G_GNUC_INTERNAL gboolean dx_load_apply_envelope_overrides(DxLoader *l);
+/* At the end: a setting that named nothing is an error. */
+G_GNUC_INTERNAL gboolean dx_load_check_overrides_used(DxLoader *l);
+
 /* ---- dx-load-fund.c: groups and the fund ---- */
 
 G_GNUC_INTERNAL gboolean dx_load_groups(DxLoader *l, const DxYamlNode *n);

@@ -58,13 +58,15 @@ dx_ruleset_load_yaml(DxRuleset *self, const char *data, gsize len, const DxLoadO
         return FALSE;
     if (dx_yaml_map_lookup(root, "params") != NULL && !dx_load_params(&l, dx_yaml_map_lookup(root, "params")))
         return FALSE;
+    if (!dx_load_apply_param_overrides(&l))
+        return FALSE;
     groups = dx_yaml_map_lookup(root, "groups");
     if (groups != NULL && !dx_load_groups(&l, groups))
         return FALSE;
-    if (!dx_load_fund(&l, dx_yaml_map_lookup(root, "fund")) ||
+    if (!dx_load_fund(&l, dx_yaml_map_lookup(root, "fund")) || !dx_load_apply_envelope_overrides(&l) ||
         !dx_load_policies(&l, dx_yaml_map_lookup(root, "policies")))
         return FALSE;
-    return TRUE;
+    return dx_load_check_overrides_used(&l);
 }
 
 /* ---- the public entry points ---- */

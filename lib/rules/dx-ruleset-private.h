@@ -110,6 +110,7 @@ typedef struct {
     char **texts;           /* NULL-terminated owned copies (text parameters), may be empty */
     guint n_values;
     DxParamRef ref;
+    gboolean overridden;    /* set by a what-if setting (--set): one value for every date */
 } DxParam;
 
 /* §11: a key that received() or received_group() reads. */
@@ -194,6 +195,7 @@ struct _DxRuleset {
     DxReceivedKey *received_keys; /* §11, in order of first use */
     guint n_received_keys;
     gboolean has_deferred;        /* some policy is deferred */
+    GPtrArray *overrides;         /* (owned) (nullable) what-if settings applied, "NAME=VALUE" */
     DxValue *defaults;            /* per slot: the field's default value ... */
     guint8 *has_default;          /* ... where this is nonzero (for DxEvalCtx) */
 };

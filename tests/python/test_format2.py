@@ -75,6 +75,18 @@ class Format2(unittest.TestCase):
             self.assertEqual((ds["A1"].rank, ds["A1"].reason_codes), (3, ("rank_out",)))
             self.assertEqual(ds["A1"].as_dict()["rank"], 3)
 
+    def test_what_if_overrides(self):
+        with duixian.Ruleset.from_string(PARAMS, "p.yaml", overrides={"hq_rate": "3%"}) as rules:
+            self.assertEqual(rules.overrides, ["hq_rate=3%"])
+            (d,) = rules.decide_batch([app(1, "2022-06-30", policy="FIN-HQ", capital="1亿元")])
+            # 10^10 fen × 3% = 3×10^8 fen, whatever the date
+            self.assertEqual(d.granted_fen, 300000000)
+            self.assertEqual(d.params[0].value, "3%")
+        with self.assertRaises(duixian.ApplicationError):
+            duixian.Ruleset.from_string(PARAMS, "p.yaml", overrides={"nope": "1%"})
+        with duixian.Ruleset.from_string(PARAMS, "p.yaml") as rules:
+            self.assertEqual(rules.overrides, [])
+
 
 if __name__ == "__main__":
     unittest.main()

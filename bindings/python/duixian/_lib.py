@@ -138,6 +138,7 @@ _PROTOTYPES = {
     "dx_load_options_set_max_expr_depth": (None, [_P, _U]),
     "dx_load_options_set_max_file_bytes": (None, [_P, _U64]),
     "dx_load_options_set_max_csv_columns": (None, [_P, _U]),
+    "dx_load_options_add_override": (_B, [_P, _S, _E]),
     # dx-ruleset.h
     "dx_ruleset_load_file": (_P, [_S, _P, _E]),
     "dx_ruleset_load_data": (_P, [_S, _SSZ, _S, _P, _E]),
@@ -166,6 +167,8 @@ _PROTOTYPES = {
     "dx_ruleset_get_field_label": (_S, [_P, _SZ]),
     "dx_ruleset_get_field_type": (_U, [_P, _SZ]),
     "dx_ruleset_get_n_params": (_SZ, [_P]),
+    "dx_ruleset_get_n_overrides": (_SZ, [_P]),
+    "dx_ruleset_get_override": (_S, [_P, _SZ]),
     "dx_ruleset_get_param_name": (_S, [_P, _SZ]),
     "dx_ruleset_get_param_label": (_S, [_P, _SZ]),
     "dx_ruleset_get_param_type": (_U, [_P, _SZ]),

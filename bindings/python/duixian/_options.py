@@ -7,7 +7,7 @@ from __future__ import annotations
 import typing
 
 from ._handle import Handle
-from ._lib import F
+from ._lib import F, call_with_error, to_bytes
 from ._types import Encoding, EncodingArg
 
 _ENCODINGS = {"auto": Encoding.AUTO, "utf8": Encoding.UTF8, "utf-8": Encoding.UTF8,
@@ -28,11 +28,20 @@ class _Options(Handle):
     }
 
     @classmethod
-    def make(cls, encoding: EncodingArg = None, **limits: typing.Optional[int]) -> typing.Optional[_Options]:
-        """None when everything is default (the C functions then use defaults)."""
-        if encoding is None and not any(v is not None for v in limits.values()):
+    def make(cls, encoding: EncodingArg = None, overrides: typing.Optional[typing.Mapping[str, str]] = None,
+             **limits: typing.Optional[int]) -> typing.Optional[_Options]:
+        """None when everything is default (the C functions then use defaults).
+        ``overrides``: what-if settings {name: value} (``--set name=value``)."""
+        if encoding is None and not overrides and not any(v is not None for v in limits.values()):
             return None
         self = cls(F.dx_load_options_new())
+        for name, value in (overrides or {}).items():
+            try:
+                call_with_error(F.dx_load_options_add_override, self._ptr,
+                                to_bytes("%s=%s" % (name, value), "overrides"))
+            except BaseException:
+                self.close()
+                raise
         if encoding is not None:
             if isinstance(encoding, str):
                 try:

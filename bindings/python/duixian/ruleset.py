@@ -77,11 +77,15 @@ class Ruleset(Handle):
     # -- loading
     @classmethod
     def load(cls, path: PathArg, *, max_yaml_depth: typing.Optional[int] = None,
-             max_expr_depth: typing.Optional[int] = None, max_file_bytes: typing.Optional[int] = None) -> Ruleset:
+             max_expr_depth: typing.Optional[int] = None, max_file_bytes: typing.Optional[int] = None,
+             overrides: typing.Optional[typing.Mapping[str, str]] = None) -> Ruleset:
         """Loads, validates and compiles a rules file. Raises RulesError (file:line:col: key: message),
-        DuixianIOError or LimitError."""
+        DuixianIOError or LimitError. ``overrides`` are what-if settings
+        (``{"hq_rate": "1.5%", "envelope.finance": "3000万元"}``, as ``--set``):
+        the ruleset is then a what-if that no round commits; ApplicationError
+        for a setting that names nothing or has a value of the wrong type."""
         opts = _Options.make(max_yaml_depth=max_yaml_depth, max_expr_depth=max_expr_depth,
-                             max_file_bytes=max_file_bytes)
+                             max_file_bytes=max_file_bytes, overrides=overrides)
         try:
             ptr = call_with_error(F.dx_ruleset_load_file, fs_bytes(path), _opt_ptr(opts))
         finally:
@@ -92,11 +96,12 @@ class Ruleset(Handle):
     @classmethod
     def from_string(cls, text: typing.Union[str, bytes], name: str = "<rules>", *,
                     max_yaml_depth: typing.Optional[int] = None, max_expr_depth: typing.Optional[int] = None,
-                    max_file_bytes: typing.Optional[int] = None) -> Ruleset:
+                    max_file_bytes: typing.Optional[int] = None,
+                    overrides: typing.Optional[typing.Mapping[str, str]] = None) -> Ruleset:
         """As :meth:`load`, from YAML text (``str`` or UTF-8 ``bytes``); ``name`` is used in messages."""
         data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
         opts = _Options.make(max_yaml_depth=max_yaml_depth, max_expr_depth=max_expr_depth,
-                             max_file_bytes=max_file_bytes)
+                             max_file_bytes=max_file_bytes, overrides=overrides)
         try:
             ptr = call_with_error(F.dx_ruleset_load_data, data, len(data), to_bytes(name, "name"),
                                   _opt_ptr(opts))
@@ -238,6 +243,13 @@ class Ruleset(Handle):
         return [Field(borrowed(F.dx_ruleset_get_field_name(p, i)), borrowed(F.dx_ruleset_get_field_label(p, i)),
                       FieldType(F.dx_ruleset_get_field_type(p, i)))
                 for i in range(F.dx_ruleset_get_n_fields(p))]
+
+    @property
+    def overrides(self) -> typing.List[str]:
+        """The what-if settings applied at load, ``"NAME=VALUE"`` (empty for
+        the rules as published)."""
+        p = self._handle()
+        return [borrowed(F.dx_ruleset_get_override(p, i)) for i in range(F.dx_ruleset_get_n_overrides(p))]
 
     @property
     def params(self) -> typing.List[Param]:
