@@ -18,7 +18,7 @@
 
 static const DxCliCommand *const commands[] = {
     &dx_cli_check, &dx_cli_decide, &dx_cli_run,    &dx_cli_explain, &dx_cli_match,
-    &dx_cli_report, &dx_cli_ledger, &dx_cli_verify, &dx_cli_revoke,  &dx_cli_replay, &dx_cli_schema,
+    &dx_cli_report, &dx_cli_ledger, &dx_cli_verify, &dx_cli_revoke,  &dx_cli_replay, &dx_cli_fit, &dx_cli_schema,
 };
 
 static void
@@ -47,7 +47,7 @@ cli_print_commands(FILE *out)
     fputs(_("exit codes: 0 ok, 1 usage, 2 invalid rules, 3 unreadable applications, history,\n"
             "            profile or round directory, or no such application (explain),\n"
             "            4 output error, 5 ledger error, 6 ledger does not verify,\n"
-            "            7 a replayed round is not the same\n"),
+            "            7 a replayed round is not the same, or no value fits (fit)\n"),
           out);
 }
 

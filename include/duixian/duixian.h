@@ -20,4 +20,5 @@
 #include <duixian/dx-round.h>
 #include <duixian/dx-schedule.h>
 #include <duixian/dx-report.h>
+#include <duixian/dx-fit.h>
 #undef DX_INSIDE

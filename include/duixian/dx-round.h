@@ -224,4 +224,19 @@ DX_EXPORT gboolean dx_round_write_outputs(DxRound *self, const char *dir, GError
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxRound, dx_round_free)
 
+/**
+ * dx_round_get_envelope_requested_fen:
+ * @self: a round that has run
+ * @index: below dx_ruleset_get_n_envelopes()
+ *
+ * Gets the demand on envelope @index: the sum of the amounts the round's
+ * decisions asked of it at step 9, before any rationing (summary.json's
+ * `requested`).
+ *
+ * Returns: the demand, in fen.
+ *
+ * Since: 0.2
+ */
+DX_EXPORT int64_t dx_round_get_envelope_requested_fen(DxRound *self, size_t index) G_GNUC_NON_NULL(1);
+
 G_END_DECLS

@@ -132,6 +132,15 @@ typedef struct _DxLedger DxLedger;
 typedef struct _DxRound DxRound;
 
 /**
+ * DxFit:
+ *
+ * Fitting a parameter to an envelope or a budget (dx-fit.h). Single owner.
+ *
+ * Since: 0.2
+ */
+typedef struct _DxFit DxFit;
+
+/**
  * DxScheduleLine:
  *
  * One line of a round's payout schedule, borrowed from its #DxRound

@@ -315,6 +315,14 @@ dx_round_get_envelope_remaining_fen(DxRound *self, size_t index)
     return u->total_fen - u->charged_before_fen - u->granted_fen;
 }
 
+int64_t
+dx_round_get_envelope_requested_fen(DxRound *self, size_t index)
+{
+    g_return_val_if_fail(self != NULL && self->ran, 0);
+    g_return_val_if_fail(index < self->rs->n_envelopes, 0);
+    return self->use[index].requested_fen;
+}
+
 char *
 dx_round_dup_schedule_csv(DxRound *self)
 {
