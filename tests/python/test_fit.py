@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""duixian.fit() on tests/data/fit (worked by hand in tests/cli/test-cli-fit.sh):
+r × capital for 1000万, 2000万, 3000万元, capped at c, above threshold m."""
+import os
+import unittest
+
+import duixian
+
+DATA = os.path.join(os.environ.get("DX_SOURCE_ROOT", os.path.join(os.path.dirname(__file__), "..", "..")),
+                    "tests", "data", "fit")
+RULES, APPS = os.path.join(DATA, "rules.yaml"), os.path.join(DATA, "apps.csv")
+
+
+class Fit(unittest.TestCase):
+    def test_rate_to_an_envelope(self):
+        r = duixian.fit(RULES, APPS, "r", envelope="finance", approval_date="2022-06-30")
+        # 100万 / 6000万 = 1.666…%: 1.66% asks 99.6万元 (99,600,000 fen)
+        self.assertEqual((r.value, r.step, r.demand_fen, r.budget_fen, r.headroom_fen),
+                         ("1.66%", "0.01%", 99600000, 100000000, 400000))
+        self.assertTrue(r.monotone)
+        values = [v for v, _ in r.probes]
+        i = values.index("1.66%")
+        self.assertEqual(r.probes[i + 1], ("1.67%", 100100000))
+
+    def test_cap_with_a_step_and_a_budget(self):
+        r = duixian.fit(RULES, APPS, "c", envelope="finance", approval_date="2022-06-30", step="1万元")
+        self.assertEqual((r.value, r.demand_fen), ("40万元", 100000000))
+        r = duixian.fit(RULES, APPS, "r", budget_fen=50000000, approval_date="2022-06-30")
+        self.assertEqual((r.value, r.demand_fen), ("0.83%", 49800000))
+
+    def test_errors(self):
+        with self.assertRaises(duixian.ApplicationError):
+            duixian.fit(RULES, APPS, "nope", envelope="finance")
+        with self.assertRaises(duixian.ApplicationError):
+            duixian.fit(RULES, APPS, "b", envelope="commerce")   # never exceeds: nothing fits
+        with self.assertRaises(ValueError):
+            duixian.fit(RULES, APPS, "r")
+
+
+if __name__ == "__main__":
+    unittest.main()
