@@ -330,7 +330,8 @@ test_ruleset_load_rules_dir(void **state)
         g_autoptr(GError) error = NULL;
         g_autoptr(DxRuleset) rs = NULL;
 
-        if (!g_str_has_suffix(name, ".yaml"))
+        /* NAME.tests.yaml are the rule tests of NAME.yaml, not rules */
+        if (!g_str_has_suffix(name, ".yaml") || g_str_has_suffix(name, ".tests.yaml"))
             continue;
         rs = dx_ruleset_load_file(path, NULL, &error);
         if (rs == NULL)

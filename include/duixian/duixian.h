@@ -21,4 +21,5 @@
 #include <duixian/dx-schedule.h>
 #include <duixian/dx-report.h>
 #include <duixian/dx-fit.h>
+#include <duixian/dx-rule-tests.h>
 #undef DX_INSIDE

@@ -141,6 +141,15 @@ typedef struct _DxRound DxRound;
 typedef struct _DxFit DxFit;
 
 /**
+ * DxRuleTests:
+ *
+ * Rule tests: YAML cases run against a rules file (dx-rule-tests.h). Single owner.
+ *
+ * Since: 0.2
+ */
+typedef struct _DxRuleTests DxRuleTests;
+
+/**
  * DxScheduleLine:
  *
  * One line of a round's payout schedule, borrowed from its #DxRound
