@@ -287,6 +287,15 @@ try:
         p = run("publish", RULES, APPS, *args)
         check(p.returncode == code and p.stderr.startswith("duixian: "), f"publish, {what}: exit {code}",
               f"{p.returncode} {p.stderr[:200]}")
+    # the applications file as Excel in China saves it: GB18030, the same notice
+    gb = os.path.join(tmp, "apps-gb18030.csv")
+    with open(APPS, encoding="utf-8") as f, open(gb, "w", encoding="gb18030") as g:
+        g.write(f.read())
+    p = run("publish", RULES, gb, r1, "--from", "2022-07-01", "--notice-days", "7", "--out", os.path.join(tmp, "n3"))
+    same = p.returncode == 0 and all(
+        open(os.path.join(tmp, "n3", f), "rb").read() == open(os.path.join(tmp, "n", f), "rb").read()
+        for f in ("notice.html", "notice.xlsx"))
+    check(same, "publish: a GB18030 applications file gives the same notice, byte for byte", p.stderr)
     noname = os.path.join(tmp, "noname.csv")
     with open(APPS, encoding="utf-8") as f, open(noname, "w", encoding="utf-8") as g:
         g.write(f.read().replace("企业名称", "名称", 1))
