@@ -121,7 +121,7 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
     g_autofree char *out = NULL, *date = NULL, *ledger_path = NULL, *format = NULL, *threads_s = NULL;
     g_autofree char *encoding = NULL, *out_enc = NULL;
     g_auto(GStrv) history = NULL;
-    gboolean dry_run = FALSE, report = FALSE, gb18030 = FALSE;
+    gboolean dry_run = FALSE, report = FALSE, xlsx = FALSE, gb18030 = FALSE;
     g_auto(GStrv) sets = NULL;
     const GOptionEntry entries[] = {
         { "approval-date", 0, 0, G_OPTION_ARG_FILENAME, &date, N_("The round's approval date"), "YYYY-MM-DD" },
@@ -130,6 +130,7 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
         { "history", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &history, N_("Awards from outside this fund (repeatable)"), "FILE" },
         { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Compute against the ledger, commit nothing"), NULL },
         { "report", 0, 0, G_OPTION_ARG_NONE, &report, N_("Also write DIR/report.html"), NULL },
+        { "xlsx", 0, 0, G_OPTION_ARG_NONE, &xlsx, N_("Also write DIR/decisions.xlsx and DIR/schedule.xlsx"), NULL },
         { "encoding", 0, 0, G_OPTION_ARG_FILENAME, &encoding, N_("The input's encoding (default auto)"), "auto|utf8|gb18030" },
         { "output-encoding", 0, 0, G_OPTION_ARG_FILENAME, &out_enc, N_("The CSVs' encoding (default utf8)"), "utf8|gb18030" },
         { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, N_("How to print the table (default text)"), "text|csv|json" },
@@ -200,6 +201,9 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
         if (!dx_report_write_html(rs, out, html, &error))
             return dx_cli_fail(DX_EXIT_OUTPUT, "%s%s", error->message, committed);
     }
+    /* before --output-encoding recodes the CSVs: the workbooks read them as UTF-8 */
+    if (xlsx && !dx_cli_write_round_xlsx(rs, out, &error))
+        return dx_cli_fail(DX_EXIT_OUTPUT, "%s%s", error->message, committed);
     if (gb18030 && (!dx_cli_recode_output(out, "decisions.csv", &error) ||
                     !dx_cli_recode_output(out, "schedule.csv", &error)))
         return dx_cli_fail(DX_EXIT_OUTPUT, "%s%s", error->message, committed);
@@ -208,18 +212,22 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
         printf("committed as round %" G_GINT64_FORMAT " of %s\n", dx_round_get_round_id(round), ledger_path);
     if (report && strcmp(format, "text") == 0)
         printf("report: %s/report.html\n", out);
+    if (xlsx && strcmp(format, "text") == 0)
+        printf("excel: %s/decisions.xlsx, %s/schedule.xlsx\n", out, out);
     return DX_EXIT_OK;
 }
 
 const DxCliCommand dx_cli_run = {
     "run", "RULES APPS", N_("a whole round (steps 1-10): decisions, schedule and summary; --ledger commits it"),
     "usage: duixian run RULES APPS --approval-date YYYY-MM-DD --out DIR\n"
-    "                   [--ledger FILE] [--history FILE]... [--dry-run] [--report]\n"
+    "                   [--ledger FILE] [--history FILE]... [--dry-run] [--report] [--xlsx]\n"
     "                   [--encoding auto|utf8|gb18030] [--output-encoding utf8|gb18030]\n"
     "                   [--format text|csv|json] [--threads N]\n",
     N_("A whole round (steps 1-10): DIR/decisions.csv, schedule.csv, summary.json and,\n"
-    "with --report, DIR/report.html. With --ledger the round is committed (or not,\n"
-    "with --dry-run). Prints a table per bureau; --format csv prints it as\n"
+    "with --report, DIR/report.html; with --xlsx, DIR/decisions.xlsx and\n"
+    "schedule.xlsx (Excel: amounts in yuan, a sheet per bureau and a summary).\n"
+    "With --ledger the round is committed (or not, with --dry-run).\n"
+    "Prints a table per bureau; --format csv prints it as\n"
     "bureau,name,applied,approved,reduced,rejected,unfunded,granted_fen,remaining_fen,\n"
     "--format json as one object {bureaus, committed, granted_fen, out, round_id}."),
     "examples:\n"

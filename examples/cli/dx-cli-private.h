@@ -40,7 +40,8 @@ struct _DxCliCommand {
 };
 
 extern const DxCliCommand dx_cli_check, dx_cli_decide, dx_cli_run, dx_cli_explain, dx_cli_match, dx_cli_report,
-    dx_cli_ledger, dx_cli_verify, dx_cli_revoke, dx_cli_replay, dx_cli_fit, dx_cli_test, dx_cli_schema;
+    dx_cli_ledger, dx_cli_verify, dx_cli_revoke, dx_cli_replay, dx_cli_publish, dx_cli_fit, dx_cli_test,
+    dx_cli_schema;
 
 /* Parses the options of @entries (plus --help) out of @argc and @argv,
  * leaving argv[0] and the positional arguments. Returns DX_CLI_CONTINUE,
@@ -84,3 +85,43 @@ gboolean dx_cli_read_apps(DxBatch *batch, const char *apps, const DxLoadOptions 
 /* The program's one JSON string writer: @s quoted, with quote, backslash
  * and control characters escaped (\u00XX). */
 void dx_cli_json_string(GString *out, const char *s);
+
+/* ---- a round's output directory, read back (dx-cli-round.c) ---- */
+
+/* One envelope of summary.json, in fen. */
+typedef struct {
+    int64_t total_fen, charged_before_fen, requested_fen, granted_fen, remaining_fen;
+} DxCliEnvelope;
+
+/* decisions.csv and schedule.csv as rows of cells (header dropped), and
+ * what summary.json says per envelope (ruleset order). */
+typedef struct {
+    char *summary;
+    char *approval_date;
+    GPtrArray *decisions, *schedule;   /* of GStrv */
+    DxCliEnvelope *envelopes;
+    size_t n_envelopes;
+} DxCliRoundFiles;
+
+/* RFC 4180 rows of @text (a leading UTF-8 BOM dropped): GStrv each. A quote
+ * left open sets @bad_line to the line it opened on, else 0. */
+GPtrArray *dx_cli_csv_parse(const char *text, gsize len, guint *bad_line);
+/* DIR's three files; NULL with the file named in @error (a round of another
+ * fund: DX_ERROR_VALUE_INVALID). */
+DxCliRoundFiles *dx_cli_round_files_read(DxRuleset *rs, const char *dir, GError **error);
+void dx_cli_round_files_free(DxCliRoundFiles *rf);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxCliRoundFiles, dx_cli_round_files_free)
+/* Index of @bureau's envelope (its own, else the shared "*"), or -1. */
+gssize dx_cli_bureau_envelope(DxRuleset *rs, const char *bureau);
+gssize dx_cli_bureau_index(DxRuleset *rs, const char *bureau);
+gssize dx_cli_policy_index(DxRuleset *rs, const char *policy);
+/* "1,234,567.89" (元, two decimals) from fen, exactly. (transfer full) */
+char *dx_cli_yuan(int64_t fen);
+
+/* ---- Excel (dx-cli-xlsx.c, dx-cli-xlsx-round.c; libxlsxwriter) ---- */
+
+/* DIR/decisions.xlsx and DIR/schedule.xlsx from DIR's round files. */
+gboolean dx_cli_write_round_xlsx(DxRuleset *rs, const char *dir, GError **error);
+/* A status or reason code in Chinese, as the library's messages say it. */
+const char *dx_cli_status_zh(const char *status);
+const char *dx_cli_reason_zh(const char *code);

@@ -28,10 +28,13 @@ G_BEGIN_DECLS
  *
  * Writes one self-contained HTML page (no scripts, fonts or links; charts as
  * inline SVG; prints): fund use per envelope, payouts per month through the
- * fund period and after it, per-policy counts and amounts, the top reasons
- * for not paying in full, the performance targets (兑现资金 ≥ fund total,
- * paid within the period) and printable tables. Amounts are shown in 万元;
- * each charted amount is also in a `data-fen` attribute.
+ * fund period and after it, per-policy counts and amounts, each envelope's
+ * requests against what was available and the rationing factor, the top
+ * reasons for not paying in full (reduced decisions included), every
+ * decision with an amount by enterprise, the performance targets (兑现资金 ≥
+ * fund total, paid within the period) and printable tables. Amounts are
+ * shown in 万元 (元 in the enterprise table); each is also in a `data-fen`
+ * attribute. The same files give the same bytes.
  *
  * Returns: %TRUE, or %FALSE with %DX_ERROR_IO (a file cannot be read or
  *   written) or %DX_ERROR_VALUE_INVALID (the round is of another fund)

@@ -14,227 +14,19 @@
  */
 #include "duixian/duixian.h"
 #include "base/dx-num-private.h"
+#include "output/dx-report-private.h"
 #include "rules/dx-ruleset-private.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
-/* ---- reading our own files ---- */
-
-/* The integer after "key": within [p, end), or -1. */
-static int64_t
-report_json_int(const char *p, const char *end, const char *key)
-{
-    g_autofree char *pat = g_strdup_printf("\"%s\":", key);
-    const char *hit = g_strstr_len(p, end - p, pat);
-
-    if (hit == NULL)
-        return -1;
-    hit += strlen(pat);
-    while (*hit == ' ')
-        hit++;
-    return g_ascii_strtoll(hit, NULL, 10);
-}
-
-static char *
-report_json_string(const char *json, const char *key)
-{
-    g_autofree char *pat = g_strdup_printf("\"%s\": \"", key);
-    const char *hit = strstr(json, pat), *end;
-
-    if (hit == NULL)
-        return g_strdup("");
-    hit += strlen(pat);
-    end = strchr(hit, '"');
-    return end != NULL ? g_strndup(hit, end - hit) : g_strdup("");
-}
-
-/* The object "key": {...} (no nested objects inside) after @from: its body. */
-static gboolean
-report_json_object(const char *from, const char *key, const char **start, const char **end)
-{
-    g_autofree char *pat = g_strdup_printf("\"%s\": {", key);
-    const char *hit = from != NULL ? strstr(from, pat) : NULL;
-
-    if (hit == NULL)
-        return FALSE;
-    *start = hit + strlen(pat);
-    *end = strchr(*start, '}');
-    return *end != NULL;
-}
-
-/* One CSV line (minimal quoting, as dx writes it) into cells. */
-static GStrv
-report_csv_cells(const char *line)
-{
-    GPtrArray *cells = g_ptr_array_new();
-    const char *p = line;
-
-    for (;;) {
-        GString *cell = g_string_new(NULL);
-
-        if (*p == '"') {
-            for (p++; *p != '\0'; p++) {
-                if (*p == '"' && p[1] == '"')
-                    g_string_append_c(cell, *p++);
-                else if (*p == '"') {
-                    p++;
-                    break;
-                } else
-                    g_string_append_c(cell, *p);
-            }
-        }
-        while (*p != '\0' && *p != ',')
-            g_string_append_c(cell, *p++);
-        g_ptr_array_add(cells, g_string_free(cell, FALSE));
-        if (*p != ',')
-            break;
-        p++;
-    }
-    g_ptr_array_add(cells, NULL);
-    return (GStrv)g_ptr_array_free(cells, FALSE);
-}
-
-static gboolean
-report_read(const char *dir, const char *name, char **out, GError **error)
-{
-    g_autofree char *path = g_build_filename(dir, name, NULL);
-    g_autoptr(GError) e = NULL;
-
-    if (!g_file_get_contents(path, out, NULL, &e)) {
-        g_set_error(error, DX_ERROR, DX_ERROR_IO, "%s: %s", path, e->message);
-        return FALSE;
-    }
-    return TRUE;
-}
-
-/* ---- writing ---- */
-
-static void
-report_esc(GString *out, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<': g_string_append(out, "&lt;"); break;
-        case '>': g_string_append(out, "&gt;"); break;
-        case '&': g_string_append(out, "&amp;"); break;
-        case '"': g_string_append(out, "&quot;"); break;
-        default: g_string_append_c(out, *s);
-        }
-    }
-}
-
-/* 万元, rounded to two decimals for display ("3,000", "61.77"). */
-static char *
-report_wan(int64_t fen)
-{
-    int64_t h = fen >= 0 ? (fen + 5000) / 10000 : -((-fen + 5000) / 10000);   /* hundredths of 万元 */
-    g_autofree char *whole = dx_money_format_wan((h / 100) * 1000000);
-
-    if (h % 100 == 0)
-        return g_steal_pointer(&whole);
-    return g_strdup_printf("%s.%02d", whole, (int)(ABS(h) % 100));
-}
-
-typedef struct {
-    const char *code;
-    const char *zh;
-} ReportCodeName;
-
-static const char *
-report_code_name(const char *code)
-{
-    static const ReportCodeName names[] = {
-        { "invalid_field", "申报信息有误" }, { "duplicate_app_id", "重复申报" },
-        { "unknown_policy", "未知申报事项" }, { "outside_window", "不在受理期内" },
-        { "clause_failed", "不满足申报条件" }, { "missing_field", "材料不全" },
-        { "eval_error", "无法计算" }, { "once_only", "每户限享受一次" },
-        { "award_zero", "测算奖励为零" }, { "capped", "按单项上限核定" },
-        { "policy_enterprise_cap", "政策单户累计上限" }, { "group_highest", "就高不重复" },
-        { "group_topup", "就高补差" }, { "group_stack_cap", "合计封顶" },
-        { "fund_enterprise_cap", "资金单户上限" }, { "rationed", "额度不足按比例核减" },
-        { "unfunded", "额度用尽排队" },
-    };
-
-    for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
-        if (strcmp(names[i].code, code) == 0)
-            return names[i].zh;
-    }
-    return code;
-}
-
-static const char *
-report_bureau_name(const DxRuleset *rs, const char *key)
-{
-    for (guint b = 0; b < rs->n_bureaus; b++) {
-        if (strcmp(rs->bureaus[b].key, key) == 0)
-            return rs->bureaus[b].name;
-    }
-    return strcmp(key, "*") == 0 ? "全部" : key;
-}
-
-typedef struct {
-    char *key;
-    int64_t count;
-} ReportCount;
-
-static gint
-report_count_cmp(gconstpointer a, gconstpointer b)
-{
-    const ReportCount *x = a, *y = b;
-
-    if (x->count != y->count)
-        return x->count > y->count ? -1 : 1;
-    return strcmp(x->key, y->key);
-}
-
-/* A horizontal bar chart: @n bars, each one value (fen or a count). */
-/* Chart geometry in whole tenths of a pixel, computed with integers (no
- * floating point in the library): @span px scaled by @v / @max. */
-static int64_t
-report_tenths(int64_t span, int64_t v, int64_t max)
-{
-    return (int64_t)((dx_i128)span * 10 * MAX(v, 0) / MAX(max, 1));
-}
-
-/* "N.D" pixels from tenths (never negative here). */
-static const char *
-report_px(char buf[32], int64_t tenths)
-{
-    g_snprintf(buf, 32, "%" G_GINT64_FORMAT ".%d", tenths / 10, (int)(tenths % 10));
-    return buf;
-}
-
-static void
-report_hbars(GString *out, const char *id, const char *const *labels, const int64_t *values, guint n, gboolean money,
-             const char *color)
-{
-    int64_t max = 1;
-    guint w = 760, lw = 230, row = 26, h = n * row + 10;
-
-    for (guint i = 0; i < n; i++)
-        max = MAX(max, values[i]);
-    g_string_append_printf(out, "<svg id=\"%s\" class=\"chart\" viewBox=\"0 0 %u %u\" width=\"%u\" height=\"%u\" role=\"img\">\n",
-                           id, w, h, w, h);
-    for (guint i = 0; i < n; i++) {
-        int64_t bw = report_tenths(w - lw - 120, values[i], max);
-        char b1[32], b2[32];
-        g_autofree char *v = money ? report_wan(values[i]) : g_strdup_printf("%" G_GINT64_FORMAT, values[i]);
-
-        g_string_append_printf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\">", lw - 8, i * row + 22);
-        report_esc(out, labels[i]);
-        g_string_append_printf(out, "</text><rect class=\"bar\" x=\"%u\" y=\"%u\" width=\"%s\" height=\"18\" fill=\"%s\" "
-                                    "data-%s=\"%" G_GINT64_FORMAT "\"/>"
-                                    "<text x=\"%s\" y=\"%u\">%s</text>\n",
-                               lw, i * row + 8, report_px(b1, bw), color, money ? "fen" : "count", values[i],
-                               report_px(b2, (int64_t)(lw + 6) * 10 + bw), i * row + 22, v);
-    }
-    g_string_append(out, "</svg>\n");
-}
-
 static const char report_css[] =
-    "body{font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif;margin:24px auto;max-width:1000px;"
+    /* a CJK face first, whichever the machine has: Noto CJK or Source Han
+     * (Debian fonts-noto-cjk), WenQuanYi (fonts-wqy-*), then Windows' and
+     * macOS's; a face named after the generic family is never reached */
+    "body{font-family:'Noto Sans CJK SC','Source Han Sans SC','Noto Sans SC','WenQuanYi Zen Hei','WenQuanYi Micro Hei',"
+    "'Microsoft YaHei','PingFang SC','Hiragino Sans GB',sans-serif;margin:24px auto;max-width:1000px;"
     "color:#222;line-height:1.5}\n"
     "h1{font-size:22px;margin-bottom:4px}h2{font-size:18px;border-bottom:2px solid #b22;padding-bottom:4px;margin-top:32px}\n"
     ".meta{color:#666;font-size:13px}.cards{display:flex;gap:12px;flex-wrap:wrap}\n"
@@ -242,7 +34,7 @@ static const char report_css[] =
     ".card b{display:block;font-size:22px}.card span{color:#666;font-size:13px}\n"
     "table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0}"
     "th,td{border:1px solid #ccc;padding:4px 8px}th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-    "svg text{font-size:12px;fill:#333}.legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;"
+    "svg.chart{max-width:100%;height:auto}svg text{font-size:12px;fill:#333}td{overflow-wrap:anywhere}.legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;"
     "vertical-align:middle}\n"
     ".ok{color:#080;font-weight:bold}.no{color:#b00;font-weight:bold}\n"
     "@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}table,svg{page-break-inside:avoid}}\n";
@@ -256,7 +48,7 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
     g_auto(GStrv) dlines = NULL, slines = NULL;
     g_autoptr(GString) out = NULL;
     g_autoptr(GHashTable) reasons = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_autoptr(GArray) counts = g_array_new(FALSE, TRUE, sizeof(ReportCount));
+    g_autoptr(GArray) counts = g_array_new(FALSE, TRUE, sizeof(DxReportCount));
     int64_t granted_total, in_period = 0, after_period = 0, env_before = 0, env_granted = 0, env_left = 0;
     int y0, m0, d0, y1, m1, d1, n_months;
     g_autofree int64_t *month_fen = NULL;
@@ -264,19 +56,20 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
     g_autofree int64_t *bur = NULL;   /* per bureau: applied approved reduced rejected unfunded granted */
     char pfrom[16], pto[16];
     const char *p, *e;
+    guint env_lw = 160;
 
     g_return_val_if_fail(ruleset != NULL && dir != NULL && path != NULL, FALSE);
-    if (!report_read(dir, "summary.json", &summary, error) || !report_read(dir, "decisions.csv", &decisions, error) ||
-        !report_read(dir, "schedule.csv", &schedule, error))
+    if (!dx_report_read(dir, "summary.json", &summary, error) || !dx_report_read(dir, "decisions.csv", &decisions, error) ||
+        !dx_report_read(dir, "schedule.csv", &schedule, error))
         return FALSE;
-    fund = report_json_string(summary, "fund");
+    fund = dx_report_json_string(summary, "fund");
     if (strcmp(fund, rs->fund_id) != 0) {
         g_set_error(error, DX_ERROR, DX_ERROR_VALUE_INVALID, "%s: the round is of fund “%s”, the rules of “%s”", dir, fund,
                     rs->fund_id);
         return FALSE;
     }
-    approval = report_json_string(summary, "approval_date");
-    granted_total = report_json_int(summary, summary + strlen(summary), "granted_fen");
+    approval = dx_report_json_string(summary, "approval_date");
+    granted_total = dx_report_json_int(summary, summary + strlen(summary), "granted_fen");
     dx_date_format(rs->period_from, pfrom);
     dx_date_format(rs->period_to, pto);
     dx_date_to_ymd(rs->period_from, &y0, &m0, &d0);
@@ -293,7 +86,7 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
 
         if (*slines[i] == '\0')
             continue;
-        c = report_csv_cells(slines[i]);
+        c = dx_report_csv_cells(slines[i]);
         if (g_strv_length(c) < 10)
             continue;
         fen = g_ascii_strtoll(c[8], NULL, 10);
@@ -322,7 +115,7 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
 
         if (*dlines[i] == '\0')
             continue;
-        c = report_csv_cells(dlines[i]);
+        c = dx_report_csv_cells(dlines[i]);
         if (g_strv_length(c) < 8)
             continue;
         pol = dx_ruleset_find_policy(rs, c[2]);
@@ -341,7 +134,7 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
             b[4] += strcmp(c[4], "unfunded") == 0;
             b[5] += g_ascii_strtoll(c[6], NULL, 10);
         }
-        if (paid)
+        if (strcmp(c[4], "approved") == 0)   /* reduced ones count: rationed, capped, … */
             continue;
         codes = g_strsplit(c[7], ";", -1);
         for (guint k = 0; codes[k] != NULL; k++) {
@@ -350,46 +143,46 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
             if (g_str_has_prefix(codes[k], "award_") || *codes[k] == '\0')
                 continue;
             if (!g_hash_table_lookup_extended(reasons, codes[k], NULL, &idx)) {
-                ReportCount rc = { codes[k], 0 };
+                DxReportCount rc = { codes[k], 0 };
 
                 g_array_append_val(counts, rc);
                 idx = GUINT_TO_POINTER(counts->len - 1);
                 g_hash_table_insert(reasons, g_strdup(codes[k]), idx);
             }
-            g_array_index(counts, ReportCount, GPOINTER_TO_UINT(idx)).count++;
+            g_array_index(counts, DxReportCount, GPOINTER_TO_UINT(idx)).count++;
         }
     }
     for (guint i = 0; i < counts->len; i++)   /* the keys above borrow from codes, freed per line */
-        g_array_index(counts, ReportCount, i).key = NULL;
+        g_array_index(counts, DxReportCount, i).key = NULL;
     {
         GHashTableIter it;
         gpointer k, v;
 
         g_hash_table_iter_init(&it, reasons);
         while (g_hash_table_iter_next(&it, &k, &v))
-            g_array_index(counts, ReportCount, GPOINTER_TO_UINT(v)).key = k;
+            g_array_index(counts, DxReportCount, GPOINTER_TO_UINT(v)).key = k;
     }
-    g_array_sort(counts, report_count_cmp);
+    g_array_sort(counts, dx_report_count_cmp);
 
     out = g_string_new("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-    report_esc(out, rs->fund_name);
+    dx_report_esc(out, rs->fund_name);
     g_string_append_printf(out, " · %s 兑现报告</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", approval, report_css);
-    report_esc(out, rs->fund_name);
+    dx_report_esc(out, rs->fund_name);
     g_string_append(out, " 兑现报告</h1>\n<p class=\"meta\">资金编号 ");
-    report_esc(out, rs->fund_id);
+    dx_report_esc(out, rs->fund_id);
     g_string_append_printf(out, " · 资金期 %s 至 %s · 本轮核定日期 %s · 金额单位：万元</p>\n", pfrom, pto, approval);
 
     /* cards */
     for (guint e2 = 0; e2 < rs->n_envelopes; e2++) {
-        if (report_json_object(strstr(summary, "\"envelopes\""), rs->envelopes[e2].key, &p, &e)) {
-            env_before += report_json_int(p, e, "charged_before");
-            env_granted += report_json_int(p, e, "granted");
-            env_left += report_json_int(p, e, "remaining");
+        if (dx_report_json_object(strstr(summary, "\"envelopes\""), rs->envelopes[e2].key, &p, &e)) {
+            env_before += dx_report_json_int(p, e, "charged_before");
+            env_granted += dx_report_json_int(p, e, "granted");
+            env_left += dx_report_json_int(p, e, "remaining");
         }
     }
     {
-        g_autofree char *t = report_wan(rs->fund_total_fen), *g = report_wan(granted_total);
-        g_autofree char *b = report_wan(env_before), *l = report_wan(env_left), *ip = report_wan(in_period);
+        g_autofree char *t = dx_report_wan(rs->fund_total_fen), *g = dx_report_wan(granted_total);
+        g_autofree char *b = dx_report_wan(env_before), *l = dx_report_wan(env_left), *ip = dx_report_wan(in_period);
 
         g_string_append_printf(out,
                                "<div class=\"cards\">\n"
@@ -404,9 +197,9 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
 
     /* performance targets */
     {
-        g_autofree char *t = report_wan(rs->fund_total_fen), *ip = report_wan(in_period), *ap = report_wan(after_period);
+        g_autofree char *t = dx_report_wan(rs->fund_total_fen), *ip = dx_report_wan(in_period), *ap = dx_report_wan(after_period);
         int64_t committed = env_before + env_granted;
-        g_autofree char *cm = report_wan(committed);
+        g_autofree char *cm = dx_report_wan(committed);
         int pct = rs->fund_total_fen > 0 ? (int)(in_period * 1000 / rs->fund_total_fen) : 0;
         gboolean met_amount = committed >= rs->fund_total_fen, met_time = in_period >= rs->fund_total_fen;
 
@@ -426,41 +219,43 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
     /* envelopes: stacked bars */
     g_string_append(out, "<h2>额度使用（按局）</h2>\n<p class=\"legend\"><span style=\"background:#999\"></span>以前轮次已安排"
                           "<span style=\"background:#c33\"></span>本轮核定<span style=\"background:#dde\"></span>剩余</p>\n");
-    g_string_append_printf(out, "<svg id=\"chart-envelopes\" class=\"chart\" viewBox=\"0 0 760 %u\" width=\"760\" height=\"%u\" role=\"img\">\n",
-                           rs->n_envelopes * 40 + 10, rs->n_envelopes * 40 + 10);
+    for (guint k = 0; k < rs->n_envelopes; k++)   /* room for the longest bureau name */
+        env_lw = MAX(env_lw, dx_report_text_px(dx_report_bureau_name(rs, rs->envelopes[k].key), 12) + 16);
+    g_string_append_printf(out, "<svg id=\"chart-envelopes\" class=\"chart\" viewBox=\"0 0 %u %u\" width=\"%u\" height=\"%u\" role=\"img\">\n",
+                           env_lw + 720, rs->n_envelopes * 40 + 10, env_lw + 720, rs->n_envelopes * 40 + 10);
     for (guint k = 0; k < rs->n_envelopes; k++) {
         int64_t tot = 0, before = 0, gr = 0, left = 0;
-        int64_t x = 1600;   /* tenths of a pixel */
+        int64_t x = (int64_t)env_lw * 10;   /* tenths of a pixel */
         char b1[32], b2[32];
 
-        if (report_json_object(strstr(summary, "\"envelopes\""), rs->envelopes[k].key, &p, &e)) {
-            tot = report_json_int(p, e, "total");
-            before = report_json_int(p, e, "charged_before");
-            gr = report_json_int(p, e, "granted");
-            left = report_json_int(p, e, "remaining");
+        if (dx_report_json_object(strstr(summary, "\"envelopes\""), rs->envelopes[k].key, &p, &e)) {
+            tot = dx_report_json_int(p, e, "total");
+            before = dx_report_json_int(p, e, "charged_before");
+            gr = dx_report_json_int(p, e, "granted");
+            left = dx_report_json_int(p, e, "remaining");
         }
         g_string_append_printf(out, "<g class=\"envelope\" data-key=\"%s\" data-total-fen=\"%" G_GINT64_FORMAT "\">"
-                                    "<text x=\"152\" y=\"%u\" text-anchor=\"end\">",
-                               rs->envelopes[k].key, tot, k * 40 + 26);
-        report_esc(out, report_bureau_name(rs, rs->envelopes[k].key));
+                                    "<text class=\"label\" x=\"%u\" y=\"%u\" text-anchor=\"end\">",
+                               rs->envelopes[k].key, tot, env_lw - 8, k * 40 + 26);
+        dx_report_esc(out, dx_report_bureau_name(rs, rs->envelopes[k].key));
         g_string_append(out, "</text>");
         {
             const int64_t parts[3] = { before, gr, left };
             const char *cls[3] = { "before", "granted", "remaining" }, *fill[3] = { "#999", "#c33", "#dde" };
 
             for (int j = 0; j < 3; j++) {
-                int64_t w = report_tenths(560, parts[j], rs->fund_total_fen);
+                int64_t w = dx_report_tenths(560, parts[j], rs->fund_total_fen);
 
                 g_string_append_printf(out, "<rect class=\"%s\" x=\"%s\" y=\"%u\" width=\"%s\" height=\"24\" fill=\"%s\" "
                                             "data-fen=\"%" G_GINT64_FORMAT "\"/>",
-                                       cls[j], report_px(b1, x), k * 40 + 8, report_px(b2, w), fill[j], parts[j]);
+                                       cls[j], dx_report_px(b1, x), k * 40 + 8, dx_report_px(b2, w), fill[j], parts[j]);
                 x += w;
             }
         }
         {
-            g_autofree char *gs = report_wan(gr), *ls = report_wan(left);
+            g_autofree char *gs = dx_report_wan(gr), *ls = dx_report_wan(left);
 
-            g_string_append_printf(out, "<text x=\"%s\" y=\"%u\">本轮 %s / 剩余 %s</text></g>\n", report_px(b1, x + 60),
+            g_string_append_printf(out, "<text x=\"%s\" y=\"%u\">本轮 %s / 剩余 %s</text></g>\n", dx_report_px(b1, x + 60),
                                    k * 40 + 26, gs, ls);
         }
     }
@@ -472,13 +267,13 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
     for (guint b = 0; b < rs->n_bureaus; b++) {
         const int64_t *v = &bur[b * 6];
         int64_t left = 0;
-        g_autofree char *gs = report_wan(v[5]), *ls = NULL;
+        g_autofree char *gs = dx_report_wan(v[5]), *ls = NULL;
 
-        if (report_json_object(strstr(summary, "\"envelopes\""), rs->envelopes[rs->bureaus[b].envelope].key, &p, &e))
-            left = report_json_int(p, e, "remaining");
-        ls = report_wan(left);
+        if (dx_report_json_object(strstr(summary, "\"envelopes\""), rs->envelopes[rs->bureaus[b].envelope].key, &p, &e))
+            left = dx_report_json_int(p, e, "remaining");
+        ls = dx_report_wan(left);
         g_string_append(out, "<tr><td>");
-        report_esc(out, rs->bureaus[b].name);
+        dx_report_esc(out, rs->bureaus[b].name);
         g_string_append_printf(out, "</td><td class=\"n\">%" G_GINT64_FORMAT "</td><td class=\"n\">%" G_GINT64_FORMAT
                                     "</td><td class=\"n\">%" G_GINT64_FORMAT "</td><td class=\"n\">%" G_GINT64_FORMAT
                                     "</td><td class=\"n\">%" G_GINT64_FORMAT "</td><td class=\"n\" data-fen=\"%" G_GINT64_FORMAT
@@ -486,6 +281,7 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
                                v[0], v[1], v[2], v[3], v[4], v[5], gs, ls);
     }
     g_string_append(out, "</table>\n");
+    dx_report_shortfall(out, rs, summary);
 
     /* months */
     {
@@ -499,26 +295,26 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
                                cw, ch + 40, cw, ch + 40);
         for (int i = 0; i <= n_months; i++) {
             int64_t v = i < n_months ? month_fen[i] : after_period;
-            int64_t h = report_tenths(ch - 30, v, max), top = (int64_t)ch * 10 - h;
+            int64_t h = dx_report_tenths(ch - 30, v, max), top = (int64_t)ch * 10 - h;
             char b1[32], b2[32];
             guint x = 30 + (guint)i * (bw + 8);
             g_autofree char *label = i < n_months ? g_strdup_printf("%d-%02d", y0 + (m0 - 1 + i) / 12, (m0 - 1 + i) % 12 + 1)
                                                   : g_strdup("期后");
-            g_autofree char *vs = report_wan(v);
+            g_autofree char *vs = dx_report_wan(v);
 
             g_string_append_printf(out, "<rect class=\"month\" data-month=\"%s\" data-fen=\"%" G_GINT64_FORMAT "\" x=\"%u\" y=\"%s\" "
                                         "width=\"%u\" height=\"%s\" fill=\"%s\"/>",
-                                   label, v, x, report_px(b1, top), bw, report_px(b2, h), i < n_months ? "#c33" : "#e9a");
+                                   label, v, x, dx_report_px(b1, top), bw, dx_report_px(b2, h), i < n_months ? "#c33" : "#e9a");
             if (v > 0)
                 g_string_append_printf(out, "<text x=\"%u\" y=\"%s\" text-anchor=\"middle\">%s</text>", x + bw / 2,
-                                       report_px(b1, top - 40), vs);
+                                       dx_report_px(b1, top - 40), vs);
             g_string_append_printf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%s</text>\n", x + bw / 2, ch + 16,
                                    label);
         }
         g_string_append(out, "</svg>\n<table id=\"table-months\">\n<tr><th>月份</th><th>拨付（万元）</th></tr>\n");
         for (int i = 0; i <= n_months; i++) {
             int64_t v = i < n_months ? month_fen[i] : after_period;
-            g_autofree char *vs = report_wan(v);
+            g_autofree char *vs = dx_report_wan(v);
 
             if (v == 0)
                 continue;
@@ -538,22 +334,22 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
         for (guint i = 0; i < rs->n_policies; i++)
             labels[i] = rs->policies[i].name;
         g_string_append(out, "<h2>各项政策兑现情况</h2>\n");
-        report_hbars(out, "chart-policies", labels, pol_fen, rs->n_policies, TRUE, "#c33");
+        dx_report_hbars(out, "chart-policies", labels, pol_fen, rs->n_policies, TRUE, "#c33");
         g_string_append(out, "<table id=\"table-policies\">\n<tr><th>政策</th><th>名称</th><th>局</th><th>申报</th>"
                              "<th>兑现</th><th>未兑现</th><th>核定（万元）</th><th>依据</th></tr>\n");
         for (guint i = 0; i < rs->n_policies; i++) {
             const DxPolicy *pol = &rs->policies[i];
-            g_autofree char *fs = report_wan(pol_fen[i]);
+            g_autofree char *fs = dx_report_wan(pol_fen[i]);
 
             g_string_append_printf(out, "<tr data-policy=\"%s\"><td>%s</td><td>", pol->id, pol->id);
-            report_esc(out, pol->name);
+            dx_report_esc(out, pol->name);
             g_string_append(out, "</td><td>");
-            report_esc(out, rs->bureaus[pol->bureau].name);
+            dx_report_esc(out, rs->bureaus[pol->bureau].name);
             g_string_append_printf(out, "</td><td class=\"n applied\">%" G_GINT64_FORMAT "</td><td class=\"n approved\">%" G_GINT64_FORMAT
                                         "</td><td class=\"n\">%" G_GINT64_FORMAT "</td><td class=\"n granted\" data-fen=\"%" G_GINT64_FORMAT
                                         "\">%s</td><td>",
                                    pol_applied[i], pol_approved[i], pol_rejected[i], pol_fen[i], fs);
-            report_esc(out, pol->basis);
+            dx_report_esc(out, pol->basis);
             g_string_append(out, "</td></tr>\n");
         }
         g_string_append(out, "</table>\n");
@@ -566,20 +362,21 @@ dx_report_write_html(DxRuleset *ruleset, const char *dir, const char *path, GErr
         g_autofree int64_t *vals = g_new0(int64_t, n + 1);
 
         for (guint i = 0; i < n; i++) {
-            labels[i] = report_code_name(g_array_index(counts, ReportCount, i).key);
-            vals[i] = g_array_index(counts, ReportCount, i).count;
+            labels[i] = dx_report_code_name(g_array_index(counts, DxReportCount, i).key);
+            vals[i] = g_array_index(counts, DxReportCount, i).count;
         }
         g_string_append(out, "<h2>未兑现与核减的主要原因</h2>\n<p class=\"meta\">未全额兑现的决定中，各原因出现的次数（一项决定可有多个原因）。</p>\n");
-        report_hbars(out, "chart-reasons", labels, vals, n, FALSE, "#669");
+        dx_report_hbars(out, "chart-reasons", labels, vals, n, FALSE, "#669");
         g_string_append(out, "<table id=\"table-reasons\">\n<tr><th>原因</th><th>代码</th><th>次数</th></tr>\n");
         for (guint i = 0; i < counts->len; i++) {
-            const ReportCount *rc = &g_array_index(counts, ReportCount, i);
+            const DxReportCount *rc = &g_array_index(counts, DxReportCount, i);
 
             g_string_append_printf(out, "<tr><td>%s</td><td>%s</td><td class=\"n\">%" G_GINT64_FORMAT "</td></tr>\n",
-                                   report_code_name(rc->key), rc->key, rc->count);
+                                   dx_report_code_name(rc->key), rc->key, rc->count);
         }
         g_string_append(out, "</table>\n");
     }
+    dx_report_enterprises(out, rs, dlines);
     g_string_append_printf(out, "<p class=\"meta\">由 duixian %d.%d.%d 根据 %s 中的 summary.json、decisions.csv、schedule.csv 生成；"
                                 "规则 SHA-256 %s。逐项说明：<code>duixian explain RULES APPS --app 申报编号</code>。</p>\n"
                                 "</body>\n</html>\n",
