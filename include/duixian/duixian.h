@@ -21,5 +21,6 @@
 #include <duixian/dx-schedule.h>
 #include <duixian/dx-report.h>
 #include <duixian/dx-fit.h>
+#include <duixian/dx-compare.h>
 #include <duixian/dx-rule-tests.h>
 #undef DX_INSIDE

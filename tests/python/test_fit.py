@@ -28,6 +28,23 @@ class Fit(unittest.TestCase):
         r = duixian.fit(RULES, APPS, "r", budget_fen=50000000, approval_date="2022-06-30")
         self.assertEqual((r.value, r.demand_fen), ("0.83%", 49800000))
 
+    def test_compare(self):
+        """The base (r = 2%, rationed 110万 → 100万元) and r=1% (60万元 in full)."""
+        import csv
+        import json
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp, \
+                duixian.Ruleset.load(RULES) as base_rules, \
+                duixian.Ruleset.load(RULES, overrides={"r": "1%"}) as reform_rules, \
+                base_rules.run_round(APPS, "2022-06-30") as base, \
+                reform_rules.run_round(APPS, "2022-06-30") as reform:
+            base.write_compare(reform, tmp)
+            env = json.load(open(os.path.join(tmp, "compare.json")))["envelopes"]["finance"]
+            self.assertEqual(env, {"base": {"demand_fen": 110000000, "granted_fen": 100000000},
+                                   "reform": {"demand_fen": 60000000, "granted_fen": 60000000}})
+            rows = list(csv.DictReader(open(os.path.join(tmp, "compare.csv"), encoding="utf-8")))
+            self.assertEqual(sum(int(r["change_fen"]) for r in rows), -40000000)
+
     def test_errors(self):
         with self.assertRaises(duixian.ApplicationError):
             duixian.fit(RULES, APPS, "nope", envelope="finance")

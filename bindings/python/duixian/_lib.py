@@ -242,6 +242,7 @@ _PROTOTYPES = {
     "dx_round_set_dry_run": (None, [_P, _B]),
     "dx_round_set_as_of_round": (None, [_P, _I64]),
     "dx_round_get_envelope_requested_fen": (_I64, [_P, _SZ]),
+    "dx_compare_write": (_B, [_P, _P, _S, _E]),
     # dx-fit.h
     "dx_fit_new": (_P, [_S, _S, _S, _E]),
     "dx_fit_free": (None, [_P]),

@@ -273,6 +273,12 @@ class Round(Handle):
         """Writes decisions.csv, schedule.csv and summary.json into an existing directory."""
         call_with_error(F.dx_round_write_outputs, self._done(), fs_bytes(directory))
 
+    def write_compare(self, reform: "Round", directory: PathArg) -> None:
+        """Writes compare.csv, compare.json and compare.html (``duixian compare``)
+        into ``directory``: this round as the base, ``reform`` (the same
+        applications under other rules or what-if settings) beside it."""
+        call_with_error(F.dx_compare_write, self._done(), reform._done(), fs_bytes(directory))
+
     def write_report(self, directory: PathArg, path: typing.Optional[PathArg] = None) -> PathArg:
         """Writes the outputs into ``directory`` and, from them, the self-contained
         HTML report (default ``directory/report.html``). Returns its path.
