@@ -296,8 +296,9 @@ probe_index(const DxFit *self, int64_t k)
 gboolean
 dx_fit_run(DxFit *self, const char *apps_path, const DxLoadOptions *apps_options, GError **error)
 {
-    /* 2^40 steps: beyond every money amount in fen and every useful rate */
-    const int64_t k_max = (int64_t)1 << 40;
+    /* 2^40 steps: beyond every useful rate; money stops at the spec's
+     * largest amount, 10^13 元 (a setting beyond it would not load) */
+    const int64_t k_max = self->type == DX_FIELD_MONEY ? (int64_t)(DX_MONEY_MAX_FEN / self->step.num) : (int64_t)1 << 40;
     int64_t lo = 0, hi = 1, d_lo, d_hi, d;
 
     g_return_val_if_fail(self != NULL && apps_path != NULL && self->data == NULL, FALSE);
@@ -314,10 +315,10 @@ dx_fit_run(DxFit *self, const char *apps_path, const DxLoadOptions *apps_options
     if (!fit_probe(self, 0, &d_lo, error))
         return FALSE;
     /* the direction: the first value whose demand differs from 0's */
-    for (hi = 1; hi <= k_max; hi *= 2) {
+    for (hi = 1;; hi *= 2) {
         if (!fit_probe(self, hi, &d_hi, error))
             return FALSE;
-        if (d_hi != d_lo)
+        if (d_hi != d_lo || hi > k_max / 2)
             break;
     }
     self->direction = d_hi >= d_lo ? 1 : -1;

@@ -45,6 +45,14 @@ class Fit(unittest.TestCase):
             rows = list(csv.DictReader(open(os.path.join(tmp, "compare.csv"), encoding="utf-8")))
             self.assertEqual(sum(int(r["change_fen"]) for r in rows), -40000000)
 
+    def test_rule_tests(self):
+        root = os.path.join(DATA, "..", "..", "..", "rules")
+        r = duixian.run_rule_tests(os.path.join(root, "wuchang-2023.yaml"), [os.path.join(root, "wuchang-2023.tests.yaml")])
+        self.assertTrue(r.passed)
+        self.assertEqual((r.n_cases, r.coverage), (16, ()))
+        self.assertIn("16 passed, 0 failed", r.report)
+        self.assertIn('<testsuites tests="16" failures="0">', r.junit)
+
     def test_errors(self):
         with self.assertRaises(duixian.ApplicationError):
             duixian.fit(RULES, APPS, "nope", envelope="finance")

@@ -61,7 +61,7 @@ from .decisions import Decision, DecisionList, Reason, Status
 from ._types import Encoding, FieldType, ParamValue, UsedParam
 from .batch import Batch
 from .ruleset import Field, Param, Policy, Ruleset
-from .fit import FitResult, fit
+from .fit import FitResult, RuleTestResult, fit, run_rule_tests
 from .ledger import Ledger, LedgerRound
 from .round import EnvelopeSummary, PolicySummary, Round, Schedule, ScheduleLine, Summary
 
@@ -71,7 +71,7 @@ __all__ = [
     "Ruleset", "Batch", "Round", "Ledger", "LedgerRound",
     "Decision", "DecisionList", "Reason", "Status",
     "ScheduleLine", "Schedule", "Summary", "EnvelopeSummary", "PolicySummary",
-    "FitResult", "fit", "Field", "FieldType", "Param", "ParamValue", "UsedParam", "Policy", "Encoding",
+    "FitResult", "fit", "RuleTestResult", "run_rule_tests", "Field", "FieldType", "Param", "ParamValue", "UsedParam", "Policy", "Encoding",
     "DuixianError", "RulesError", "ApplicationError", "LedgerError", "LedgerCorruptError",
     "HistoryError", "DuixianIOError", "LimitError", "ErrorCode",
     "MAX_FEN", "yuan", "fen", "parse_money", "format_money", "format_yuan", "format_wan",

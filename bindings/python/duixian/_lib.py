@@ -243,6 +243,16 @@ _PROTOTYPES = {
     "dx_round_set_as_of_round": (None, [_P, _I64]),
     "dx_round_get_envelope_requested_fen": (_I64, [_P, _SZ]),
     "dx_compare_write": (_B, [_P, _P, _S, _E]),
+    # dx-rule-tests.h
+    "dx_rule_tests_new": (_P, [_S, _E]),
+    "dx_rule_tests_free": (None, [_P]),
+    "dx_rule_tests_add_file": (_B, [_P, _S, _E]),
+    "dx_rule_tests_run": (_B, [_P]),
+    "dx_rule_tests_get_n_cases": (_SZ, [_P]),
+    "dx_rule_tests_get_n_failed": (_SZ, [_P]),
+    "dx_rule_tests_dup_report": (_P, [_P]),
+    "dx_rule_tests_dup_junit": (_P, [_P]),
+    "dx_rule_tests_dup_coverage": (_P, [_P, ctypes.POINTER(ctypes.c_size_t)]),
     # dx-fit.h
     "dx_fit_new": (_P, [_S, _S, _S, _E]),
     "dx_fit_free": (None, [_P]),

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Fitting a parameter to an envelope or a budget (``duixian/dx-fit.h``,
-``duixian fit``)."""
+"""Policy design tools: fitting a parameter to an envelope or a budget
+(``duixian/dx-fit.h``, ``duixian fit``) and rule tests
+(``duixian/dx-rule-tests.h``, ``duixian test``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from . import _lib
 from ._lib import F, call_with_error, fs_bytes, to_bytes
 from ._types import PathArg
 
-__all__ = ["FitResult", "fit"]
+__all__ = ["FitResult", "fit", "RuleTestResult", "run_rule_tests"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,3 +68,37 @@ def fit(rules: PathArg, applications: PathArg, param: str, *, envelope: typing.O
                          demand, budget, budget - demand, bool(F.dx_fit_get_monotone(ptr)), tuple(probes))
     finally:
         F.dx_fit_free(ptr)
+
+
+@dataclasses.dataclass(frozen=True)
+class RuleTestResult:
+    """What ``duixian test`` reports: the counts, the report (one line per
+    failing case, then "N passed, N failed"), the coverage lines (what no
+    case reached) and the JUnit XML."""
+    n_cases: int
+    n_failed: int
+    report: str
+    coverage: typing.Tuple[str, ...]
+    junit: str
+
+    @property
+    def passed(self) -> bool:
+        return self.n_failed == 0
+
+
+def run_rule_tests(rules: PathArg, tests: typing.Iterable[PathArg]) -> RuleTestResult:
+    """Runs the rule tests of the ``tests`` files against ``rules``. Raises
+    RulesError for a bad rules file or a tests file that is not well formed."""
+    ptr = call_with_error(F.dx_rule_tests_new, fs_bytes(rules))
+    try:
+        for t in tests:
+            call_with_error(F.dx_rule_tests_add_file, ptr, fs_bytes(t))
+        F.dx_rule_tests_run(ptr)
+        n = _lib.ctypes.c_size_t()
+        cover = _lib.take_string(F.dx_rule_tests_dup_coverage(ptr, _lib.ctypes.byref(n)))
+        return RuleTestResult(F.dx_rule_tests_get_n_cases(ptr), F.dx_rule_tests_get_n_failed(ptr),
+                              _lib.take_string(F.dx_rule_tests_dup_report(ptr)),
+                              tuple(line for line in cover.split("\n") if line),
+                              _lib.take_string(F.dx_rule_tests_dup_junit(ptr)))
+    finally:
+        F.dx_rule_tests_free(ptr)
