@@ -64,6 +64,7 @@ dx_ruleset_load_yaml(DxRuleset *self, const char *data, gsize len, const DxLoadO
     if (!dx_load_fund(&l, dx_yaml_map_lookup(root, "fund")) ||
         !dx_load_policies(&l, dx_yaml_map_lookup(root, "policies")))
         return FALSE;
+    dx_ruleset_lint(&l, root);
     return TRUE;
 }
 

@@ -64,6 +64,8 @@ dx_ruleset_unref(DxRuleset *self)
         return;
     g_free(self->source_name);
     g_free(self->sha256);
+    if (self->warnings != NULL)
+        g_ptr_array_unref(self->warnings);
     g_free(self->fund_id);
     g_free(self->fund_name);
     for (guint i = 0; i < self->n_envelopes; i++)
@@ -299,4 +301,18 @@ dx_ruleset_dup_param_value(const DxRuleset *self, size_t index, size_t value_ind
     }
     /* as the explanations write it: a number written as a percent stays one */
     return dx_value_to_display(v, v->type == DX_TYPE_NUMBER && v->elem != 0);
+}
+
+size_t
+dx_ruleset_get_n_warnings(const DxRuleset *self)
+{
+    g_return_val_if_fail(self != NULL, 0);
+    return self->warnings != NULL ? self->warnings->len : 0;
+}
+
+const char *
+dx_ruleset_get_warning(const DxRuleset *self, size_t index)
+{
+    g_return_val_if_fail(self != NULL && index < dx_ruleset_get_n_warnings(self), NULL);
+    return g_ptr_array_index(self->warnings, index);
 }

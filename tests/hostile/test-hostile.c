@@ -10,7 +10,9 @@
  *
  *   id  kind  input  expect  where  what
  *
- * kind:   rules (dx_ruleset_load_file), decide (load the rules, then decide
+ * kind:   rules (dx_ruleset_load_file), lint (the rules load, with a
+ *         warning, dx_ruleset_get_warning(); expect is warning~TEXT and
+ *         where the L:C the warning names), decide (load the rules, then decide
  *         one fixed application), csv / yaml (an application file through
  *         dx_batch_add_*_file with rules/wuchang-2022.yaml), history
  *         (dx_round_add_history_file)
@@ -308,7 +310,30 @@ run_case(void **state)
     GError *err = NULL;
     gint64 t0 = g_get_monotonic_time();
 
-    if (strcmp(c->kind, "rules") == 0 || strcmp(c->kind, "decide") == 0) {
+    if (strcmp(c->kind, "lint") == 0) {
+        DxRuleset *rs = dx_ruleset_load_file(path, NULL, &err);
+        size_t w = 0;
+
+        if (rs == NULL)
+            fail_msg("%s (cases.tsv:%d): the rules did not load: %s", c->id, c->lineno, err->message);
+        if (strcmp(c->expect, "warning") != 0)
+            fail_msg("%s (cases.tsv:%d): a lint case expects warning~TEXT", c->id, c->lineno);
+        while (w < dx_ruleset_get_n_warnings(rs) &&
+               (c->says != NULL && strstr(dx_ruleset_get_warning(rs, w), c->says) == NULL))
+            w++;
+        if (w == dx_ruleset_get_n_warnings(rs))
+            fail_msg("%s (cases.tsv:%d): no warning says “%s” (%zu warnings)", c->id, c->lineno,
+                     c->says != NULL ? c->says : "", dx_ruleset_get_n_warnings(rs));
+        if (strcmp(c->where, "-") != 0) {
+            g_autofree char *want = g_strdup_printf(":%s:", c->where);
+
+            if (strstr(dx_ruleset_get_warning(rs, w), want) == NULL)
+                fail_msg("%s (cases.tsv:%d): the warning does not name %s: %s", c->id, c->lineno, want,
+                         dx_ruleset_get_warning(rs, w));
+        }
+        print_message("# %s: warning: %s\n", c->id, dx_ruleset_get_warning(rs, w));
+        dx_ruleset_unref(rs);
+    } else if (strcmp(c->kind, "rules") == 0 || strcmp(c->kind, "decide") == 0) {
         DxRuleset *rs = dx_ruleset_load_file(path, NULL, &err);
         if (rs != NULL && strcmp(c->kind, "decide") == 0) {
             DxApplication *app = dx_application_new(rs);

@@ -50,6 +50,16 @@ class Format2(unittest.TestCase):
             self.assertEqual(p.values, (duixian.ParamValue(datetime.date(2021, 6, 16), "2%"),
                                         duixian.ParamValue(datetime.date(2022, 7, 1), "1.5%")))
 
+    def test_warnings(self):
+        # a rate written as a bare number loads, with a lint warning naming where
+        bare = PARAMS.replace("{rate: hq_rate, of: capital}", "{rate: 2, of: capital}")
+        with duixian.Ruleset.from_string(bare, "w.yaml") as rules:
+            (w,) = rules.warnings
+            self.assertTrue(w.startswith("w.yaml:"), w)
+            self.assertIn("policies[0].award.rate: rate “2” has no % or ‰, so it is 200%", w)
+        with duixian.Ruleset.from_string(PARAMS, "p.yaml") as rules:
+            self.assertEqual(rules.warnings, [])
+
     def test_params_each_decision_read(self):
         with duixian.Ruleset.from_string(PARAMS, "p.yaml") as rules:
             apps = [app(1, "2022-06-30", policy="FIN-HQ", capital="1亿元"),
