@@ -12,6 +12,7 @@
 #include "base/dx-json-private.h"
 #include "decide/dx-decision-private.h"
 #include "decide/dx-explain-private.h"
+#include "base/dx-cell-private.h"
 #include "decide/dx-messages-private.h"
 
 #include <string.h>
@@ -170,7 +171,9 @@ explain_reason_message(const DxDecision *self, size_t index, gboolean en)
     switch ((DxReasonCode)r->code) {
     case DX_REASON_INVALID_FIELD: {
         const char *label = explain_field_label(rs, r->index);
+        g_autofree char *detail = dx_bilingual_pick(rtext, en);   /* the cell's sentence in this language */
 
+        rtext = detail;
         if (r->index < 0)
             return DX_MSG_DUP(DX_MSG_INVALID_ROW, en, DX_MSG_I("row", self->row), DX_MSG_S("detail", rtext));
         if (r->a > 0)
