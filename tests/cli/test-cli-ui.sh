@@ -75,6 +75,12 @@ ok "the closing table has remaining 万元" sh -c "'$DX' run '$RULES' '$APPS' --
 ok "check lists a format-2 file's parameters with their dated values" sh -c "'$DX' check '$SRC/rules/wuchang-2023.yaml' | grep -qx 'param     hq_rate    落户奖励比例: 2% from 2021-06-16, 1.5% from 2022-07-01'"
 ok "check --format json: the parameters" sh -c "'$DX' check '$SRC/rules/wuchang-2023.yaml' --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); p=d[\"params\"][0]; assert p[\"name\"]==\"hq_rate\" and p[\"values\"]==[{\"from\":\"2021-06-16\",\"value\":\"2%\"},{\"from\":\"2022-07-01\",\"value\":\"1.5%\"}], p'"
 ok "check --format json of a format-1 file has no params key" sh -c "'$DX' check '$RULES' --format json | python3 -c 'import json,sys; assert \"params\" not in json.load(sys.stdin)'"
+ok "explain: one unit per sentence (not 3,000万元 beside 32,685,370.15元)" sh -c '
+    for app in $(awk -F, "NR > 1 && NR < 60 { print \$1 }" "$4/decisions.csv" | sort -u); do
+        for lang in zh en; do
+            "$1" explain "$2" "$3" --approval-date 2022-06-30 --app "$app" --lang $lang | python3 "$5" || exit 1
+        done
+    done' sh "$DX" "$RULES" "$APPS" "$tmp/r" "$SRC/tests/cli/check-one-unit.py"
 printf 'app_id,enterprise_id,policy,submitted_on\nA1,E1,FIN-HQ,2022/6/30\n' >"$tmp/slash.csv"
 ok "explain a date with slashes: what to write, in Chinese throughout" sh -c '"$1" explain "$2" "$3" --app A1 | grep -q "：“2022/6/30”不是 YYYY-MM-DD 格式的日期，应写作 2022-06-30  \[invalid_field\]"' sh "$DX" "$RULES" "$tmp/slash.csv"
 ok "… and in English throughout with --lang en" sh -c '"$1" explain "$2" "$3" --app A1 --lang en | grep "invalid_field" | grep -q ": “2022/6/30” is not a date written YYYY-MM-DD: write 2022-06-30  \[invalid_field\]$"' sh "$DX" "$RULES" "$tmp/slash.csv"
