@@ -57,7 +57,12 @@ ok "… qualifies for FIN-HQ with the amount (12亿元 × 2%, cap 1,000万元, �
 ok "… and lists what is missing for others" has "$tmp/ec.out" "补充以下数据后可能享受" "缺少：年租金（不含物业水电）"
 printf 'district,institution_type,org_form,established_on,实缴资本（元）\n武昌区,银行,法人总部,2021-09-01,"1,200,000,000"\n' > "$tmp/bank.csv"
 ok "match a CSV profile (aliases work)" exit_code 0 "$DX" match "$RULES" "$tmp/bank.csv" --date 2022-06-30 --format csv
-ok "… as CSV" sh -c "head -1 '$tmp/ec.out' | grep -qx 'policy_id,name,bureau,status,amount_fen,missing' && grep -q '^FIN-HQ,.*,reduced,500000000,' '$tmp/ec.out'"
+ok "… as CSV" sh -c "head -1 '$tmp/ec.out' | grep -qx 'policy_id,name,bureau,status,amount_fen,missing,why' && grep -q '^FIN-HQ,.*,reduced,500000000,' '$tmp/ec.out'"
+ok "… with why a policy does not apply" grep -q '^FIN-BRANCH,金融机构分支机构落户奖励,finance,rejected,0,,不满足「分支机构」：机构层级为 “法人总部”，要求为 “分支机构”$' "$tmp/ec.out"
+ok "match says why each policy that does not apply fails: the clause and the values" sh -c "'$DX' match '$RULES' '$tmp/bank.yaml' --date 2022-06-30 | grep -A1 '^  FIN-BRANCH' | grep -q '不满足「分支机构」：机构层级为 “法人总部”，要求为 “分支机构”'"
+ok "… under its own heading, every policy listed once" sh -c "'$DX' match '$RULES' '$tmp/bank.yaml' --date 2022-06-30 >'$tmp/m.txt' && grep -q '^不适用的政策及原因' '$tmp/m.txt' && [ \$(grep -cE '^  (FIN|COM)-' '$tmp/m.txt') = 14 ]"
+ok "… and a window it is outside of" sh -c "'$DX' match '$RULES' '$tmp/bank.yaml' --date 2022-12-20 | grep -A1 '^  FIN-HQ' | grep -q '不在受理期'"
+ok "match --format json: why" sh -c "'$DX' match '$RULES' '$tmp/bank.yaml' --date 2022-06-30 --format json | python3 -c 'import json,sys; d={x[\"policy_id\"]: x for x in json.load(sys.stdin)}; assert len(d)==14 and d[\"FIN-HQ\"][\"why\"]==\"\" and \"机构层级\" in d[\"FIN-BRANCH\"][\"why\"], d'"
 ok "match --format json is JSON" sh -c "'$DX' match '$RULES' '$tmp/bank.yaml' --date 2022-06-30 --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert any(x[\"policy_id\"]==\"FIN-HQ\" and x[\"amount_fen\"]==500000000 for x in d)'"
 ok "match a missing profile exits 3" exit_code 3 "$DX" match "$RULES" "$tmp/none.yaml"
 
