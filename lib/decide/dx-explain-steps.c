@@ -77,74 +77,6 @@ steps_ctx(const Explain *x, DxEvalCtx *ctx)
     ctx->has_default = x->rs->has_default;
 }
 
-/* An expression as people write it, fields by label: "本年批零销售额 − 上年批零销售额".
- * Binary operands that are themselves binary are parenthesised. */
-static void
-steps_infix(const DxRuleset *rs, const DxExprNode *n, GString *out)
-{
-    static const char *const ops[] = {
-        [DX_NODE_ADD] = " + ", [DX_NODE_SUB] = " − ", [DX_NODE_MUL] = " × ", [DX_NODE_DIV] = " ÷ ",
-        [DX_NODE_EQ] = " = ", [DX_NODE_NE] = " ≠ ", [DX_NODE_LT] = " < ", [DX_NODE_LE] = " ≤ ",
-        [DX_NODE_GT] = " > ", [DX_NODE_GE] = " ≥ ", [DX_NODE_IN] = " in ", [DX_NODE_NOT_IN] = " not in ",
-        [DX_NODE_AND] = " and ", [DX_NODE_OR] = " or ",
-    };
-
-    switch (n->kind) {
-    case DX_NODE_CONST: {
-        g_autofree char *v = dx_value_to_display(&n->value, n->value.type == DX_TYPE_NUMBER && n->value.elem != 0);
-
-        g_string_append(out, v);
-        return;
-    }
-    case DX_NODE_FIELD:
-        g_string_append(out, n->slot < rs->n_fields ? rs->fields[n->slot].label : n->name);
-        return;
-    case DX_NODE_NEG:
-    case DX_NODE_NOT:
-        g_string_append(out, n->kind == DX_NODE_NEG ? "−" : "not ");
-        steps_infix(rs, n->children[0], out);
-        return;
-    case DX_NODE_LIST:
-    case DX_NODE_CALL:
-        if (n->kind == DX_NODE_CALL)
-            g_string_append(out, n->name != NULL ? n->name : "f");
-        g_string_append_c(out, n->kind == DX_NODE_CALL ? '(' : '[');
-        for (guint i = 0; i < n->n_children; i++) {
-            if (i > 0)
-                g_string_append(out, ", ");
-            steps_infix(rs, n->children[i], out);
-        }
-        g_string_append_c(out, n->kind == DX_NODE_CALL ? ')' : ']');
-        return;
-    default:
-        if (n->kind < G_N_ELEMENTS(ops) && ops[n->kind] != NULL && n->n_children == 2) {
-            for (guint i = 0; i < 2; i++) {
-                const DxExprNode *c = n->children[i];
-                gboolean paren = c->kind >= DX_NODE_ADD && c->kind <= DX_NODE_OR;
-
-                if (i == 1)
-                    g_string_append(out, ops[n->kind]);
-                if (paren)
-                    g_string_append_c(out, '(');
-                steps_infix(rs, c, out);
-                if (paren)
-                    g_string_append_c(out, ')');
-            }
-            return;
-        }
-        g_string_append(out, "?");
-    }
-}
-
-static char *
-steps_expr(const DxRuleset *rs, const DxExprNode *n)
-{
-    GString *out = g_string_new(NULL);
-
-    steps_infix(rs, n, out);
-    return g_string_free(out, FALSE);
-}
-
 /* ---- clauses ---- */
 
 static void
@@ -160,7 +92,7 @@ steps_clauses(Explain *x)
     }
     if (x->app == NULL) {
         for (guint i = 0; i < pol->n_clauses; i++) {
-            g_autofree char *expr = steps_expr(x->rs, pol->clauses[i].expr);
+            g_autofree char *expr = dx_explain_expr_text(x->rs, pol->clauses[i].expr);
 
             g_string_append_printf(x->out, "  · %s：%s\n", pol->clauses[i].name, expr);
         }
@@ -207,7 +139,7 @@ steps_clauses(Explain *x)
         }
         detail = dx_explain_clause_values(x->rs, c, vals, n, x->en);
         if (*detail == '\0') {
-            g_autofree char *expr = steps_expr(x->rs, root);
+            g_autofree char *expr = dx_explain_expr_text(x->rs, root);
 
             g_free(detail);
             detail = DX_MSG_DUP(DX_MSG_CLAUSE_FIELD_MISSING, x->en, DX_MSG_S("expr", expr));
@@ -241,7 +173,7 @@ static char *
 steps_base_text(Explain *x, const DxExprNode *base, DxValue *v, gboolean *have)
 {
     const char *label = steps_base_label(x, base);
-    g_autofree char *expr = base != NULL ? steps_expr(x->rs, base) : g_strdup("?");
+    g_autofree char *expr = base != NULL ? dx_explain_expr_text(x->rs, base) : g_strdup("?");
 
     *have = steps_eval(x, base, v);
     if (*have) {
@@ -289,7 +221,7 @@ steps_award(Explain *x)
         else if (rate != NULL && rate->kind == DX_NODE_CONST)
             pct = steps_value(&rate->value, TRUE);
         else
-            pct = rate != NULL ? steps_expr(x->rs, rate) : g_strdup("?");
+            pct = rate != NULL ? dx_explain_expr_text(x->rs, rate) : g_strdup("?");
         if (have && v.type == DX_TYPE_MONEY && v.u.r.den == 1 && STEPS_YUAN2((int64_t)v.u.r.num, x->d->award_fen)) {
             g_free(result);
             result = steps_money(x->d->award_fen, TRUE);
@@ -352,7 +284,7 @@ steps_award(Explain *x)
             }
         }
         {
-            g_autofree char *expr = steps_expr(x->rs, award);
+            g_autofree char *expr = dx_explain_expr_text(x->rs, award);
 
             STEPS_MSG(x, DX_MSG_STEP_PER_EXPR, DX_MSG_S("x", xs), DX_MSG_S("expr", expr), DX_MSG_S("award", result));
         }
@@ -393,7 +325,7 @@ steps_award(Explain *x)
         break;
     }
     case DX_AWARD_FORMULA: {
-        g_autofree char *expr = steps_expr(x->rs, award);
+        g_autofree char *expr = dx_explain_expr_text(x->rs, award);
 
         STEPS_MSG(x, DX_MSG_STEP_FORMULA, DX_MSG_S("expr", expr));
         if (x->app != NULL && pol->n_award_slots > 0) {
