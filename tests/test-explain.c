@@ -394,7 +394,7 @@ test_explain_sentences(void **state)
         { "GF", "GROW", DX_REASON_CLAUSE_FAILED, 2, { "不满足「本区或邻区」", "江岸区", "武昌区", "洪山区" } },
         { "RG", "GROW", DX_REASON_INVALID_FIELD, 0, { "第 21 行" } },
         { "BX", "BIGX", DX_REASON_CLAUSE_FAILED, 0, { "不满足「系数不超过1」", "系数为 123456789012345678901.5", "≤ 1" } },
-        { "BX", "BIGX", DX_REASON_CLAUSE_FAILED, 1, { "营业收入为 5,000元", "要求 ≥ 1万元" } },
+        { "BX", "BIGX", DX_REASON_CLAUSE_FAILED, 1, { "营业收入为 5,000元", "要求 ≥ 10,000元" }   /* one unit per sentence */ },
         { "BX", "BIGX", DX_REASON_CLAUSE_FAILED, 2, { "失信主体为 否，要求为 是" } },
     };
     g_autoptr(DxDecisionList) list = decide_csv(*state, apps_csv);

@@ -197,6 +197,26 @@ test_field_default_out_of_bounds(void **state)
     /* the empty cell takes the default 5 < min 10: invalid; a given 12 is fine */
     assert_string_equal(d1, "invalid 0 invalid_field");
     assert_contains(m1, "不得小于 10");
+    assert_null(strstr(m1, "minimum"));   /* Chinese throughout */
+    {
+        /* and English throughout in English */
+        g_autofree char *en = dx_decision_dup_explanation(dx_decision_list_get_item(l1, 0), NULL, "en");
+
+        assert_contains(en, "“从业人数” is 5 (its default), below the minimum 10");
+        assert_null(strstr(en, "不得小于"));
+    }
+    {
+        /* a given cell below the bound: the same, in each language */
+        const char *low[] = { "app_id=A1", "enterprise_id=E1", "submitted_on=2022-05-01", "employees=2", NULL };
+        g_autoptr(DxDecisionList) l3 = decide_one(rs, low);
+        g_autofree char *zh = dx_decision_dup_explanation(dx_decision_list_get_item(l3, 0), NULL, "zh");
+        g_autofree char *en = dx_decision_dup_explanation(dx_decision_list_get_item(l3, 0), NULL, "en");
+
+        assert_contains(zh, "「从业人数」为 2，不得小于 10");
+        assert_null(strstr(zh, "minimum"));
+        assert_contains(en, "“从业人数” is 2, below the minimum 10");
+        assert_null(strstr(en, "不得小于"));
+    }
     assert_string_equal(d2, "approved 1000000 award_fixed");
 }
 

@@ -262,12 +262,57 @@ test_integers_without_grouping(void **state)
     assert_string_equal(min, " (row -9223372036854775808)");
 }
 
+/* One language per sentence: outside its {slots}, an English template has
+ * no Chinese character and a Chinese one no English word (a word of two or
+ * more ASCII letters; codes such as YYYY-MM-DD and units are allowed). */
+static void
+test_each_template_in_one_language(void **state)
+{
+    static const char *const allowed[] = { "YYYY", "MM", "DD", "CSV", "ID", NULL };
+
+    (void)state;
+    for (guint id = 0; id < DX_MSG_N; id++) {
+        const DxMessage *m = dx_msg_get((DxMsg)id);
+
+        for (int lang = 0; lang < 2; lang++) {
+            const char *t = lang == 0 ? m->zh : m->en;
+            gboolean in_slot = FALSE;
+
+            for (const char *p = t; *p != '\0'; p = g_utf8_next_char(p)) {
+                gunichar c = g_utf8_get_char(p);
+
+                if (c == '{' || c == '}') {
+                    in_slot = c == '{';
+                    continue;
+                }
+                if (in_slot)
+                    continue;
+                if (lang == 1 && c >= 0x4e00 && c <= 0x9fff)
+                    fail_msg("message %s: Chinese in the English template: %s", m->name, t);
+                if (lang == 0 && g_ascii_isalpha(*p) && g_ascii_isalpha(p[1])) {
+                    gsize n = 0;
+                    gboolean ok = FALSE;
+
+                    while (g_ascii_isalpha(p[n]))
+                        n++;
+                    for (guint a = 0; allowed[a] != NULL && !ok; a++)
+                        ok = strlen(allowed[a]) == n && strncmp(allowed[a], p, n) == 0;
+                    if (!ok)
+                        fail_msg("message %s: an English word in the Chinese template: %s", m->name, t);
+                    p += n - 1;
+                }
+            }
+        }
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parser_of_this_test),
         cmocka_unit_test(test_every_message_has_both_templates),
+        cmocka_unit_test(test_each_template_in_one_language),
         cmocka_unit_test(test_both_languages_use_the_declared_slots),
         cmocka_unit_test(test_entries_stand_at_their_codes),
         cmocka_unit_test(test_fill_in_each_language_order),

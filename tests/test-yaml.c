@@ -335,14 +335,16 @@ test_yaml_rejections(void **state)
         { "? [a, b]\n: 1\n", DX_ERROR_YAML_SYNTAX, "1:3: a mapping key must be a scalar" },
         { "{[a]: 1}\n", DX_ERROR_YAML_SYNTAX, "1:2: a mapping key must be a scalar" },
         { "? {a: 1}\n: 1\n", DX_ERROR_YAML_SYNTAX, "1:3: a mapping key must be a scalar" },
-        /* libyaml's own complaints, at libyaml's position */
-        { "a: b\n c: d\n", DX_ERROR_YAML_SYNTAX, "2:3: mapping values are not allowed" },
-        { "a: [1, 2\n", DX_ERROR_YAML_SYNTAX, "2:1: " },
-        { "a: \"open\n", DX_ERROR_YAML_SYNTAX, "2:1: " },
-        { "a:\n\t- b\n", DX_ERROR_YAML_SYNTAX, "2:1: " },
-        { "- a\nb: c\n", DX_ERROR_YAML_SYNTAX, "2:1: " },
-        { "a: \"\\q\"\n", DX_ERROR_YAML_SYNTAX, "1:5: " },
-        { "a: \"\\ud800\"\n", DX_ERROR_YAML_SYNTAX, "1:7: " },
+        /* libyaml's complaints, at libyaml's position, in our words with the fix */
+        { "a: b\n c: d\n", DX_ERROR_YAML_SYNTAX, "2:3: a “: ” where no key can start: check the indentation" },
+        { "a: [1, 2\n", DX_ERROR_YAML_SYNTAX, "2:1: a [ list is not closed: write , between its items and ] at its end (the [ opened at 1:4)" },
+        { "a: {b: 1\n", DX_ERROR_YAML_SYNTAX, "2:1: a { map is not closed" },
+        { "a: \"open\n", DX_ERROR_YAML_SYNTAX, "2:1: the file ends inside a quoted value: close the quote (the quote opened at 1:4)" },
+        { "a:\n\t- b\n", DX_ERROR_YAML_SYNTAX, "2:1: a tab: YAML indents with spaces, use spaces, not a tab" },
+        { "a: @x\n", DX_ERROR_YAML_SYNTAX, "1:4: @ and ` cannot start a plain value: put the value in quotes" },
+        { "- a\nb: c\n", DX_ERROR_YAML_SYNTAX, "2:1: expected another “- ” list item here" },
+        { "a: \"\\q\"\n", DX_ERROR_YAML_SYNTAX, "1:5: an unknown \\ escape in a double-quoted value" },
+        { "a: \"\\ud800\"\n", DX_ERROR_YAML_SYNTAX, "1:7: a \\u escape that is no character" },
         /* a NUL spelled as an escape is valid YAML but cannot be a C string */
         { "a: \"x\\0y\"\n", DX_ERROR_YAML_SYNTAX, "1:4: a scalar may not contain a NUL" },
     };

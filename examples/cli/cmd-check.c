@@ -59,8 +59,15 @@ check_json(DxRuleset *rs)
             g_string_append(out, "]}");
         }
     }
-    g_string_append_printf(out, "],\n \"sha256\": \"%s\", \"shortfall\": \"%s\", \"total_fen\": %" G_GINT64_FORMAT "}",
+    g_string_append_printf(out, "],\n \"sha256\": \"%s\", \"shortfall\": \"%s\", \"total_fen\": %" G_GINT64_FORMAT
+                                ",\n \"warnings\": [",
                            dx_ruleset_get_sha256(rs), dx_ruleset_get_shortfall(rs), dx_ruleset_get_fund_total_fen(rs));
+    /* the lint lines (docs/rules.md, "Warnings"): always a list, empty for a clean file */
+    for (size_t w = 0; w < dx_ruleset_get_n_warnings(rs); w++) {
+        g_string_append(out, w > 0 ? ",\n  " : "\n  ");
+        dx_cli_json_string(out, dx_ruleset_get_warning(rs, w));
+    }
+    g_string_append(out, "]}");
     puts(out->str);
     return DX_EXIT_OK;
 }
@@ -95,7 +102,7 @@ check_text(DxRuleset *rs, const char *path)
 
         for (size_t p = 0; p < dx_ruleset_get_n_policies(rs); p++)
             n += strcmp(dx_ruleset_get_policy_bureau(rs, p), key) == 0;
-        printf("bureau    %-10s %s: %zu policies\n", key, dx_ruleset_get_bureau_name(rs, b), n);
+        printf("bureau    %-10s %s: %zu polic%s\n", key, dx_ruleset_get_bureau_name(rs, b), n, n == 1 ? "y" : "ies");
         for (size_t p = 0; p < dx_ruleset_get_n_policies(rs); p++) {
             if (strcmp(dx_ruleset_get_policy_bureau(rs, p), key) == 0)
                 printf("          %-16s %s\n", dx_ruleset_get_policy_id(rs, p), dx_ruleset_get_policy_name(rs, p));
@@ -118,8 +125,10 @@ static int
 cmd_check(const DxCliCommand *cmd, int argc, char **argv)
 {
     g_autofree char *format = NULL;
+    gboolean strict = FALSE;
     const GOptionEntry entries[] = {
         { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, N_("What to print: text (default) or json"), "text|json" },
+        { "strict", 0, 0, G_OPTION_ARG_NONE, &strict, N_("Treat warnings as errors (exit 2)"), NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
     g_autoptr(DxRuleset) rs = NULL;
@@ -134,19 +143,32 @@ cmd_check(const DxCliCommand *cmd, int argc, char **argv)
     rs = dx_cli_load_rules(argv[1]);
     if (rs == NULL)
         return DX_EXIT_RULES;
+    /* the warnings go to stderr in every format, so a script that reads
+     * the JSON still shows them to whoever runs it */
+    for (size_t w = 0; w < dx_ruleset_get_n_warnings(rs); w++)
+        fprintf(stderr, "duixian: %s%s\n", strict ? "" : "warning: ", dx_ruleset_get_warning(rs, w));
+    if (strict && dx_ruleset_get_n_warnings(rs) > 0)
+        return DX_EXIT_RULES;
     if (format != NULL && strcmp(format, "json") == 0)
         return check_json(rs);
     check_text(rs, argv[1]);
+    if (dx_ruleset_get_n_warnings(rs) > 0)
+        printf("%zu warning%s, on stderr (--strict makes them errors)\n", dx_ruleset_get_n_warnings(rs),
+               dx_ruleset_get_n_warnings(rs) == 1 ? "" : "s");
     return DX_EXIT_OK;
 }
 
 const DxCliCommand dx_cli_check = {
     "check", "RULES", N_("validate RULES and print the fund, its envelopes and the policies of each bureau"),
-    "usage: duixian check RULES [--format text|json]\n",
+    "usage: duixian check RULES [--format text|json] [--strict]\n",
     N_("Validate RULES (YAML, format duixian/1 or duixian/2) and print the fund, its\n"
-    "envelopes and the policies of each bureau. A bad file: one line\nfile:line:col, exit 2."),
+    "envelopes and the policies of each bureau. A bad file: one line\nfile:line:col, exit 2.\n"
+    "What loads but is likely a slip (a rate without a percent sign, a window\n"
+    "past the fund period, a policy nothing can reach, an envelope below one\n"
+    "award) is a warning on stderr and in the JSON's \"warnings\"; --strict: exit 2."),
     "examples:\n"
     "  duixian check rules/wuchang-2022.yaml\n"
-    "  duixian check rules/wuchang-2022.yaml --format json\n",
+    "  duixian check rules/wuchang-2022.yaml --format json\n"
+    "  duixian check rules/wuchang-2023.yaml --strict\n",
     cmd_check,
 };

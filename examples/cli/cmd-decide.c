@@ -13,7 +13,7 @@
 
 /* --format csv|json: the status counts (DxStatus order in CSV, keys sorted in JSON). */
 static void
-decide_print_counts(const char *format, guint64 n_apps, size_t n_decisions, const size_t counts[8], int64_t granted,
+decide_print_counts(DxBatch *batch, const char *format, guint64 n_apps, size_t n_decisions, const size_t counts[8], int64_t granted,
                     const char *path)
 {
     static const DxStatus sorted[] = {
@@ -35,7 +35,13 @@ decide_print_counts(const char *format, guint64 n_apps, size_t n_decisions, cons
     for (guint i = 0; i < G_N_ELEMENTS(sorted); i++)
         g_string_append_printf(json, "%s\"%s\": %zu", i > 0 ? ", " : "", dx_status_to_string(sorted[i]),
                                counts[sorted[i]]);
-    g_string_append(json, "}}");
+    g_string_append(json, "}, \"warnings\": [");
+    for (size_t w = 0; w < dx_batch_get_n_warnings(batch); w++) {
+        if (w > 0)
+            g_string_append(json, ", ");
+        dx_cli_json_string(json, dx_batch_get_warning(batch, w));
+    }
+    g_string_append(json, "]}");
     puts(json->str);
 }
 
@@ -98,7 +104,7 @@ cmd_decide(const DxCliCommand *cmd, int argc, char **argv)
         granted += dx_decision_get_granted_fen(d);
     }
     if (format != NULL && strcmp(format, "text") != 0) {
-        decide_print_counts(format, dx_batch_get_n_rows(batch), dx_decision_list_get_n_items(list), counts, granted,
+        decide_print_counts(batch, format, dx_batch_get_n_rows(batch), dx_decision_list_get_n_items(list), counts, granted,
                             path);
         return DX_EXIT_OK;
     }
@@ -108,6 +114,7 @@ cmd_decide(const DxCliCommand *cmd, int argc, char **argv)
     for (int s = 0; s < 8; s++)
         printf("  %-10s %zu\n", dx_status_to_string((DxStatus)s), counts[s]);
     printf("  granted before fund limits: %s\n", total);
+    dx_cli_print_warning_note(batch);
     return DX_EXIT_OK;
 }
 
@@ -119,8 +126,9 @@ const DxCliCommand dx_cli_decide = {
     "envelopes) and write DIR/decisions.csv. APPS is CSV, or a YAML/JSON list of\n"
     "maps (.yaml, .yml, .json). --encoding is the input's; --output-encoding\n"
     "gb18030 writes the CSV for Excel in China. --format csv|json prints the\n"
-    "status counts as status,count rows or one JSON object. --threads N decides\n"
-    "on N threads (0: one per processor); the result is byte-identical to one thread."),
+    "status counts as status,count rows or one JSON object (reading warnings in\n"
+    "its \"warnings\" list). --threads N decides on N threads (0: one per\n"
+    "processor); the result is byte-identical to one thread."),
     "examples:\n"
     "  duixian decide rules/wuchang-2022.yaml examples/applications-2022.csv --out out\n"
     "  duixian decide rules/wuchang-2022.yaml examples/applications-2022.csv --out=out --threads=0\n",

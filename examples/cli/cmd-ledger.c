@@ -100,7 +100,7 @@ cmd_ledger(const DxCliCommand *cmd, int argc, char **argv)
     dx_cli_json_string(json, fund != NULL ? fund : "");
     g_string_append_printf(json, ", \"head\": \"%s\",\n \"rounds\": [", head);
     if (text)
-        printf("%zu rounds\n", n);
+        printf("%zu round%s\n", n, n == 1 ? "" : "s");
     for (size_t i = 0; i < n; i++) {
         g_autofree char *created = dx_ledger_dup_round_field(ledger, i, "created_at");
         g_autofree char *approval = dx_ledger_dup_round_field(ledger, i, "approval_date");

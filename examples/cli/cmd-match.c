@@ -4,7 +4,8 @@
  * PROFILE is one enterprise, a CSV with a header and one row (read through
  * dx_application_read_row(), as a batch reads a row) or a flat YAML map
  * of field: value; it is matched against every policy, and the command
- * prints what it qualifies for and what is missing for the rest.
+ * prints what it qualifies for, what is missing for some, and why the
+ * rest do not apply.
  */
 #include "dx-cli-private.h"
 
@@ -121,6 +122,49 @@ match_missing(const DxDecision *d)
     return g_string_free(missing, FALSE);
 }
 
+/* Why a policy does not apply: its reasons' sentences, "；"-separated,
+ * each naming the clause and the values (不满足「实缴资本达到1亿元」：实缴资本为
+ * 8,000万元，要求 ≥ 1亿元), the window, once, …; the award's own steps are
+ * not reasons against. Empty for a policy that applies. */
+static char *
+match_why(const DxDecision *d)
+{
+    GString *why = g_string_new(NULL);
+    DxStatus st = dx_decision_get_status(d);
+
+    if (st == DX_STATUS_APPROVED || st == DX_STATUS_REDUCED || st == DX_STATUS_INCOMPLETE)
+        return g_string_free(why, FALSE);
+    for (size_t r = 0; r < dx_decision_get_n_reasons(d); r++) {
+        DxReasonCode code = dx_decision_get_reason_code(d, r);
+        g_autofree char *msg = NULL;
+
+        if (code >= DX_REASON_AWARD_FIXED && code <= DX_REASON_AWARD_FORMULA)
+            continue;
+        msg = dx_decision_dup_reason_message(d, r);
+        if (why->len > 0)
+            g_string_append(why, "；");
+        g_string_append(why, msg);
+    }
+    return g_string_free(why, FALSE);
+}
+
+/* A CSV cell, quoted when it must be (a sentence may hold a comma or a quote). */
+static void
+match_csv_cell(const char *s)
+{
+    if (strpbrk(s, ",\"\n") == NULL) {
+        fputs(s, stdout);
+        return;
+    }
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"')
+            putchar('"');
+        putchar(*s);
+    }
+    putchar('"');
+}
+
 /* The policy's name and its bureau's name. */
 static void
 match_policy_names(DxRuleset *rs, const char *pid, const char **name, const char **bureau)
@@ -137,34 +181,44 @@ match_policy_names(DxRuleset *rs, const char *pid, const char **name, const char
 }
 
 static void
-match_print(DxRuleset *rs, DxDecisionList *list, const char *format)
+match_print(DxRuleset *rs, GPtrArray *lists, const char *format)
 {
     gboolean text = strcmp(format, "text") == 0, csv = strcmp(format, "csv") == 0;
     g_autoptr(GString) json = g_string_new("[");
-    size_t n_ok = 0, n_missing = 0;
+    size_t n_ok = 0, n_missing = 0, n_no = 0;
     int64_t total = 0;
 
+    static const char *const heads[] = {
+        "可享受的政策（按申报日期和已填数据测算，未计额度核减）", "\n补充以下数据后可能享受", "\n不适用的政策及原因",
+    };
+
     if (csv)
-        puts("policy_id,name,bureau,status,amount_fen,missing");
-    for (int pass = 0; pass < 2; pass++) {
+        puts("policy_id,name,bureau,status,amount_fen,missing,why");
+    /* pass 0: what applies; 1: what lacks data; 2: what does not apply, and why */
+    for (int pass = 0; pass < 3; pass++) {
         if (text)
-            puts(pass == 0 ? "可享受的政策（按申报日期和已填数据测算，未计额度核减）" : "\n补充以下数据后可能享受");
-        for (size_t i = 0; i < dx_decision_list_get_n_items(list); i++) {
-            const DxDecision *d = dx_decision_list_get_item(list, i);
+            puts(heads[pass]);
+        for (guint l = 0; l < lists->len; l++)
+        for (size_t i = 0; i < dx_decision_list_get_n_items(lists->pdata[l]); i++) {
+            const DxDecision *d = dx_decision_list_get_item(lists->pdata[l], i);
             DxStatus st = dx_decision_get_status(d);
             const char *pid = dx_decision_get_policy_id(d), *name, *bureau;
             gboolean ok = st == DX_STATUS_APPROVED || st == DX_STATUS_REDUCED;
-            g_autofree char *missing = NULL;
+            int in = ok ? 0 : st == DX_STATUS_INCOMPLETE ? 1 : 2;
+            g_autofree char *missing = NULL, *why = NULL;
 
-            if ((pass == 0) != ok || (pass == 1 && st != DX_STATUS_INCOMPLETE))
+            if (in != pass)
                 continue;
             match_policy_names(rs, pid, &name, &bureau);
             missing = match_missing(d);
+            why = match_why(d);
             if (ok) {
                 n_ok++;
                 total += dx_decision_get_granted_fen(d);
-            } else {
+            } else if (in == 1) {
                 n_missing++;
+            } else {
+                n_no++;
             }
             if (!text && !csv) {
                 if (json->len > 1)
@@ -180,19 +234,25 @@ match_print(DxRuleset *rs, DxDecisionList *list, const char *format)
                 dx_cli_json_string(json, pid);
                 g_string_append(json, ",\"status\":");
                 dx_cli_json_string(json, dx_status_to_string(st));
+                g_string_append(json, ",\"why\":");
+                dx_cli_json_string(json, why);
                 g_string_append_c(json, '}');
             } else if (csv) {
-                printf("%s,%s,%s,%s,%" G_GINT64_FORMAT ",%s\n", pid, name, dx_decision_get_bureau(d),
+                printf("%s,%s,%s,%s,%" G_GINT64_FORMAT ",%s,", pid, name, dx_decision_get_bureau(d),
                        dx_status_to_string(st), dx_decision_get_granted_fen(d), missing);
+                match_csv_cell(why);
+                putchar('\n');
             } else if (ok) {
                 g_autofree char *amount = dx_money_format(dx_decision_get_granted_fen(d));
 
                 printf("  %-16s %s（%s）  %s\n", pid, name, bureau, amount);
-            } else {
+            } else if (in == 1) {
                 printf("  %-16s %s（%s）  缺少：%s\n", pid, name, bureau, missing);
+            } else {
+                printf("  %-16s %s（%s）\n      %s\n", pid, name, bureau, why);
             }
         }
-        if (text && (pass == 0 ? n_ok : n_missing) == 0)
+        if (text && (pass == 0 ? n_ok : pass == 1 ? n_missing : n_no) == 0)
             puts("  （无）");
     }
     if (!text && !csv) {
@@ -218,7 +278,8 @@ cmd_match(const DxCliCommand *cmd, int argc, char **argv)
     };
     g_autoptr(DxRuleset) rs = NULL;
     g_autoptr(DxApplication) app = NULL;
-    g_autoptr(DxDecisionList) list = NULL;
+    g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func((GDestroyNotify)dx_decision_list_unref);
+    DxDecisionList *list;
     g_autoptr(GError) error = NULL;
     const char *profile;
     int rc = dx_cli_parse(cmd, entries, &argc, &argv);
@@ -261,7 +322,21 @@ cmd_match(const DxCliCommand *cmd, int argc, char **argv)
     }
     dx_application_set(app, "policy", NULL, NULL);   /* matching mode: every policy */
     list = dx_ruleset_decide(rs, app);
-    match_print(rs, list, format);
+    g_ptr_array_add(lists, list);
+    /* matching mode leaves out what does not match; each such policy is
+     * decided on its own as well, so its reasons say why (the clause and
+     * its values, the window, once) */
+    for (size_t p = 0; p < dx_ruleset_get_n_policies(rs); p++) {
+        const char *pid = dx_ruleset_get_policy_id(rs, p);
+        gboolean found = FALSE;
+
+        for (size_t i = 0; i < dx_decision_list_get_n_items(list) && !found; i++)
+            found = strcmp(dx_decision_get_policy_id(dx_decision_list_get_item(list, i)), pid) == 0;
+        if (found || !dx_application_set(app, "policy", pid, NULL))
+            continue;
+        g_ptr_array_add(lists, dx_ruleset_decide(rs, app));
+    }
+    match_print(rs, lists, format);
     return DX_EXIT_OK;
 }
 
@@ -271,8 +346,9 @@ const DxCliCommand dx_cli_match = {
     N_("The policy calculator (免申即享): PROFILE is one enterprise, a CSV with a\n"
     "header and one row or a YAML map of field: value, without `policy`. Prints\n"
     "the policies it qualifies for with the amount (caps and fund share applied;\n"
-    "groups and envelopes are applied when a round runs) and those it could\n"
-    "qualify for with the fields still missing. --date is the submission date\n"
+    "groups and envelopes are applied when a round runs), those it could\n"
+    "qualify for with the fields still missing, and those that do not apply with\n"
+    "why (the clause and the values, the window). --date is the submission date\n"
     "(default today), which decides the application windows."),
     "examples:\n"
     "  duixian match rules/wuchang-2022.yaml examples/profile-bank.yaml --date 2022-06-30\n"

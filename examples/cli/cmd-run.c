@@ -15,9 +15,18 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Per bureau: applied approved reduced rejected unfunded, and granted. */
+/* The table's status columns, in this order after "applied": each status
+ * has its own, so an all-invalid batch does not read as "rejected". */
+static const DxStatus run_columns[] = {
+    DX_STATUS_APPROVED, DX_STATUS_REDUCED, DX_STATUS_REJECTED, DX_STATUS_INCOMPLETE, DX_STATUS_INVALID,
+    DX_STATUS_DUPLICATE, DX_STATUS_ERROR, DX_STATUS_UNFUNDED,
+};
+#define RUN_N_COLUMNS G_N_ELEMENTS(run_columns)
+
+/* Per bureau: applied, one count per run_columns entry, and granted. */
 typedef struct {
-    size_t n[5];
+    size_t applied;
+    size_t n[RUN_N_COLUMNS];
     int64_t granted;
 } RunTally;
 
@@ -36,12 +45,9 @@ run_tally(DxRuleset *rs, DxDecisionList *list, RunTally *tally, int64_t *total_g
 
             if (strcmp(dx_ruleset_get_bureau_key(rs, b), dx_decision_get_bureau(d)) != 0)
                 continue;
-            t->n[0]++;
-            t->n[1] += st == DX_STATUS_APPROVED;
-            t->n[2] += st == DX_STATUS_REDUCED;
-            t->n[3] += st == DX_STATUS_REJECTED || st == DX_STATUS_INCOMPLETE || st == DX_STATUS_INVALID ||
-                       st == DX_STATUS_DUPLICATE || st == DX_STATUS_ERROR;
-            t->n[4] += st == DX_STATUS_UNFUNDED;
+            t->applied++;
+            for (size_t c = 0; c < RUN_N_COLUMNS; c++)
+                t->n[c] += st == run_columns[c];
             t->granted += dx_decision_get_granted_fen(d);
         }
     }
@@ -50,7 +56,8 @@ run_tally(DxRuleset *rs, DxDecisionList *list, RunTally *tally, int64_t *total_g
 /* The closing table of a round: per bureau, what happened and what is left
  * in its envelope (its own, or the shared "*"). */
 static void
-run_print_table(DxRuleset *rs, DxRound *round, const char *out_dir, gboolean dry_run, const char *format)
+run_print_table(DxRuleset *rs, DxRound *round, DxBatch *batch, const char *out_dir, gboolean no_ledger,
+                gboolean dry_run, const char *format)
 {
     gboolean text = strcmp(format, "text") == 0, csv = strcmp(format, "csv") == 0;
     g_autoptr(GString) json = g_string_new("{\"bureaus\": [");
@@ -59,11 +66,17 @@ run_print_table(DxRuleset *rs, DxRound *round, const char *out_dir, gboolean dry
     int64_t total_granted = 0;
 
     run_tally(rs, dx_round_get_decisions(round), tally, &total_granted);
-    if (text)
-        printf("%-10s %-12s %8s %8s %8s %8s %8s %16s %16s\n", "bureau", "name", "applied", "approved", "reduced",
-               "rejected", "unfunded", "granted 万元", "remaining 万元");
-    else if (csv)
-        puts("bureau,name,applied,approved,reduced,rejected,unfunded,granted_fen,remaining_fen");
+    if (text) {
+        printf("%-10s %-12s %8s", "bureau", "name", "applied");
+        for (size_t c = 0; c < RUN_N_COLUMNS; c++)
+            printf(" %10s", dx_status_to_string(run_columns[c]));
+        printf(" %16s %16s\n", "granted 万元", "remaining 万元");
+    } else if (csv) {
+        fputs("bureau,name,applied", stdout);
+        for (size_t c = 0; c < RUN_N_COLUMNS; c++)
+            printf(",%s", dx_status_to_string(run_columns[c]));
+        puts(",granted_fen,remaining_fen");
+    }
     for (size_t b = 0; b < nb; b++) {
         const char *key = dx_ruleset_get_bureau_key(rs, b), *env = "*";
         const RunTally *t = &tally[b];
@@ -79,40 +92,57 @@ run_print_table(DxRuleset *rs, DxRound *round, const char *out_dir, gboolean dry
                 remaining = dx_round_get_envelope_remaining_fen(round, e);
         }
         left = dx_money_format_wan(remaining);
-        if (text)
-            printf("%-10s %-12s %8zu %8zu %8zu %8zu %8zu %16s %16s\n", key, dx_ruleset_get_bureau_name(rs, b),
-                   t->n[0], t->n[1], t->n[2], t->n[3], t->n[4], g, left);
-        else if (csv)
-            printf("%s,%s,%zu,%zu,%zu,%zu,%zu,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n", key,
-                   dx_ruleset_get_bureau_name(rs, b), t->n[0], t->n[1], t->n[2], t->n[3], t->n[4], t->granted,
-                   remaining);
+        if (text) {
+            printf("%-10s %-12s %8zu", key, dx_ruleset_get_bureau_name(rs, b), t->applied);
+            for (size_t c = 0; c < RUN_N_COLUMNS; c++)
+                printf(" %10zu", t->n[c]);
+            printf(" %16s %16s\n", g, left);
+        } else if (csv) {
+            printf("%s,%s,%zu", key, dx_ruleset_get_bureau_name(rs, b), t->applied);
+            for (size_t c = 0; c < RUN_N_COLUMNS; c++)
+                printf(",%zu", t->n[c]);
+            printf(",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n", t->granted, remaining);
+        }
         /* keys sorted; remaining_fen is the bureau's envelope's */
         g_string_append_printf(json, "%s\n  {\"applied\": %zu, \"approved\": %zu, \"bureau\": ", b > 0 ? "," : "",
-                               t->n[0], t->n[1]);
+                               t->applied, t->n[0]);
         dx_cli_json_string(json, key);
-        g_string_append(json, ", \"envelope\": ");
+        g_string_append_printf(json, ", \"duplicate\": %zu, \"envelope\": ", t->n[5]);
         dx_cli_json_string(json, env);
-        g_string_append_printf(json, ", \"granted_fen\": %" G_GINT64_FORMAT ", \"name\": ", t->granted);
+        g_string_append_printf(json, ", \"error\": %zu, \"granted_fen\": %" G_GINT64_FORMAT
+                                     ", \"incomplete\": %zu, \"invalid\": %zu, \"name\": ",
+                               t->n[6], t->granted, t->n[3], t->n[4]);
         dx_cli_json_string(json, dx_ruleset_get_bureau_name(rs, b));
         g_string_append_printf(json, ", \"reduced\": %zu, \"rejected\": %zu, \"remaining_fen\": %" G_GINT64_FORMAT
                                      ", \"unfunded\": %zu}",
-                               t->n[2], t->n[3], remaining, t->n[4]);
+                               t->n[1], t->n[2], remaining, t->n[7]);
     }
     if (csv)
         return;
     if (!text) {
         g_string_append_printf(json, "],\n \"committed\": %s, \"granted_fen\": %" G_GINT64_FORMAT ", \"out\": ",
-                               dry_run ? "false" : "true", total_granted);
+                               dry_run || no_ledger ? "false" : "true", total_granted);
         dx_cli_json_string(json, out_dir);
-        g_string_append_printf(json, ", \"round_id\": %" G_GINT64_FORMAT "}", dry_run ? 0 : dx_round_get_round_id(round));
+        g_string_append_printf(json, ", \"round_id\": %" G_GINT64_FORMAT ", \"warnings\": [",
+                               dry_run || no_ledger ? 0 : dx_round_get_round_id(round));
+        for (size_t w = 0; w < dx_batch_get_n_warnings(batch); w++) {
+            if (w > 0)
+                g_string_append(json, ", ");
+            dx_cli_json_string(json, dx_batch_get_warning(batch, w));
+        }
+        g_string_append(json, "]}");
         puts(json->str);
         return;
     }
     {
         g_autofree char *t = dx_money_format(total_granted);
+        /* "dry run" only for --dry-run: without --ledger there is nothing
+         * the round could have been committed to */
         printf("granted in this round: %s%s; files in %s (amounts in fen)\n", t,
-               dry_run ? " (dry run: nothing committed)" : "", out_dir);
+               dry_run ? " (dry run: nothing committed)" : no_ledger ? " (no ledger given: nothing committed)" : "",
+               out_dir);
     }
+    dx_cli_print_warning_note(batch);
 }
 
 static int
@@ -207,7 +237,7 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
     if (gb18030 && (!dx_cli_recode_output(out, "decisions.csv", &error) ||
                     !dx_cli_recode_output(out, "schedule.csv", &error)))
         return dx_cli_fail(DX_EXIT_OUTPUT, "%s%s", error->message, committed);
-    run_print_table(rs, round, out, dry_run || ledger == NULL, format);
+    run_print_table(rs, round, batch, out, ledger == NULL, dry_run, format);
     if (ledger != NULL && !dry_run && strcmp(format, "text") == 0)
         printf("committed as round %" G_GINT64_FORMAT " of %s\n", dx_round_get_round_id(round), ledger_path);
     if (report && strcmp(format, "text") == 0)
@@ -226,10 +256,11 @@ const DxCliCommand dx_cli_run = {
     N_("A whole round (steps 1-10): DIR/decisions.csv, schedule.csv, summary.json and,\n"
     "with --report, DIR/report.html; with --xlsx, DIR/decisions.xlsx and\n"
     "schedule.xlsx (Excel: amounts in yuan, a sheet per bureau and a summary).\n"
-    "With --ledger the round is committed (or not, with --dry-run).\n"
-    "Prints a table per bureau; --format csv prints it as\n"
-    "bureau,name,applied,approved,reduced,rejected,unfunded,granted_fen,remaining_fen,\n"
-    "--format json as one object {bureaus, committed, granted_fen, out, round_id}."),
+    "With --ledger the round is committed (or not, with --dry-run). Prints a\n"
+    "table per bureau, one column per status; --format csv prints it as\n"
+    "bureau,name,applied,approved,reduced,rejected,incomplete,invalid,duplicate,\n"
+    "error,unfunded,granted_fen,remaining_fen, --format json as one object\n"
+    "{bureaus, committed, granted_fen, out, round_id, warnings}."),
     "examples:\n"
     "  duixian run rules/wuchang-2022.yaml examples/applications-2022.csv \\\n"
     "      --approval-date 2022-06-30 --ledger out/ledger.db --out out --report\n"

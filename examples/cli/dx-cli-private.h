@@ -82,6 +82,10 @@ gboolean dx_cli_is_yaml_path(const char *path);
  * the batch's warnings on stderr. */
 gboolean dx_cli_read_apps(DxBatch *batch, const char *apps, const DxLoadOptions *opts, GError **error);
 
+/* Under a table: how many warnings reading @batch gave (they are on
+ * stderr), and a note when a field had no column. */
+void dx_cli_print_warning_note(DxBatch *batch);
+
 /* The program's one JSON string writer: @s quoted, with quote, backslash
  * and control characters escaped (\u00XX). */
 void dx_cli_json_string(GString *out, const char *s);

@@ -255,3 +255,19 @@ dx_cli_json_string(GString *out, const char *s)
     }
     g_string_append_c(out, '"');
 }
+
+/* The line under a run's or decide's table when reading warned: the
+ * warnings themselves went to stderr once, but whoever reads only the
+ * table must not miss that, say, a column was absent. */
+void
+dx_cli_print_warning_note(DxBatch *batch)
+{
+    size_t n = dx_batch_get_n_warnings(batch);
+    gboolean columns = FALSE;
+
+    for (size_t w = 0; w < n; w++)
+        columns = columns || strstr(dx_batch_get_warning(batch, w), ": no column for ") != NULL;
+    if (n > 0)
+        printf("%zu warning%s while reading the applications, on stderr%s\n", n, n == 1 ? "" : "s",
+               columns ? ": fields the policies read have no column, so their applications are incomplete" : "");
+}

@@ -18,8 +18,15 @@ sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))   # run from a chec
 
 import duixian  # noqa: E402
 
-_COLUMN = {duixian.Status.APPROVED: "approved", duixian.Status.REDUCED: "reduced",
-           duixian.Status.UNFUNDED: "unfunded"}
+def wan2(fen):
+    """万元 to 2 decimals (100元), half up, in integers: a table column, not an amount to pay."""
+    sign, fen = ("-", -fen) if fen < 0 else ("", fen)
+    hundreds = (fen + 5000) // 10000            # units of 0.01万元
+    return "%s%s.%02d" % (sign, "{:,}".format(hundreds // 100), hundreds % 100)
+
+
+# As the CLI's table: one column per status, so an all-invalid batch does not read as rejected.
+_COLUMNS = ("approved", "reduced", "rejected", "incomplete", "invalid", "duplicate", "error", "unfunded")
 
 
 def main():
@@ -40,20 +47,18 @@ def main():
             # Per-bureau counts from the decisions (read one at a time, not copied all at once).
             counts = {}
             for d in r.decisions:
-                c = counts.setdefault(d.bureau, dict.fromkeys(("applied", "approved", "reduced", "rejected",
-                                                               "unfunded"), 0))
+                c = counts.setdefault(d.bureau, dict.fromkeys(("applied",) + _COLUMNS, 0))
                 c["applied"] += 1
-                # As the CLI's table: "rejected" is every decision that was refused outright.
-                c[_COLUMN.get(d.status, "rejected")] += 1
-            print("%-9s %-8s %7s %8s %7s %8s %8s %12s %12s %12s %12s" % (
-                "bureau", "name", "applied", "approved", "reduced", "rejected", "unfunded",
-                "envelope万元", "requested万元", "granted万元", "remaining万元"))
+                c[str(d.status)] += 1
+            print("%-9s %-8s %7s" % ("bureau", "name", "applied")
+                  + "".join(" %10s" % k for k in _COLUMNS)
+                  + " %12s %12s %12s %12s" % ("envelope万元", "requested万元", "granted万元", "remaining万元"))
             for key, e in s.envelopes.items():
-                c = counts.get(key, dict.fromkeys(("applied", "approved", "reduced", "rejected", "unfunded"), 0))
-                print("%-9s %-8s %7d %8d %7d %8d %8d %12s %12s %12s %12s" % (
-                    key, rules.bureaus.get(key, ""), c["applied"], c["approved"], c["reduced"], c["rejected"],
-                    c["unfunded"], duixian.format_wan(e.total), duixian.format_wan(e.requested),
-                    duixian.format_wan(e.granted), duixian.format_wan(e.remaining)))
+                c = counts.get(key, dict.fromkeys(("applied",) + _COLUMNS, 0))
+                print("%-9s %-8s %7d" % (key, rules.bureaus.get(key, ""), c["applied"])
+                      + "".join(" %10d" % c[k] for k in _COLUMNS)
+                      + " %12s %12s %12s %12s" % (wan2(e.total), wan2(e.requested), wan2(e.granted),
+                                                  wan2(e.remaining)))
             print("statuses: " + ", ".join("%s %d" % kv for kv in s.status_counts.items() if kv[1]))
             if r.round_id:
                 print("committed as round %d" % r.round_id)

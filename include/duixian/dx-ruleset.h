@@ -366,6 +366,36 @@ DX_EXPORT DxFieldType dx_ruleset_get_field_type(const DxRuleset *self, size_t in
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxRuleset, dx_ruleset_unref)
 
 /**
+ * dx_ruleset_get_n_warnings:
+ * @self: a ruleset
+ *
+ * Gets the number of lint warnings found when @self was loaded
+ * (docs/rules.md, "Warnings"): a `rate:` without % or ‰, a window that ends
+ * after the fund period, a policy no application can reach, an envelope
+ * smaller than one fixed award of its bureau. The ruleset loads and decides
+ * exactly as written whatever they say.
+ *
+ * Returns: the number of warnings, 0 for a clean file.
+ *
+ * Since: 0.2
+ */
+DX_EXPORT size_t dx_ruleset_get_n_warnings(const DxRuleset *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ruleset_get_warning:
+ * @self: a ruleset
+ * @index: below dx_ruleset_get_n_warnings()
+ *
+ * Gets one lint warning, one line "file:line:col: key.path: message" as a
+ * load error is written, in file order per kind.
+ *
+ * Returns: (transfer none): the warning, owned by @self.
+ *
+ * Since: 0.2
+ */
+DX_EXPORT const char *dx_ruleset_get_warning(const DxRuleset *self, size_t index) G_GNUC_NON_NULL(1);
+
+/**
  * dx_ruleset_get_n_params:
  * @self: a ruleset
  *

@@ -139,3 +139,122 @@ dx_cell_parse_ex(DxFieldType type, const char *s, gsize len, guint flags, DxValu
     *why = "unknown type";
     return FALSE;
 }
+
+/* ---- what a bad cell says (docs/rules.md §2, "Readings we chose") ---- */
+
+/* Reads up to @max digits at *p (at least one). */
+static gboolean
+suggest_digits(const char **p, const char *end, int max, int *out)
+{
+    int n = 0, v = 0;
+
+    while (*p < end && n < max && g_ascii_isdigit(**p)) {
+        v = v * 10 + (**p - '0');
+        (*p)++;
+        n++;
+    }
+    *out = v;
+    return n > 0;
+}
+
+static gboolean
+suggest_lit(const char **p, const char *end, const char *lit)
+{
+    gsize n = strlen(lit);
+
+    if ((gsize)(end - *p) < n || memcmp(*p, lit, n) != 0)
+        return FALSE;
+    *p += n;
+    return TRUE;
+}
+
+gboolean
+dx_date_suggest(const char *s, gsize len, gint32 *out)
+{
+    const char *p = s, *end = s + len;
+    int y, m, d;
+    gboolean all_digits = len > 0;
+
+    for (gsize i = 0; i < len; i++)
+        all_digits = all_digits && g_ascii_isdigit(s[i]);
+    if (all_digits && len == 8) {   /* 20220630 */
+        y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        m = (s[4] - '0') * 10 + (s[5] - '0');
+        d = (s[6] - '0') * 10 + (s[7] - '0');
+        if (!dx_date_valid_ymd(y, m, d))
+            return FALSE;
+        *out = dx_date_from_ymd(y, m, d);
+        return TRUE;
+    }
+    if (all_digits && len == 5) {
+        /* an Excel serial number (the cell was formatted as a number):
+         * Excel counts a 1900-02-29 that never was, so its later days are
+         * counted from 1899-12-30. Five digits only (1927-05-18 to
+         * 2173-10-14): "2022" alone is a year, not day 2022 of 1900. */
+        int n = 0;
+
+        for (gsize i = 0; i < len; i++)
+            n = n * 10 + (s[i] - '0');
+        if (n < 10000)
+            return FALSE;
+        *out = dx_date_from_ymd(1899, 12, 30) + n;
+        return TRUE;
+    }
+    if (!suggest_digits(&p, end, 4, &y) || p - s != 4)
+        return FALSE;
+    if (suggest_lit(&p, end, "年")) {   /* 2022年6月30日 */
+        if (!suggest_digits(&p, end, 2, &m) || !suggest_lit(&p, end, "月") || !suggest_digits(&p, end, 2, &d))
+            return FALSE;
+        suggest_lit(&p, end, "日");
+    } else {   /* 2022/6/30, 2022.6.30, 2022-6-30 */
+        char sep = p < end ? *p : 0;
+
+        if (sep != '/' && sep != '.' && sep != '-')
+            return FALSE;
+        p++;
+        if (!suggest_digits(&p, end, 2, &m) || p >= end || *p++ != sep || !suggest_digits(&p, end, 2, &d))
+            return FALSE;
+    }
+    if (p != end || !dx_date_valid_ymd(y, m, d))
+        return FALSE;
+    *out = dx_date_from_ymd(y, m, d);
+    return TRUE;
+}
+
+/* The Chinese of dx_cell_parse()'s English reasons, for the Chinese half
+ * of a bad cell's sentence: a Chinese message is Chinese throughout. */
+const char *
+dx_cell_why_zh(const char *why)
+{
+    static const struct {
+        const char *en, *zh;
+    } table[] = {
+        { "not a whole number", "不是整数" },
+        { "not a number (digits, at most 9 decimals, optional % or ‰)", "不是数字（数字，至多 9 位小数，可带 % 或 ‰）" },
+        { "out of range for an integer", "超出整数范围" },
+        { "not a real calendar date YYYY-MM-DD", "不是 YYYY-MM-DD 格式的真实日期" },
+        { "not true, false, 是 or 否", "不是 true、false、是 或 否" },
+        { "not true or false", "不是 true 或 false" },
+        { "too many digits", "位数过多" },
+        { "thousands separators not in groups of three", "千位分隔符不是每三位一组" },
+        { "not a number", "不是数字" },
+        { "not a money amount", "不是金额" },
+        { "unknown type", "类型未知" },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(table); i++) {
+        if (strcmp(why, table[i].en) == 0)
+            return table[i].zh;
+    }
+    return NULL;
+}
+
+char *
+dx_bilingual_pick(const char *s, gboolean en)
+{
+    const char *sep = strchr(s, DX_BILINGUAL_SEP);
+
+    if (sep == NULL)
+        return g_strdup(s);
+    return en ? g_strdup(sep + 1) : g_strndup(s, (gsize)(sep - s));
+}

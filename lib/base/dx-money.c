@@ -188,6 +188,33 @@ dx_money_format(int64_t fen)
     return g_string_free(out, FALSE);
 }
 
+gboolean
+dx_money_needs_yuan(int64_t fen)
+{
+    uint64_t a = money_abs(fen);
+
+    if (a == 0)
+        return FALSE;
+    return !(a >= (uint64_t)DX_FEN_PER_YI && a % (uint64_t)(DX_FEN_PER_YI / 100) == 0) &&
+           !(a >= (uint64_t)DX_FEN_PER_WAN && a % 10000 == 0);
+}
+
+char *
+dx_money_format_as(int64_t fen, gboolean yuan)
+{
+    GString *out;
+    uint64_t a = money_abs(fen);
+
+    if (!yuan)
+        return dx_money_format(fen);
+    out = g_string_new(fen < 0 ? "-" : "");
+    money_append_grouped(out, a / 100);
+    if (a % 100 != 0)
+        g_string_append_printf(out, ".%02u", (unsigned)(a % 100));
+    g_string_append(out, "元");
+    return g_string_free(out, FALSE);
+}
+
 char *
 dx_money_format_cell(int64_t fen)
 {

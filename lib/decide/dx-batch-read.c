@@ -31,6 +31,83 @@
 
 static const guint required_slots[] = { DX_SLOT_APP_ID, DX_SLOT_ENTERPRISE_ID, DX_SLOT_SUBMITTED_ON };
 
+/* A field as bureau staff know it: the label first (the column title of
+ * their export), then the name and the aliases that are also accepted. */
+static void
+append_field_titles(GString *out, const DxField *f)
+{
+    gboolean own_label = strcmp(f->label, f->name) != 0;
+    guint n = 0;
+
+    g_string_append(out, f->label);
+    if (own_label)
+        g_string_append_printf(out, " (%s", f->name);
+    for (guint i = 0; f->aliases != NULL && f->aliases[i] != NULL; i++) {
+        if (strcmp(f->aliases[i], f->label) == 0)
+            continue;   /* an alias that repeats the label says nothing new */
+        g_string_append(out, n++ > 0 ? ", " : own_label ? "; also accepted: " : " (also accepted: ");
+        g_string_append(out, f->aliases[i]);
+    }
+    if (own_label || n > 0)
+        g_string_append_c(out, ')');
+}
+
+static gboolean
+slot_in(const guint *slots, guint n, guint slot)
+{
+    for (guint i = 0; i < n; i++) {
+        if (slots[i] == slot)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Whether some policy reads @slot: a declared field that nothing reads
+ * costs nothing when its column is absent, so it is not warned about. */
+static gboolean
+ruleset_reads_slot(const DxRuleset *rs, guint slot)
+{
+    for (guint p = 0; p < rs->n_policies; p++) {
+        const DxPolicy *pol = &rs->policies[p];
+
+        for (guint c = 0; c < pol->n_clauses; c++) {
+            if (slot_in(pol->clauses[c].slots, pol->clauses[c].n_slots, slot))
+                return TRUE;
+        }
+        if (slot_in(pol->award_slots, pol->n_award_slots, slot) || slot_in(pol->cap_slots, pol->n_cap_slots, slot) ||
+            slot_in(pol->rank_by_slots, pol->n_rank_by_slots, slot))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* One warning for all the declared fields no column gives (and no default
+ * fills): otherwise the only sign would be every application that needs
+ * one coming out `incomplete`, one by one. */
+static void
+warn_missing_columns(DxBatch *self, const char *name, const guint *column_of_slot)
+{
+    const DxRuleset *rs = self->rs;
+    g_autoptr(GString) list = g_string_new(NULL);
+    guint n = 0;
+
+    for (guint i = DX_N_BUILTIN_SLOTS; i < rs->n_fields; i++) {
+        const DxField *f = &rs->fields[i];
+
+        if (column_of_slot[i] != 0 || f->has_default || !ruleset_reads_slot(rs, i))
+            continue;
+        if (n++ > 0)
+            g_string_append(list, ", ");
+        append_field_titles(list, f);
+    }
+    if (n > 0)
+        dx_batch_add_warning(self,
+                             "%s: no column for %u declared field%s: %s; every application whose policy reads %s "
+                             "is incomplete: add %s to the header",
+                             name, n, n == 1 ? "" : "s", list->str, n == 1 ? "it" : "one of them",
+                             n == 1 ? "the column" : "the columns");
+}
+
 gboolean
 dx_batch_read_csv(DxBatch *self, DxCsvReader *reader, GError **error)
 {
@@ -52,14 +129,23 @@ dx_batch_read_csv(DxBatch *self, DxCsvReader *reader, GError **error)
     for (guint k = 0; k < G_N_ELEMENTS(required_slots); k++) {
         column_of_slot_required[k] = column_of_slot[required_slots[k]];
         if (column_of_slot_required[k] == 0) {
+            const DxField *f = &rs->fields[required_slots[k]];
+            g_autoptr(GString) titles = g_string_new(NULL);
+
+            append_field_titles(titles, f);
+            if (strcmp(f->label, f->name) != 0)
+                g_string_append_printf(titles, ": add a column titled %s or %s", f->label, f->name);
+            else
+                g_string_append_printf(titles, ": add a column titled %s", f->name);
             g_set_error(error, DX_ERROR, DX_ERROR_INPUT_INVALID,
-                        "%s:%" G_GUINT64_FORMAT ":1: header: no column for the required field “%s”", name,
-                        dx_csv_reader_get_line(reader), rs->fields[required_slots[k]].name);
+                        "%s:%" G_GUINT64_FORMAT ":1: header: no column for the required field %s", name,
+                        dx_csv_reader_get_line(reader), titles->str);
             return FALSE;
         }
     }
     if (unknown->len > 0)
         dx_batch_add_warning(self, "%s: ignored columns that match no field: %s", name, unknown->str);
+    warn_missing_columns(self, name, column_of_slot);
 
     cols.slot_of_column = slot_of_column;
     cols.n_header = n_header;

@@ -19,6 +19,10 @@ G_GNUC_INTERNAL char *dx_explain_ratio(int64_t r, int64_t s);
 G_GNUC_INTERNAL char *dx_explain_clause_values(const DxRuleset *rs, const DxClause *c, const DxValue *vals,
                                                guint n_vals, gboolean en);
 
+/* dx-explain-expr.c: @n written with field labels and signs
+ * ("本年批零销售额 − 上年批零销售额"), newly allocated. */
+G_GNUC_INTERNAL char *dx_explain_expr_text(const DxRuleset *rs, const DxExprNode *n);
+
 /* ---- dx-explain-v2.c: the sentences of format 2 (§10-§12) ---- */
 
 /* The sentence of a format-2 reason of @d (rank_out; eval_error of a

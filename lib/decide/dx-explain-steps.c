@@ -51,11 +51,15 @@ steps_status_name(DxStatus st, gboolean en)
     return dx_msg_text(DX_MSG_STATUS_APPROVED + (guint)st, en);
 }
 
+/* In 元 when @yuan: a line whose amounts do not all have a 万元 form
+ * writes them all in 元 (dx_money_needs_yuan()), one unit per sentence. */
 static char *
-steps_money(int64_t fen)
+steps_money(int64_t fen, gboolean yuan)
 {
-    return dx_money_format(fen);
+    return dx_money_format_as(fen, yuan);
 }
+
+#define STEPS_YUAN2(u, v) (dx_money_needs_yuan(u) || dx_money_needs_yuan(v))
 
 static char *
 steps_value(const DxValue *v, gboolean percent)
@@ -73,74 +77,6 @@ steps_ctx(const Explain *x, DxEvalCtx *ctx)
     ctx->has_default = x->rs->has_default;
 }
 
-/* An expression as people write it, fields by label: "本年批零销售额 − 上年批零销售额".
- * Binary operands that are themselves binary are parenthesised. */
-static void
-steps_infix(const DxRuleset *rs, const DxExprNode *n, GString *out)
-{
-    static const char *const ops[] = {
-        [DX_NODE_ADD] = " + ", [DX_NODE_SUB] = " − ", [DX_NODE_MUL] = " × ", [DX_NODE_DIV] = " ÷ ",
-        [DX_NODE_EQ] = " = ", [DX_NODE_NE] = " ≠ ", [DX_NODE_LT] = " < ", [DX_NODE_LE] = " ≤ ",
-        [DX_NODE_GT] = " > ", [DX_NODE_GE] = " ≥ ", [DX_NODE_IN] = " in ", [DX_NODE_NOT_IN] = " not in ",
-        [DX_NODE_AND] = " and ", [DX_NODE_OR] = " or ",
-    };
-
-    switch (n->kind) {
-    case DX_NODE_CONST: {
-        g_autofree char *v = dx_value_to_display(&n->value, n->value.type == DX_TYPE_NUMBER && n->value.elem != 0);
-
-        g_string_append(out, v);
-        return;
-    }
-    case DX_NODE_FIELD:
-        g_string_append(out, n->slot < rs->n_fields ? rs->fields[n->slot].label : n->name);
-        return;
-    case DX_NODE_NEG:
-    case DX_NODE_NOT:
-        g_string_append(out, n->kind == DX_NODE_NEG ? "−" : "not ");
-        steps_infix(rs, n->children[0], out);
-        return;
-    case DX_NODE_LIST:
-    case DX_NODE_CALL:
-        if (n->kind == DX_NODE_CALL)
-            g_string_append(out, n->name != NULL ? n->name : "f");
-        g_string_append_c(out, n->kind == DX_NODE_CALL ? '(' : '[');
-        for (guint i = 0; i < n->n_children; i++) {
-            if (i > 0)
-                g_string_append(out, ", ");
-            steps_infix(rs, n->children[i], out);
-        }
-        g_string_append_c(out, n->kind == DX_NODE_CALL ? ')' : ']');
-        return;
-    default:
-        if (n->kind < G_N_ELEMENTS(ops) && ops[n->kind] != NULL && n->n_children == 2) {
-            for (guint i = 0; i < 2; i++) {
-                const DxExprNode *c = n->children[i];
-                gboolean paren = c->kind >= DX_NODE_ADD && c->kind <= DX_NODE_OR;
-
-                if (i == 1)
-                    g_string_append(out, ops[n->kind]);
-                if (paren)
-                    g_string_append_c(out, '(');
-                steps_infix(rs, c, out);
-                if (paren)
-                    g_string_append_c(out, ')');
-            }
-            return;
-        }
-        g_string_append(out, "?");
-    }
-}
-
-static char *
-steps_expr(const DxRuleset *rs, const DxExprNode *n)
-{
-    GString *out = g_string_new(NULL);
-
-    steps_infix(rs, n, out);
-    return g_string_free(out, FALSE);
-}
-
 /* ---- clauses ---- */
 
 static void
@@ -156,7 +92,7 @@ steps_clauses(Explain *x)
     }
     if (x->app == NULL) {
         for (guint i = 0; i < pol->n_clauses; i++) {
-            g_autofree char *expr = steps_expr(x->rs, pol->clauses[i].expr);
+            g_autofree char *expr = dx_explain_expr_text(x->rs, pol->clauses[i].expr);
 
             g_string_append_printf(x->out, "  · %s：%s\n", pol->clauses[i].name, expr);
         }
@@ -203,7 +139,7 @@ steps_clauses(Explain *x)
         }
         detail = dx_explain_clause_values(x->rs, c, vals, n, x->en);
         if (*detail == '\0') {
-            g_autofree char *expr = steps_expr(x->rs, root);
+            g_autofree char *expr = dx_explain_expr_text(x->rs, root);
 
             g_free(detail);
             detail = DX_MSG_DUP(DX_MSG_CLAUSE_FIELD_MISSING, x->en, DX_MSG_S("expr", expr));
@@ -237,11 +173,15 @@ static char *
 steps_base_text(Explain *x, const DxExprNode *base, DxValue *v, gboolean *have)
 {
     const char *label = steps_base_label(x, base);
-    g_autofree char *expr = base != NULL ? steps_expr(x->rs, base) : g_strdup("?");
+    g_autofree char *expr = base != NULL ? dx_explain_expr_text(x->rs, base) : g_strdup("?");
 
     *have = steps_eval(x, base, v);
     if (*have) {
-        g_autofree char *val = steps_value(v, FALSE);
+        /* the base and the award share a sentence: one unit for both */
+        gboolean money = v->type == DX_TYPE_MONEY && v->u.r.den == 1;
+        g_autofree char *val = money && STEPS_YUAN2((int64_t)v->u.r.num, x->d->award_fen)
+                                   ? steps_money((int64_t)v->u.r.num, TRUE)
+                                   : steps_value(v, FALSE);
 
         return g_strdup_printf("%s %s", label != NULL ? label : expr, val);
     }
@@ -261,7 +201,7 @@ steps_award(Explain *x)
 {
     const DxPolicy *pol = x->pol;
     const DxExprNode *award = pol->award;
-    g_autofree char *result = steps_money(x->d->award_fen);
+    g_autofree char *result = steps_money(x->d->award_fen, FALSE);
     DxValue v;
     gboolean have = FALSE;
 
@@ -281,7 +221,11 @@ steps_award(Explain *x)
         else if (rate != NULL && rate->kind == DX_NODE_CONST)
             pct = steps_value(&rate->value, TRUE);
         else
-            pct = rate != NULL ? steps_expr(x->rs, rate) : g_strdup("?");
+            pct = rate != NULL ? dx_explain_expr_text(x->rs, rate) : g_strdup("?");
+        if (have && v.type == DX_TYPE_MONEY && v.u.r.den == 1 && STEPS_YUAN2((int64_t)v.u.r.num, x->d->award_fen)) {
+            g_free(result);
+            result = steps_money(x->d->award_fen, TRUE);
+        }
         STEPS_MSG(x, DX_MSG_STEP_RATE, DX_MSG_S("base", base), DX_MSG_S("rate", pct), DX_MSG_S("award", result));
         break;
     }
@@ -340,7 +284,7 @@ steps_award(Explain *x)
             }
         }
         {
-            g_autofree char *expr = steps_expr(x->rs, award);
+            g_autofree char *expr = dx_explain_expr_text(x->rs, award);
 
             STEPS_MSG(x, DX_MSG_STEP_PER_EXPR, DX_MSG_S("x", xs), DX_MSG_S("expr", expr), DX_MSG_S("award", result));
         }
@@ -381,7 +325,7 @@ steps_award(Explain *x)
         break;
     }
     case DX_AWARD_FORMULA: {
-        g_autofree char *expr = steps_expr(x->rs, award);
+        g_autofree char *expr = dx_explain_expr_text(x->rs, award);
 
         STEPS_MSG(x, DX_MSG_STEP_FORMULA, DX_MSG_S("expr", expr));
         if (x->app != NULL && pol->n_award_slots > 0) {
@@ -434,12 +378,14 @@ steps_computation(Explain *x)
     for (size_t i = 0; i < d->n_reasons; i++) {
         const DxReason *r = steps_reason(d, i);
         const char *rtext = dx_reason_get_text(d->list, r) != NULL ? dx_reason_get_text(d->list, r) : "";
-        g_autofree char *a = steps_money(r->a), *b = steps_money(r->b), *c = steps_money(r->c);
+        /* the amounts this step's sentence may name, in one unit */
+        gboolean yuan = STEPS_YUAN2(r->a, r->b) || dx_money_needs_yuan(r->c);
+        g_autofree char *a = steps_money(r->a, yuan), *b = steps_money(r->b, yuan), *c = steps_money(r->c, yuan);
 
         /* the fund share comes between the group steps (award units) and the fund's cap (charged units) */
         if (!share_done && (r->code == DX_REASON_FUND_ENTERPRISE_CAP || r->code == DX_REASON_RATIONED ||
                             r->code == DX_REASON_UNFUNDED)) {
-            g_autofree char *pct = NULL, *am = steps_money(amount);
+            g_autofree char *pct = NULL, *am = NULL;
             DxValue sv = { 0 };
 
             share_done = TRUE;
@@ -447,8 +393,9 @@ steps_computation(Explain *x)
             sv.u.r = pol->fund_share;
             pct = steps_value(&sv, TRUE);
             charged = dx_apply_share(amount, pol->fund_share);
+            am = steps_money(amount, STEPS_YUAN2(amount, charged));
             if (dx_rat_cmp(pol->fund_share, one) != 0) {
-                g_autofree char *ch = steps_money(charged);
+                g_autofree char *ch = steps_money(charged, STEPS_YUAN2(amount, charged));
 
                 STEPS_MSG(x, DX_MSG_STEP_FUND_SHARE, DX_MSG_I("n", ++step), DX_MSG_S("share", pct), DX_MSG_S("amount", am),
                           DX_MSG_S("charged", ch));
@@ -487,15 +434,17 @@ steps_computation(Explain *x)
         case DX_REASON_RATIONED: {
             g_autofree char *ratio = dx_explain_ratio(r->b, r->a);
             g_autofree char *factor = dx_explain_ratio(d->granted_fen, charged > 0 ? charged : d->granted_fen);
-            g_autofree char *ch = steps_money(charged);
+            gboolean y = yuan || dx_money_needs_yuan(charged) || dx_money_needs_yuan(d->granted_fen);
+            g_autofree char *ch = steps_money(charged, y);
+            g_autofree char *ra = steps_money(r->a, y), *rb = steps_money(r->b, y), *rc = steps_money(r->c, y);
 
             if (x->rs->shortfall == DX_SHORTFALL_PRO_RATA)
                 STEPS_MSG(x, DX_MSG_STEP_RATIONED, DX_MSG_I("n", ++step), DX_MSG_S("bureau", rtext),
-                          DX_MSG_S("available", b), DX_MSG_S("requested", a), DX_MSG_S("ratio", ratio),
-                          DX_MSG_S("charged", ch), DX_MSG_S("granted", c), DX_MSG_S("factor", factor));
+                          DX_MSG_S("available", rb), DX_MSG_S("requested", ra), DX_MSG_S("ratio", ratio),
+                          DX_MSG_S("charged", ch), DX_MSG_S("granted", rc), DX_MSG_S("factor", factor));
             else
                 STEPS_MSG(x, DX_MSG_STEP_RATIONED_IN_ORDER, DX_MSG_I("n", ++step), DX_MSG_S("bureau", rtext),
-                          DX_MSG_S("charged", ch), DX_MSG_S("granted", c), DX_MSG_S("factor", factor));
+                          DX_MSG_S("charged", ch), DX_MSG_S("granted", rc), DX_MSG_S("factor", factor));
             break;
         }
         case DX_REASON_UNFUNDED:
@@ -506,19 +455,21 @@ steps_computation(Explain *x)
         }
     }
     if (!share_done && dx_rat_cmp(pol->fund_share, one) != 0 && amount > 0) {
-        g_autofree char *pct = NULL, *am = steps_money(amount), *ch = NULL;
+        int64_t share_fen = dx_apply_share(amount, pol->fund_share);
+        g_autofree char *pct = NULL, *am = steps_money(amount, STEPS_YUAN2(amount, share_fen)), *ch = NULL;
         DxValue sv = { 0 };
 
         sv.type = DX_TYPE_NUMBER;
         sv.u.r = pol->fund_share;
         pct = steps_value(&sv, TRUE);
-        ch = steps_money(dx_apply_share(amount, pol->fund_share));
+        ch = steps_money(share_fen, STEPS_YUAN2(amount, share_fen));
         STEPS_MSG(x, DX_MSG_STEP_FUND_SHARE, DX_MSG_I("n", ++step), DX_MSG_S("share", pct), DX_MSG_S("amount", am),
                   DX_MSG_S("charged", ch));
     }
     {
         int64_t computed = dx_decision_computed_fen(x->rs, d);
-        g_autofree char *comp = steps_money(computed), *gr = steps_money(d->granted_fen);
+        g_autofree char *comp = steps_money(computed, STEPS_YUAN2(computed, d->granted_fen));
+        g_autofree char *gr = steps_money(d->granted_fen, STEPS_YUAN2(computed, d->granted_fen));
         g_autofree char *factor = dx_explain_ratio(d->granted_fen, computed);
 
         if (computed > 0)
@@ -551,7 +502,7 @@ steps_installments(Explain *x)
         } else if (in->rest) {
             what = g_strdup(dx_msg_text(DX_MSG_INSTALLMENT_REST, x->en));
         } else {
-            what = steps_money(in->amount_fen);
+            what = steps_money(in->amount_fen, FALSE);
         }
         switch (in->timing) {
         case DX_TIMING_APPROVAL:
@@ -585,8 +536,9 @@ dx_decision_dup_explanation(const DxDecision *self, const DxApplication *app, co
     x->d = self;
     x->pol = self->policy >= 0 ? &rs->policies[self->policy] : NULL;
     x->app = app;
-    computed = steps_money(dx_decision_computed_fen(rs, self));
-    granted = steps_money(self->granted_fen);
+    computed = steps_money(dx_decision_computed_fen(rs, self), STEPS_YUAN2(dx_decision_computed_fen(rs, self),
+                                                                           self->granted_fen));
+    granted = steps_money(self->granted_fen, STEPS_YUAN2(dx_decision_computed_fen(rs, self), self->granted_fen));
 
     STEPS_MSG(x, DX_MSG_HEAD_APPLICATION, DX_MSG_S("app_id", self->app_id));
     if (self->row > 0)

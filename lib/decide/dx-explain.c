@@ -12,6 +12,8 @@
 #include "base/dx-json-private.h"
 #include "decide/dx-decision-private.h"
 #include "decide/dx-explain-private.h"
+#include "base/dx-cell-private.h"
+#include "base/dx-money-private.h"
 #include "decide/dx-messages-private.h"
 
 #include <string.h>
@@ -70,10 +72,26 @@ explain_is_percent(const DxExprNode *n)
     return n->kind == DX_NODE_CONST && n->value.type == DX_TYPE_NUMBER && n->value.elem != 0;
 }
 
-static void
-explain_value(GString *buf, const DxValue *v, gboolean percent)
+/* A money value with no exact 万元 form (dx_money_needs_yuan()): its
+ * sentence then writes every amount in 元. */
+static gboolean
+value_needs_yuan(const DxValue *v)
 {
-    g_autofree char *s = dx_value_to_display(v, percent);
+    return v->type == DX_TYPE_MONEY && v->u.r.den == 1 && dx_money_needs_yuan((int64_t)v->u.r.num);
+}
+
+static char *
+explain_display(const DxValue *v, gboolean percent, gboolean yuan)
+{
+    if (yuan && v->type == DX_TYPE_MONEY && v->u.r.den == 1)
+        return dx_money_format_as((int64_t)v->u.r.num, TRUE);
+    return dx_value_to_display(v, percent);
+}
+
+static void
+explain_value(GString *buf, const DxValue *v, gboolean percent, gboolean yuan)
+{
+    g_autofree char *s = explain_display(v, percent, yuan);
 
     g_string_append(buf, s);
 }
@@ -91,24 +109,27 @@ dx_explain_clause_values(const DxRuleset *rs, const DxClause *c, const DxValue *
         DxMsg op = explain_op(root->kind);
         g_autofree char *actual = NULL;
         GString *required = g_string_new(NULL);
+        gboolean yuan;
 
         if (n_vals < 1) {
             g_string_free(required, TRUE);
             break;
         }
-        actual = dx_value_to_display(&vals[0], pct);
+        yuan = value_needs_yuan(&vals[0]) || (rhs->kind == DX_NODE_CONST && value_needs_yuan(&rhs->value)) ||
+               (rhs->kind != DX_NODE_CONST && rhs->kind != DX_NODE_LIST && n_vals >= 2 && value_needs_yuan(&vals[1]));
+        actual = explain_display(&vals[0], pct, yuan);
         if (rhs->kind == DX_NODE_LIST) {
             g_string_append_c(required, '[');
             for (guint i = 0; i < rhs->n_children; i++) {
                 if (i > 0)
                     g_string_append(required, ", ");
-                explain_value(required, &rhs->children[i]->value, FALSE);
+                explain_value(required, &rhs->children[i]->value, FALSE, FALSE);
             }
             g_string_append_c(required, ']');
         } else if (rhs->kind == DX_NODE_CONST) {
-            explain_value(required, &rhs->value, pct);
+            explain_value(required, &rhs->value, pct, yuan);
         } else if (n_vals >= 2) {
-            explain_value(required, &vals[1], pct);
+            explain_value(required, &vals[1], pct, yuan);
         }
         DX_MSG_APPEND(buf, DX_MSG_CLAUSE_COMPARE, en, DX_MSG_S("field", rs->fields[root->children[0]->slot].label),
                       DX_MSG_S("actual", actual), DX_MSG_S("op", op < DX_MSG_N ? dx_msg_text(op, en) : ""),
@@ -126,7 +147,11 @@ dx_explain_clause_values(const DxRuleset *rs, const DxClause *c, const DxValue *
                       DX_MSG_S("required", dx_msg_text(root->kind == DX_NODE_FIELD ? DX_MSG_YES : DX_MSG_NO, en)));
         break;
     }
-    case DX_CLAUSE_GENERIC:
+    case DX_CLAUSE_GENERIC: {
+        gboolean yuan = FALSE;
+
+        for (guint i = 0; i < c->n_slots && i < n_vals; i++)
+            yuan = yuan || value_needs_yuan(&vals[i]);
         for (guint i = 0; i < c->n_slots && i < n_vals; i++) {
             g_autofree char *value = NULL;
 
@@ -134,11 +159,12 @@ dx_explain_clause_values(const DxRuleset *rs, const DxClause *c, const DxValue *
                 continue;
             if (buf->len > 0)
                 g_string_append(buf, dx_msg_text(DX_MSG_LIST_SEP, en));
-            value = dx_value_to_display(&vals[i], FALSE);
+            value = explain_display(&vals[i], FALSE, yuan);
             DX_MSG_APPEND(buf, DX_MSG_CLAUSE_VALUE, en, DX_MSG_S("field", rs->fields[c->slots[i]].label),
                           DX_MSG_S("value", value));
         }
         break;
+    }
     }
     return g_string_free(buf, FALSE);
 }
@@ -162,7 +188,10 @@ explain_reason_message(const DxDecision *self, size_t index, gboolean en)
     const DxReason *r = explain_reason(self, index);
     const char *rtext = dx_reason_get_text(self->list, r);
     const DxPolicy *pol = self->policy >= 0 ? &rs->policies[self->policy] : NULL;
-    g_autofree char *a = dx_money_format(r->a), *b = dx_money_format(r->b), *c = dx_money_format(r->c);
+    /* a reason is one sentence: its amounts in one unit */
+    gboolean yuan = dx_money_needs_yuan(r->a) || dx_money_needs_yuan(r->b) || dx_money_needs_yuan(r->c);
+    g_autofree char *a = dx_money_format_as(r->a, yuan), *b = dx_money_format_as(r->b, yuan);
+    g_autofree char *c = dx_money_format_as(r->c, yuan);
     DxMsg code = (DxMsg)r->code;
 
     if (rtext == NULL)
@@ -170,7 +199,9 @@ explain_reason_message(const DxDecision *self, size_t index, gboolean en)
     switch ((DxReasonCode)r->code) {
     case DX_REASON_INVALID_FIELD: {
         const char *label = explain_field_label(rs, r->index);
+        g_autofree char *detail = dx_bilingual_pick(rtext, en);   /* the cell's sentence in this language */
 
+        rtext = detail;
         if (r->index < 0)
             return DX_MSG_DUP(DX_MSG_INVALID_ROW, en, DX_MSG_I("row", self->row), DX_MSG_S("detail", rtext));
         if (r->a > 0)

@@ -78,8 +78,8 @@ dx_csv_record_to_app(DxApplication *app, const DxCsvColumns *cols, const char *c
     if (problem != NULL)
         dx_application_add_problem(app, G_MAXUINT, bad_col, "column %u: %s", bad_col, problem);
     if (n_cells != cols->n_header)
-        dx_application_add_problem(app, G_MAXUINT, 0, "the row has %u cells, the header %u", n_cells,
-                                   cols->n_header);
+        dx_application_add_problem(app, G_MAXUINT, 0, "该行有 %u 个单元格，表头有 %u 列%cthe row has %u cells, the header %u",
+                                   n_cells, cols->n_header, DX_BILINGUAL_SEP, n_cells, cols->n_header);
     for (guint i = 0; i < MIN(n_cells, cols->n_header); i++) {
         const char *why = NULL;
 

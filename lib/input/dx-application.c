@@ -99,7 +99,25 @@ dx_application_set_slot_cell(DxApplication *app, guint slot, const char *cell, g
             t = g_string_chunk_insert_len(app->texts, cell, (gssize)len);
     }
     if (!dx_cell_parse_ex(f->type, t, tlen, app->rs->format >= 2 ? DX_CELL_BOOL_ZH : 0, &v, why)) {
-        dx_application_add_problem(app, slot, column, "“%.*s”: %s", (int)MIN(len, 200), cell, *why);
+        gint32 day;
+        int shown = (int)MIN(len, 200);
+
+        /* both languages, split at DX_BILINGUAL_SEP when explained: a
+         * Chinese sentence must not end in English */
+        if (f->type == DX_FIELD_DATE && dx_date_suggest(t, tlen, &day)) {
+            char iso[16];
+
+            dx_date_format(day, iso);
+            dx_application_add_problem(app, slot, column,
+                                       "“%.*s”不是 YYYY-MM-DD 格式的日期，应写作 %s%c"
+                                       "“%.*s” is not a date written YYYY-MM-DD: write %s",
+                                       shown, cell, iso, DX_BILINGUAL_SEP, shown, cell, iso);
+        } else {
+            const char *zh = dx_cell_why_zh(*why);
+
+            dx_application_add_problem(app, slot, column, "“%.*s”：%s%c“%.*s”: %s", shown, cell,
+                                       zh != NULL ? zh : *why, DX_BILINGUAL_SEP, shown, cell, *why);
+        }
         return FALSE;
     }
     if (G_UNLIKELY(f->has_min || f->has_max)) {
@@ -111,8 +129,9 @@ dx_application_set_slot_cell(DxApplication *app, guint slot, const char *cell, g
             g_autofree char *bs = bound_display(low ? &f->min_value : &f->max_value);
 
             *why = low ? "below the field's min" : "above the field's max";
-            dx_application_add_problem(app, slot, column, "「%s」为 %s，%s %s", f->label, vs,
-                                       low ? "不得小于" : "不得大于", bs);
+            dx_application_add_problem(app, slot, column, "「%s」为 %s，%s %s%c“%s” is %s, %s %s", f->label, vs,
+                                       low ? "不得小于" : "不得大于", bs, DX_BILINGUAL_SEP, f->label, vs,
+                                       low ? "below the minimum" : "above the maximum", bs);
             return FALSE;
         }
     }

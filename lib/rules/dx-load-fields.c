@@ -344,7 +344,10 @@ dx_load_fields(DxLoader *l, const DxYamlNode *n)
             g_autofree char *vs = bound_display(&f->default_value);
             g_autofree char *bs = bound_display(bv);
 
-            f->default_bad = g_strdup_printf("「%s」为 %s（默认值），%s %s", f->label, vs, bound, bs);
+            /* kept in both languages, as a bad cell's sentence is (dx_bilingual_pick()) */
+            f->default_bad = g_strdup_printf("「%s」为 %s（默认值），%s %s%c“%s” is %s (its default), %s %s", f->label,
+                                             vs, bound, bs, DX_BILINGUAL_SEP, f->label, vs,
+                                             bv == &f->min_value ? "below the minimum" : "above the maximum", bs);
             rs->has_bad_defaults = TRUE;
         }
     }

@@ -90,3 +90,9 @@ G_GNUC_INTERNAL gboolean dx_load_fund(DxLoader *l, const DxYamlNode *n);
 /* ---- dx-load-policy.c: policies ---- */
 
 G_GNUC_INTERNAL gboolean dx_load_policies(DxLoader *l, const DxYamlNode *n);
+
+/* ---- dx-lint.c: warnings about a file that loaded ---- */
+
+/* Appends to l->rs->warnings what the loaded file says that is almost
+ * certainly not meant (docs/rules.md, "Warnings"); @root is its tree. */
+G_GNUC_INTERNAL void dx_ruleset_lint(DxLoader *l, const DxYamlNode *root);

@@ -254,15 +254,62 @@ scalar_is_verbatim(const DxLoader *l, const DxYamlNode *scalar, guint *text_col)
  * character. Exact when the scalar stands verbatim on one line (plain, or
  * quoted without escapes); otherwise it points at the scalar and says the
  * column in the message. */
+/* A money amount written as in a spreadsheet, which the expression
+ * grammar cannot read: "5,000万元" (a thousands separator, which in an
+ * expression separates arguments) or "5000 万元" (a space before the unit).
+ * Returns the sentence saying what to write instead, or NULL. Data cells
+ * accept "5,000万元" (docs/rules.md §2); rules files do not, because
+ * min(a, b) needs the comma. */
+static char *
+money_slip_hint(const char *text)
+{
+    static const char *const units[] = { "万元", "亿元", "元", "万", "亿", NULL };
+
+    for (const char *p = text; *p != '\0'; p++) {
+        const char *start = p, *q;
+        g_autoptr(GString) fixed = NULL;
+        gboolean comma = FALSE, space = FALSE;
+
+        if (!g_ascii_isdigit(*p) || (p > text && (g_ascii_isalnum(p[-1]) || p[-1] == '.' || p[-1] == '_')))
+            continue;
+        fixed = g_string_new(NULL);
+        for (q = p; g_ascii_isdigit(*q) || *q == '.' ||
+                    (*q == ',' && g_ascii_isdigit(q[1]) && g_ascii_isdigit(q[2]) && g_ascii_isdigit(q[3]));
+             q++) {
+            if (*q == ',')
+                comma = TRUE;
+            else
+                g_string_append_c(fixed, *q);
+        }
+        while (*q == ' ') {
+            space = TRUE;
+            q++;
+        }
+        for (guint u = 0; units[u] != NULL && (comma || space); u++) {
+            if (!g_str_has_prefix(q, units[u]))
+                continue;
+            return g_strdup_printf("%.*s%s: in a rules file write %s%s (%s)", (int)(q - start), start, units[u],
+                                   fixed->str, units[u],
+                                   comma ? "no thousands separators: a comma separates arguments"
+                                         : "no space between the number and its unit");
+        }
+        p = q > p ? q - 1 : p;
+    }
+    return NULL;
+}
+
 gboolean
 dx_load_expr_fail(DxLoader *l, const DxYamlNode *scalar, const char *path, GError *expr_error)
 {
     guint col = 1, text_col;
     const char *msg = expr_error->message;
     int consumed = 0;
+    g_autofree char *hint = NULL, *with_hint = NULL;
 
     if (sscanf(msg, "col %u: %n", &col, &consumed) >= 1 && consumed > 0)
         msg += consumed;
+    if (expr_error->code == DX_ERROR_EXPR_SYNTAX && (hint = money_slip_hint(scalar->text)) != NULL)
+        msg = with_hint = g_strdup_printf("%s; %s", msg, hint);
     if (scalar_is_verbatim(l, scalar, &text_col)) {
         DxYamlNode at = *scalar;
 

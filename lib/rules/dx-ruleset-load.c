@@ -66,7 +66,10 @@ dx_ruleset_load_yaml(DxRuleset *self, const char *data, gsize len, const DxLoadO
     if (!dx_load_fund(&l, dx_yaml_map_lookup(root, "fund")) || !dx_load_apply_envelope_overrides(&l) ||
         !dx_load_policies(&l, dx_yaml_map_lookup(root, "policies")))
         return FALSE;
-    return dx_load_check_overrides_used(&l);
+    if (!dx_load_check_overrides_used(&l))
+        return FALSE;
+    dx_ruleset_lint(&l, root);
+    return TRUE;
 }
 
 /* ---- the public entry points ---- */

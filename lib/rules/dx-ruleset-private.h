@@ -198,6 +198,7 @@ struct _DxRuleset {
     GPtrArray *overrides;         /* (owned) (nullable) what-if settings applied, "NAME=VALUE" */
     DxValue *defaults;            /* per slot: the field's default value ... */
     guint8 *has_default;          /* ... where this is nonzero (for DxEvalCtx) */
+    GPtrArray *warnings;          /* (nullable) lint lines, dx-lint.c; NULL when there are none */
 };
 
 G_GNUC_INTERNAL DxRuleset *dx_ruleset_new_empty(const char *source_name);

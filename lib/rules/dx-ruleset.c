@@ -66,6 +66,8 @@ dx_ruleset_unref(DxRuleset *self)
     g_free(self->sha256);
     if (self->overrides != NULL)
         g_ptr_array_unref(self->overrides);
+    if (self->warnings != NULL)
+        g_ptr_array_unref(self->warnings);
     g_free(self->fund_id);
     g_free(self->fund_name);
     for (guint i = 0; i < self->n_envelopes; i++)
@@ -315,4 +317,18 @@ dx_ruleset_get_override(const DxRuleset *self, size_t index)
 {
     g_return_val_if_fail(self != NULL && index < dx_ruleset_get_n_overrides(self), NULL);
     return g_ptr_array_index(self->overrides, index);
+}
+
+size_t
+dx_ruleset_get_n_warnings(const DxRuleset *self)
+{
+    g_return_val_if_fail(self != NULL, 0);
+    return self->warnings != NULL ? self->warnings->len : 0;
+}
+
+const char *
+dx_ruleset_get_warning(const DxRuleset *self, size_t index)
+{
+    g_return_val_if_fail(self != NULL && index < dx_ruleset_get_n_warnings(self), NULL);
+    return g_ptr_array_index(self->warnings, index);
 }

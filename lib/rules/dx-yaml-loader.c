@@ -36,9 +36,6 @@
  * hashing; above it a per-mapping table keeps big mappings O(n). */
 #define YAML_DUP_HASH_FROM 8u
 
-/* Keys are quoted in messages; long ones are cut so an error stays short. */
-#define YAML_KEY_QUOTE_CHARS 60
-
 /* What libyaml resolves the "!!" handle to (yaml.h has no name for it). */
 #define YAML_TAG_PREFIX_CORE "tag:yaml.org,2002:"
 
@@ -152,36 +149,6 @@ yaml_mark_to_1based(size_t v)
     return v >= G_MAXUINT ? G_MAXUINT : (guint)v + 1;
 }
 
-/* libyaml's reader errors (bad UTF-8, control characters) carry a byte
- * offset but no mark, so count lines and characters up to it ourselves,
- * with libyaml's line breaks (CR LF, CR, LF, NEL, LS, PS). The offset may
- * point into the character being decoded (at its bad trailing octet); only
- * characters that end before it are counted, so the column names the
- * character that failed. */
-static void
-yaml_offset_to_line_col(const char *data, gsize len, gsize offset, guint *line, guint *col)
-{
-    const guchar *s = (const guchar *)data;
-    gsize l = 0, c = 0, i = 0;
-
-    offset = MIN(offset, len);
-    while (i < offset) {
-        gsize width = s[i] < 0xC0 ? 1 : s[i] < 0xE0 ? 2 : s[i] < 0xF0 ? 3 : 4;
-
-        if (i + width > offset)
-            break;
-        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= len || s[i + 1] != '\n')) ||
-            (s[i] == 0xC2 && s[i + 1] == 0x85) ||
-            (s[i] == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)))
-            l++, c = 0;
-        else if (s[i] != '\r')
-            c++;
-        i += width;
-    }
-    *line = yaml_mark_to_1based(l);
-    *col = yaml_mark_to_1based(c);
-}
-
 static gboolean G_GNUC_PRINTF(5, 6)
 yaml_fail_at(LoaderState *st, GError **error, gint code, const yaml_mark_t *mark,
              const char *format, ...)
@@ -197,27 +164,6 @@ yaml_fail_at(LoaderState *st, GError **error, gint code, const yaml_mark_t *mark
     return FALSE;
 }
 
-/* A key (or tag) as it appears in a message: one line, quoted, at most
- * YAML_KEY_QUOTE_CHARS characters. Non-ASCII text stays readable. */
-static char *
-yaml_quote_key(const char *text)
-{
-    static const char exceptions[] =
-        "\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x8b\x8c\x8d\x8e\x8f"
-        "\x90\x91\x92\x93\x94\x95\x96\x97\x98\x99\x9a\x9b\x9c\x9d\x9e\x9f"
-        "\xa0\xa1\xa2\xa3\xa4\xa5\xa6\xa7\xa8\xa9\xaa\xab\xac\xad\xae\xaf"
-        "\xb0\xb1\xb2\xb3\xb4\xb5\xb6\xb7\xb8\xb9\xba\xbb\xbc\xbd\xbe\xbf"
-        "\xc0\xc1\xc2\xc3\xc4\xc5\xc6\xc7\xc8\xc9\xca\xcb\xcc\xcd\xce\xcf"
-        "\xd0\xd1\xd2\xd3\xd4\xd5\xd6\xd7\xd8\xd9\xda\xdb\xdc\xdd\xde\xdf"
-        "\xe0\xe1\xe2\xe3\xe4\xe5\xe6\xe7\xe8\xe9\xea\xeb\xec\xed\xee\xef"
-        "\xf0\xf1\xf2\xf3\xf4\xf5\xf6\xf7\xf8\xf9\xfa\xfb\xfc\xfd\xfe\xff";
-    glong n = g_utf8_strlen(text, -1);
-    g_autofree char *cut = g_utf8_substring(text, 0, MIN(n, YAML_KEY_QUOTE_CHARS));
-    g_autofree char *escaped = g_strescape(cut, exceptions);
-
-    return g_strdup_printf("\"%s\"%s", escaped, n > YAML_KEY_QUOTE_CHARS ? "..." : "");
-}
-
 static gboolean
 yaml_fail_libyaml(LoaderState *st, const yaml_parser_t *yp, GError **error)
 {
@@ -230,7 +176,7 @@ yaml_fail_libyaml(LoaderState *st, const yaml_parser_t *yp, GError **error)
         return FALSE;
     case YAML_READER_ERROR:
         /* no mark: problem_offset is a byte offset into what we handed over */
-        yaml_offset_to_line_col(st->data, st->len, yp->problem_offset, &line, &col);
+        dx_yaml_offset_to_line_col(st->data, st->len, yp->problem_offset, &line, &col);
         /* the value is the offending byte or code point, -1 at a cut-off end */
         if (yp->problem_value >= 0)
             g_set_error(error, DX_ERROR, DX_ERROR_YAML_SYNTAX, "%s:%u:%u: %s (0x%X)", st->name,
@@ -239,13 +185,26 @@ yaml_fail_libyaml(LoaderState *st, const yaml_parser_t *yp, GError **error)
             g_set_error(error, DX_ERROR, DX_ERROR_YAML_SYNTAX, "%s:%u:%u: %s", st->name, line,
                         col, problem);
         return FALSE;
-    default:
-        if (yp->context != NULL)
-            return yaml_fail_at(st, error, DX_ERROR_YAML_SYNTAX, &yp->problem_mark,
-                                "%s (%s at %u:%u)", problem, yp->context,
-                                yaml_mark_to_1based(yp->context_mark.line),
+    default: {
+        const char *words = dx_yaml_problem_words(problem, yp->context,
+                                                  dx_yaml_char_at(st->data, st->len, yp->problem_mark.line, yp->problem_mark.column));
+        const char *where = dx_yaml_context_words(yp->context);
+
+        if (words == NULL) {
+            /* not in the table: libyaml's words, marked as YAML's */
+            if (yp->context != NULL)
+                return yaml_fail_at(st, error, DX_ERROR_YAML_SYNTAX, &yp->problem_mark,
+                                    "YAML: %s (%s at %u:%u)", problem, yp->context,
+                                    yaml_mark_to_1based(yp->context_mark.line),
+                                    yaml_mark_to_1based(yp->context_mark.column));
+            return yaml_fail_at(st, error, DX_ERROR_YAML_SYNTAX, &yp->problem_mark, "YAML: %s", problem);
+        }
+        if (where != NULL)
+            return yaml_fail_at(st, error, DX_ERROR_YAML_SYNTAX, &yp->problem_mark, "%s (%s at %u:%u)", words,
+                                where, yaml_mark_to_1based(yp->context_mark.line),
                                 yaml_mark_to_1based(yp->context_mark.column));
-        return yaml_fail_at(st, error, DX_ERROR_YAML_SYNTAX, &yp->problem_mark, "%s", problem);
+        return yaml_fail_at(st, error, DX_ERROR_YAML_SYNTAX, &yp->problem_mark, "%s", words);
+    }
     }
 }
 
@@ -270,7 +229,7 @@ yaml_check_props(LoaderState *st, const yaml_event_t *ev, const yaml_char_t *anc
                                 "tags are not allowed (!!%s)", t + strlen(YAML_TAG_PREFIX_CORE));
         {
             /* a local tag may hold %-decoded bytes, a line break included */
-            g_autofree char *quoted = yaml_quote_key(t);
+            g_autofree char *quoted = dx_yaml_quote_key(t);
             return yaml_fail_at(st, error, DX_ERROR_YAML_SYNTAX, &ev->start_mark,
                                 "tags are not allowed (%s)", quoted);
         }
@@ -343,7 +302,7 @@ yaml_check_duplicate(LoaderState *st, LoaderFrame *top, DxYamlNode *key, const y
         }
     }
     if (first != NULL) {
-        g_autofree char *quoted = yaml_quote_key(key->text);
+        g_autofree char *quoted = dx_yaml_quote_key(key->text);
         return yaml_fail_at(st, error, DX_ERROR_YAML_SYNTAX, &ev->start_mark,
                             "duplicate key %s (first at line %u)", quoted, first->line);
     }

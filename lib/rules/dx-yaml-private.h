@@ -61,3 +61,17 @@ G_GNUC_INTERNAL const DxYamlNode *dx_yaml_map_lookup(const DxYamlNode *map, cons
 
 G_GNUC_INTERNAL void dx_yaml_doc_free(DxYamlDoc *doc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxYamlDoc, dx_yaml_doc_free)
+
+/* dx-yaml-words.c: libyaml's @problem (with its @context, and @at, the byte
+ * the problem points at) as one sentence with the fix, or NULL when there
+ * are no better words; and the thing the context names ("the [ opened"). */
+G_GNUC_INTERNAL const char *dx_yaml_problem_words(const char *problem, const char *context, char at);
+G_GNUC_INTERNAL const char *dx_yaml_context_words(const char *context);
+/* Line and column (1-based, in characters) of byte @offset of @data. */
+G_GNUC_INTERNAL void dx_yaml_offset_to_line_col(const char *data, gsize len, gsize offset, guint *line, guint *col);
+/* The byte at 0-based @line and @column (characters) of @data, 0 past the end. */
+G_GNUC_INTERNAL char dx_yaml_char_at(const char *data, gsize len, size_t line, size_t column);
+/* A key as a message shows it: quoted, one line, at most 60 characters
+ * (long ones are cut so an error stays short). */
+#define DX_YAML_KEY_QUOTE_CHARS 60
+G_GNUC_INTERNAL char *dx_yaml_quote_key(const char *text);

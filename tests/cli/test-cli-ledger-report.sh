@@ -111,9 +111,9 @@ fi
 # ---- --format for run's closing table and decide's counts
 ok "run --format csv" exit_code 0 "$DX" run "$RULES" "$APPS" --approval-date 2022-06-30 --out "$tmp/f" --format csv
 ok "run csv: header and one row per bureau" sh -c '
-    [ "$(head -1 "$1")" = "bureau,name,applied,approved,reduced,rejected,unfunded,granted_fen,remaining_fen" ] &&
-    grep -qx "commerce,区商务局,209,0,118,91,0,3000000000,0" "$1" &&
-    grep -qx "finance,区金融局,130,0,61,69,0,2000000000,0" "$1" && [ "$(wc -l <"$1")" = 3 ]' sh "$tmp/ec.out"
+    [ "$(head -1 "$1")" = "bureau,name,applied,approved,reduced,rejected,incomplete,invalid,duplicate,error,unfunded,granted_fen,remaining_fen" ] &&
+    grep -qx "commerce,区商务局,209,0,118,72,9,6,4,0,0,3000000000,0" "$1" &&
+    grep -qx "finance,区金融局,130,0,61,31,29,7,2,0,0,2000000000,0" "$1" && [ "$(wc -l <"$1")" = 3 ]' sh "$tmp/ec.out"
 ok "run --format json" exit_code 0 "$DX" run "$RULES" "$APPS" --approval-date 2022-06-30 --out "$tmp/f" --format json --ledger "$tmp/f/l.db"
 ok "run json: bureaus, totals, round id" python3 -c '
 import json, sys
@@ -123,12 +123,26 @@ assert list(j) == sorted(j), list(j)
 assert j["granted_fen"] == s["granted_fen"] == 5000000000, j
 assert j["committed"] is True and j["round_id"] == 1, j
 b = {x["bureau"]: x for x in j["bureaus"]}
-assert b["commerce"] == {"applied": 209, "approved": 0, "bureau": "commerce", "envelope": "commerce",
-    "granted_fen": 3000000000, "name": "区商务局", "reduced": 118, "rejected": 91, "remaining_fen": 0, "unfunded": 0}, b
+assert j["warnings"] == [], j
+assert b["commerce"] == {"applied": 209, "approved": 0, "bureau": "commerce", "duplicate": 4, "envelope": "commerce",
+    "error": 0, "granted_fen": 3000000000, "incomplete": 9, "invalid": 6, "name": "区商务局", "reduced": 118,
+    "rejected": 72, "remaining_fen": 0, "unfunded": 0}, b
 assert b["finance"]["remaining_fen"] == s["envelopes"]["finance"]["remaining"]
 ' "$tmp/ec.out" "$tmp/f/summary.json"
 ok "run --format text is the default table" sh -c '"$1" run "$2" "$3" --approval-date 2022-06-30 --out "$4" --format text | grep -q "^granted in this round"' \
     sh "$DX" "$RULES" "$APPS" "$tmp/f"
+# every row invalid (a date in another format): the table says invalid, not rejected
+printf 'app_id,enterprise_id,policy,submitted_on\nA1,E1,FIN-HQ,2022/6/30\nA2,E2,FIN-HQ,2022/6/30\n' >"$tmp/bad-dates.csv"
+ok "run, every row invalid" exit_code 0 "$DX" run "$RULES" "$tmp/bad-dates.csv" --approval-date 2022-06-30 --out "$tmp/inv" --format csv
+ok "… counted as invalid, not rejected" grep -qx "finance,区金融局,2,0,0,0,0,2,0,0,0,0,2000000000" "$tmp/ec.out"
+ok "run without --ledger" exit_code 0 "$DX" run "$RULES" "$APPS" --approval-date 2022-06-30 --out "$tmp/nl"
+ok "… says no ledger given, not dry run" sh -c 'grep -q "(no ledger given: nothing committed)" "$1" && ! grep -q "dry run" "$1"' sh "$tmp/ec.out"
+printf 'app_id,enterprise_id,policy,submitted_on,实缴资本（元）\nA1,E1,FIN-HQ,2022-05-10,2亿元\n' >"$tmp/no-district.csv"
+ok "run, a field without a column" exit_code 0 "$DX" run "$RULES" "$tmp/no-district.csv" --approval-date 2022-06-30 --out "$tmp/nd"
+ok "… one warning on stderr" sh -c '[ "$(grep -c "warning: .*no column for" "$1")" = 1 ]' sh "$tmp/ec.err"
+ok "… and a line under the table says so" grep -q "^1 warning while reading the applications, on stderr: fields the policies read have no column" "$tmp/ec.out"
+ok "decide, a field without a column" exit_code 0 "$DX" decide "$RULES" "$tmp/no-district.csv" --out "$tmp/ndd"
+ok "… the warning once, and the line under the counts" sh -c '[ "$(grep -c "no column for" "$1")" = 1 ] && grep -q "^1 warning while reading" "$2"' sh "$tmp/ec.err" "$tmp/ec.out"
 ok "run --format xml: usage" exit_code 1 "$DX" run "$RULES" "$APPS" --approval-date 2022-06-30 --out "$tmp/f" --format xml
 ok "decide (text)" exit_code 0 "$DX" decide "$RULES" "$APPS" --out "$tmp/d"
 cp "$tmp/ec.out" "$tmp/d/text.out"
@@ -148,6 +162,7 @@ assert list(j) == sorted(j) and list(j["status_counts"]) == sorted(j["status_cou
 assert j["applications"] == 320 and j["decisions"] == len(rows), j
 assert all(j["status_counts"][k] == c.get(k, 0) for k in j["status_counts"]), (j, c)
 assert j["granted_fen"] == sum(int(r["granted_fen"]) for r in rows)
+assert j["warnings"] == [], j
 ' "$tmp/ec.out" "$tmp/d/decisions.csv"
 ok "decide --format yaml: usage" exit_code 1 "$DX" decide "$RULES" "$APPS" --out "$tmp/d" --format yaml
 

@@ -17,7 +17,7 @@ cp "$tmp/ec.out" "$tmp/eq.table"
 ok "run --opt value" exit_code 0 "$DX" run "$RULES" "$APPS" --approval-date 2022-06-30 --out "$tmp/sp" --format csv
 ok "… the same table" cmp -s "$tmp/eq.table" "$tmp/ec.out"
 ok "… the same files" sh -c "cmp -s '$tmp/eq/decisions.csv' '$tmp/sp/decisions.csv' && cmp -s '$tmp/eq/schedule.csv' '$tmp/sp/schedule.csv' && cmp -s '$tmp/eq/summary.json' '$tmp/sp/summary.json'"
-ok "… and --format=csv was taken: a CSV table" sh -c "head -1 '$tmp/eq.table' | grep -qx 'bureau,name,applied,approved,reduced,rejected,unfunded,granted_fen,remaining_fen'"
+ok "… and --format=csv was taken: a CSV table" sh -c "head -1 '$tmp/eq.table' | grep -qx 'bureau,name,applied,approved,reduced,rejected,incomplete,invalid,duplicate,error,unfunded,granted_fen,remaining_fen'"
 app=$(awk -F, 'NR > 1 && $7 > 0 { print $1; exit }' "$tmp/sp/decisions.csv")
 ok "explain --app=ID --lang=en" exit_code 0 "$DX" explain "$RULES" "$APPS" --approval-date=2022-06-30 --app="$app" --lang=en
 ok "… explains that application in English" has "$tmp/ec.out" "$app" "Reasons"

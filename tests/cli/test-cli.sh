@@ -35,7 +35,7 @@ ok "run writes decisions, schedule and summary" test -s "$tmp/r1/decisions.csv" 
 ok "schedule.csv has the docs/rules.md §8 header" sh -c "head -1 '$tmp/r1/schedule.csv' | grep -qx 'batch_id,date,bureau,enterprise_id,app_id,policy_id,installment,of,amount_fen,future'"
 g1=$(json_field "$tmp/r1/summary.json" granted_fen)
 ok "round 1 granted money, at most the fund" sh -c "[ '$g1' -gt 0 ] && [ '$g1' -le 5000000000 ]"
-ok "ledger lists one round" sh -c "'$DX' ledger '$L' | grep -q '^1 rounds'"
+ok "ledger lists one round (singular)" sh -c "'$DX' ledger '$L' | grep -qx '1 round'"
 ok "verify passes" exit_code 0 "$DX" verify "$L"
 head1=$("$DX" verify "$L" | sed 's/.*head //')
 

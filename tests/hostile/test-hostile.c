@@ -10,7 +10,9 @@
  *
  *   id  kind  input  expect  where  what
  *
- * kind:   rules (dx_ruleset_load_file), decide (load the rules, then decide
+ * kind:   rules (dx_ruleset_load_file), lint (the rules load, with a
+ *         warning, dx_ruleset_get_warning(); expect is warning~TEXT and
+ *         where the L:C the warning names), decide (load the rules, then decide
  *         one fixed application), csv / yaml (an application file through
  *         dx_batch_add_*_file with rules/wuchang-2022.yaml), history
  *         (dx_round_add_history_file)
@@ -20,7 +22,9 @@
  * expect: an error code without DX_ERROR_ (LIMIT, YAML_SYNTAX, ...),
  *         decision:STATUS:REASON (some decision has it), warning (the file
  *         is read with a warning) or ok (read without error: fuzz
- *         regressions that once crashed)
+ *         regressions that once crashed); any of them may end in ~TEXT,
+ *         which the error message, the decision's reason or the warning
+ *         must contain (what staff read, not only the code)
  * where:  L:C that the error message names as "file:L:C:", or R:C / R that
  *         the decision's reason names as 第 R 行第 C 列 / 第 R 行; - for none
  */
@@ -39,8 +43,17 @@
 
 typedef struct {
     char *id, *kind, *input, *expect, *where, *what;
+    char *says;             /* (nullable) the ~TEXT of expect, cut off it */
     int lineno;
 } Case;
+
+/* The message of @c must contain its ~TEXT, if it has one. */
+static void
+check_says(const Case *c, const char *message)
+{
+    if (c->says != NULL && strstr(message, c->says) == NULL)
+        fail_msg("%s (cases.tsv:%d): the message does not say “%s”: %s", c->id, c->lineno, c->says, message);
+}
 
 static char *src_root;
 static char *tmp_dir;
@@ -237,6 +250,7 @@ check_error(const Case *c, const char *path, GError *err)
         g_free(base);
         g_free(want);
     }
+    check_says(c, err->message);
     print_message("# %s: %s\n", c->id, err->message);
 }
 
@@ -272,6 +286,8 @@ check_decisions(const Case *c, DxDecisionList *dl)
                 g_free(col);
                 g_strfreev(rc);
             }
+            if (ok && c->says != NULL && strstr(msg, c->says) == NULL)
+                ok = FALSE;
             if (ok) {
                 print_message("# %s: %s %s: %s\n", c->id, status, want[1], msg);
                 g_free(msg);
@@ -294,7 +310,30 @@ run_case(void **state)
     GError *err = NULL;
     gint64 t0 = g_get_monotonic_time();
 
-    if (strcmp(c->kind, "rules") == 0 || strcmp(c->kind, "decide") == 0) {
+    if (strcmp(c->kind, "lint") == 0) {
+        DxRuleset *rs = dx_ruleset_load_file(path, NULL, &err);
+        size_t w = 0;
+
+        if (rs == NULL)
+            fail_msg("%s (cases.tsv:%d): the rules did not load: %s", c->id, c->lineno, err->message);
+        if (strcmp(c->expect, "warning") != 0)
+            fail_msg("%s (cases.tsv:%d): a lint case expects warning~TEXT", c->id, c->lineno);
+        while (w < dx_ruleset_get_n_warnings(rs) &&
+               (c->says != NULL && strstr(dx_ruleset_get_warning(rs, w), c->says) == NULL))
+            w++;
+        if (w == dx_ruleset_get_n_warnings(rs))
+            fail_msg("%s (cases.tsv:%d): no warning says “%s” (%zu warnings)", c->id, c->lineno,
+                     c->says != NULL ? c->says : "", dx_ruleset_get_n_warnings(rs));
+        if (strcmp(c->where, "-") != 0) {
+            g_autofree char *want = g_strdup_printf(":%s:", c->where);
+
+            if (strstr(dx_ruleset_get_warning(rs, w), want) == NULL)
+                fail_msg("%s (cases.tsv:%d): the warning does not name %s: %s", c->id, c->lineno, want,
+                         dx_ruleset_get_warning(rs, w));
+        }
+        print_message("# %s: warning: %s\n", c->id, dx_ruleset_get_warning(rs, w));
+        dx_ruleset_unref(rs);
+    } else if (strcmp(c->kind, "rules") == 0 || strcmp(c->kind, "decide") == 0) {
         DxRuleset *rs = dx_ruleset_load_file(path, NULL, &err);
         if (rs != NULL && strcmp(c->kind, "decide") == 0) {
             DxApplication *app = dx_application_new(rs);
@@ -321,6 +360,15 @@ run_case(void **state)
         if (ok && strcmp(c->expect, "warning") == 0) {
             if (dx_batch_get_n_warnings(b) == 0)
                 fail_msg("%s (cases.tsv:%d): no warning", c->id, c->lineno);
+            if (c->says != NULL) {
+                size_t w = 0;
+
+                while (w < dx_batch_get_n_warnings(b) && strstr(dx_batch_get_warning(b, w), c->says) == NULL)
+                    w++;
+                if (w == dx_batch_get_n_warnings(b))
+                    fail_msg("%s (cases.tsv:%d): no warning says “%s”; the first: %s", c->id, c->lineno, c->says,
+                             dx_batch_get_warning(b, 0));
+            }
             print_message("# %s: warning: %.200s\n", c->id, dx_batch_get_warning(b, 0));
         }
         if (ok) {
@@ -365,8 +413,16 @@ read_table(const char *path, guint *n_out)
         char **f = g_strsplit(lines[i], "\t", 6);
         if (g_strv_length(f) != 6)
             g_error("cases.tsv:%u: want 6 tab-separated columns", i + 1);
-        Case c = { f[0], f[1], f[2], f[3], f[4], f[5], (int)i + 1 };
+        Case c = { f[0], f[1], f[2], f[3], f[4], f[5], NULL, (int)i + 1 };
+        char *tilde = strchr(c.expect, '~');
+
         g_free(f);   /* the strings now belong to the case */
+        if (tilde != NULL) {
+            GString *says = unescape(tilde + 1);
+
+            c.says = g_string_free(says, FALSE);
+            *tilde = '\0';
+        }
         g_array_append_val(cases, c);
     }
     g_strfreev(lines);
@@ -408,7 +464,7 @@ main(void)
     g_rmdir(tmp_dir);
     for (guint i = 0; i < n; i++) {
         g_free(cases[i].id); g_free(cases[i].kind); g_free(cases[i].input);
-        g_free(cases[i].expect); g_free(cases[i].where); g_free(cases[i].what);
+        g_free(cases[i].expect); g_free(cases[i].where); g_free(cases[i].what); g_free(cases[i].says);
     }
     g_free(cases);
     g_free(tests);

@@ -5,6 +5,7 @@ read, and the places of a ranked policy. The amounts are worked out by hand
 in the comments."""
 import datetime
 import os
+import re
 import unittest
 
 import duixian
@@ -49,6 +50,37 @@ class Format2(unittest.TestCase):
             self.assertEqual((p.name, p.label, p.type), ("hq_rate", "落户奖励比例", duixian.FieldType.NUMBER))
             self.assertEqual(p.values, (duixian.ParamValue(datetime.date(2021, 6, 16), "2%"),
                                         duixian.ParamValue(datetime.date(2022, 7, 1), "1.5%")))
+
+    def test_wuchang_2023_bounds(self):
+        # every money, integer and number field of the shipped format-2 ruleset has both bounds
+        path = os.path.join(os.environ.get("DX_SOURCE_ROOT", "."), "rules", "wuchang-2023.yaml")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        fields = text[text.index("\nfields:"):text.index("\nparams:")]   # not the parameters
+        lines = [l for l in fields.splitlines() if re.match(r"\s+\S+:\s+\{type: (money|integer|number)\b", l)]
+        self.assertTrue(lines)
+        for line in lines:
+            self.assertIn(" min: ", line, line)
+            self.assertIn(" max: ", line, line)
+        with duixian.Ruleset.load(path) as rules:
+            ds = rules.decide_batch([app(1, "2023-05-10", policy="FIN-HQ", district="武昌区",
+                                         paid_in_capital="100000亿元")])
+            self.assertEqual(ds[0].status, duixian.Status.INVALID)
+        # wuchang-2022.yaml stays format 1: no bounds there (a format-1 file cannot have them)
+        with open(path.replace("2023", "2022"), encoding="utf-8") as f:
+            old = f.read()
+        self.assertIn("format: duixian/1", old)
+        self.assertNotRegex(old, r"\b(min|max): ")
+
+    def test_warnings(self):
+        # a rate written as a bare number loads, with a lint warning naming where
+        bare = PARAMS.replace("{rate: hq_rate, of: capital}", "{rate: 2, of: capital}")
+        with duixian.Ruleset.from_string(bare, "w.yaml") as rules:
+            (w,) = rules.warnings
+            self.assertTrue(w.startswith("w.yaml:"), w)
+            self.assertIn("policies[0].award.rate: rate “2” has no % or ‰, so it is 200%", w)
+        with duixian.Ruleset.from_string(PARAMS, "p.yaml") as rules:
+            self.assertEqual(rules.warnings, [])
 
     def test_params_each_decision_read(self):
         with duixian.Ruleset.from_string(PARAMS, "p.yaml") as rules:

@@ -55,6 +55,10 @@ class Package(unittest.TestCase):
         self.assertIn("GZXX/344001/004", p.stdout)
         self.assertIn("区商务局", p.stdout)
         self.assertIn("区金融局", p.stdout)
+        # the 万元 columns have 2 decimals (3,268.54, not 3,268.537015) and a column per status
+        self.assertIn(" 3,268.54 ", p.stdout)
+        self.assertNotIn("537015", p.stdout)
+        self.assertIn("incomplete    invalid  duplicate", p.stdout)
         with tempfile.TemporaryDirectory() as tmp:
             ledger = os.path.join(tmp, "l.db")
             p = run_python([script, WUCHANG, EXAMPLE_APPS, "--ledger", ledger], timeout=120)

@@ -174,6 +174,8 @@ _PROTOTYPES = {
     "dx_ruleset_get_param_type": (_U, [_P, _SZ]),
     "dx_ruleset_get_param_n_values": (_SZ, [_P, _SZ]),
     "dx_ruleset_dup_param_value": (_P, [_P, _SZ, _SZ, ctypes.POINTER(_P)]),
+    "dx_ruleset_get_n_warnings": (_SZ, [_P]),
+    "dx_ruleset_get_warning": (_S, [_P, _SZ]),
     # dx-application.h
     "dx_application_new": (_P, [_P]),
     "dx_application_free": (None, [_P]),

@@ -258,6 +258,14 @@ class Ruleset(Handle):
         return [Param(name, label, ftype, tuple(ParamValue(since, v) for v, since in values))
                 for _, name, label, ftype, values in _param_table(self._handle())]
 
+    @property
+    def warnings(self) -> typing.List[str]:
+        """The lint warnings found at load (docs/rules.md, "Warnings"), one line
+        each, ``file:line:col: key.path: message``; empty for a clean file. The
+        ruleset decides exactly as written whatever they say."""
+        p = self._handle()
+        return [borrowed(F.dx_ruleset_get_warning(p, i)) for i in range(F.dx_ruleset_get_n_warnings(p))]
+
     def __repr__(self):
         if self.closed:
             return "<duixian.Ruleset %s (closed)>" % self._name
