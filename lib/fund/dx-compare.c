@@ -269,10 +269,14 @@ dx_compare_write(DxRound *base, DxRound *reform, const char *dir, GError **error
         rs[side] = dx_decision_list_get_ruleset(list);
         cmp_add_round(ent, pol, env, rounds[side], rs[side], side);
     }
-    for (guint e = 0; e < rs[0]->n_envelopes; e++)
-        cmp_sums(env, rs[0]->envelopes[e].key);
-    for (guint e = 0; e < rs[1]->n_envelopes; e++)
-        cmp_sums(env, rs[1]->envelopes[e].key);
+    /* every envelope of either ruleset has a row, granted or not */
+    for (int side = 0; side < 2; side++) {
+        for (guint e = 0; e < rs[side]->n_envelopes; e++) {
+            CmpSums *s = cmp_sums(env, rs[side]->envelopes[e].key);
+
+            s->n[side]++;
+        }
+    }
     envs = cmp_sorted_keys(env);
     if (envs->len > G_N_ELEMENTS(demand[0])) {
         g_set_error(error, DX_ERROR, DX_ERROR_VALUE_INVALID, "more than %zu envelopes", G_N_ELEMENTS(demand[0]));

@@ -44,7 +44,7 @@ dx_report_shortfall(GString *out, const DxRuleset *rs, const char *summary)
                          "<th>本轮可用</th><th>本轮申请</th><th>缺口</th><th>本轮核定</th><th>兑现比例</th></tr>\n");
     for (guint k = 0; k < rs->n_envelopes; k++) {
         const char *p, *e;
-        int64_t total = 0, before = 0, req = 0, granted = 0, avail, gap, num;
+        int64_t total = 0, before = 0, req = 0, granted = 0, avail = 0, gap = 0, num;
         const int64_t *cells[6] = { &total, &before, &avail, &req, &gap, &granted };
         const char *cls[6] = { "total", "before", "available", "requested", "gap", "granted" };
         g_autofree char *pct = NULL;
