@@ -240,6 +240,11 @@ dx_cell_why_zh(const char *why)
         { "not a number", "不是数字" },
         { "not a money amount", "不是金额" },
         { "unknown type", "类型未知" },
+        /* what the CSV reader finds wrong with a row (input/dx-csv*.c) */
+        { "text after closing quote", "右引号后还有文字（引号内的引号请写作 \"\"）" },
+        { "NUL byte", "含有 NUL 字节" },
+        { "invalid UTF-8", "不是有效的 UTF-8 文字（可用 --encoding gb18030 读取 Excel 导出的文件）" },
+        { "byte-order mark inside the data", "数据中间有字节顺序标记（BOM）" },
     };
 
     for (gsize i = 0; i < G_N_ELEMENTS(table); i++) {

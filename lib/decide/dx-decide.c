@@ -451,7 +451,8 @@ dx_decide_application(DxDecisionList *list, const DxApplication *app, guint64 se
                 DxReason *r = dx_decision_add_reason(list, d, DX_REASON_INVALID_FIELD);
 
                 r->index = (gint32)required[i];
-                dx_reason_set_text(list, r, "required: the cell is empty");
+                /* both languages, as a bad cell's sentence (dx_bilingual_pick()) */
+                dx_reason_set_text(list, r, "必填，不能为空" "\x1f" "required: the cell is empty");
             }
         }
         return;

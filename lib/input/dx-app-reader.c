@@ -75,8 +75,13 @@ dx_csv_record_to_app(DxApplication *app, const DxCsvColumns *cols, const char *c
 {
     dx_application_reset(app);
     app->row = line;
-    if (problem != NULL)
-        dx_application_add_problem(app, G_MAXUINT, bad_col, "column %u: %s", bad_col, problem);
+    if (problem != NULL) {
+        /* the reader's problems are kept in both languages, as bad cells are */
+        const char *zh = dx_cell_why_zh(problem);
+
+        dx_application_add_problem(app, G_MAXUINT, bad_col, "第 %u 列：%s%ccolumn %u: %s", bad_col,
+                                   zh != NULL ? zh : problem, DX_BILINGUAL_SEP, bad_col, problem);
+    }
     if (n_cells != cols->n_header)
         dx_application_add_problem(app, G_MAXUINT, 0, "该行有 %u 个单元格，表头有 %u 列%cthe row has %u cells, the header %u",
                                    n_cells, cols->n_header, DX_BILINGUAL_SEP, n_cells, cols->n_header);

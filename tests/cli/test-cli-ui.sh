@@ -96,6 +96,14 @@ ok "… and one policy is singular" grep -q "^bureau    commerce   区商务局:
 ok "check --strict: the warning is an error, exit 2" exit_code 2 "$DX" check "$tmp/lint.yaml" --strict
 ok "… printed as one" sh -c 'grep -q "^duixian: .*lint.yaml:29:19: " "$1" && ! grep -q "warning:" "$1"' sh "$tmp/ec.err"
 ok "check --format json: the warnings list" sh -c "'$DX' check '$tmp/lint.yaml' --format json 2>/dev/null | python3 -c 'import json,sys; w=json.load(sys.stdin)[\"warnings\"]; assert len(w)==1 and \"200%\" in w[0], w'"
+# a malformed row and an empty required cell: each reason in one language
+printf 'app_id,enterprise_id,policy,submitted_on\nQ1,E1,FIN-HQ,"2022"x\nQ2,E2,FIN-HQ,\n' > "$tmp/rowbad.csv"
+ok "explain a malformed row in Chinese" exit_code 0 "$DX" explain "$RULES" "$tmp/rowbad.csv" --app Q1
+ok "… the reader's problem is Chinese too" has "$tmp/ec.out" "第 4 列：右引号后还有文字"
+ok "… no English in it" sh -c '! grep -q "closing quote\|required:" "$1"' sh "$tmp/ec.out"
+ok "explain an empty required cell in Chinese" exit_code 0 "$DX" explain "$RULES" "$tmp/rowbad.csv" --app Q2
+ok "… says 必填" sh -c 'grep -q "必填，不能为空" "$1" && ! grep -q "required:" "$1"' sh "$tmp/ec.out"
+ok "… and in English with --lang en" sh -c "'$DX' explain '$RULES' '$tmp/rowbad.csv' --app Q1 --lang en 2>/dev/null | grep -q 'column 4: text after closing quote'"
 ok "check --strict of every shipped ruleset: no warnings" sh -c 'for f in "$1"/rules/*.yaml; do case $f in *.tests.yaml) continue;; esac; "$2" check "$f" --strict >/dev/null || exit 1; done' sh "$SRC" "$DX"
 ok "check --format json of a clean file: warnings is empty" sh -c "'$DX' check '$RULES' --format json | python3 -c 'import json,sys; assert json.load(sys.stdin)[\"warnings\"]==[]'"
 ok "check --format json" sh -c "'$DX' check '$RULES' --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"total_fen\"]==5000000000 and len(d[\"policies\"])==14'"

@@ -274,11 +274,11 @@ check_decisions(const Case *c, DxDecisionList *dl)
             gboolean ok = TRUE;
             if (strcmp(c->where, "-") != 0) {
                 char **rc = g_strsplit(c->where, ":", 2);
-                /* 「字段」填写有误（第 R 行第 C 列） or 第 R 行格式有误：column C: ... */
+                /* 「字段」填写有误（第 R 行第 C 列） or 第 R 行格式有误：第 C 列：... */
                 char *loc = rc[1] ? g_strdup_printf("第 %s 行第 %s 列", rc[0], rc[1])
                                   : g_strdup_printf("第 %s 行", rc[0]);
                 char *row = g_strdup_printf("第 %s 行", rc[0]);
-                char *col = rc[1] ? g_strdup_printf("column %s:", rc[1]) : NULL;
+                char *col = rc[1] ? g_strdup_printf("第 %s 列：", rc[1]) : NULL;
                 ok = strstr(msg, loc) != NULL ||
                      (col != NULL && strstr(msg, row) != NULL && strstr(msg, col) != NULL);
                 g_free(loc);
