@@ -328,71 +328,47 @@ dx_fit_run(DxFit *self, const char *apps_path, const DxLoadOptions *apps_options
                     self->param, d_lo, g_array_index(self->probes, FitProbe, self->probes->len - 1).value);
         return FALSE;
     }
-    if (self->direction > 0) {
-        /* the largest k with demand ≤ budget */
-        if (d_lo > self->budget_fen) {
-            g_set_error(error, DX_ERROR, DX_ERROR_VALUE_INVALID,
-                        "even %s=0 asks %" G_GINT64_FORMAT " fen, more than the budget of %" G_GINT64_FORMAT " fen",
-                        self->param, d_lo, self->budget_fen);
+    /* Within the budget is the low side of k when the demand grows with the
+     * value (the result is the largest k within it) and the high side when
+     * it falls (the smallest k within it). lo stays on the side of k = 0,
+     * hi beyond it: gallop hi up until it crosses, then bisect. */
+    if (self->direction > 0 && d_lo > self->budget_fen) {
+        g_set_error(error, DX_ERROR, DX_ERROR_VALUE_INVALID,
+                    "even %s=0 asks %" G_GINT64_FORMAT " fen, more than the budget of %" G_GINT64_FORMAT " fen",
+                    self->param, d_lo, self->budget_fen);
+        return FALSE;
+    }
+    if (self->direction < 0 && d_lo <= self->budget_fen) {
+        self->result = probe_index(self, 0);
+        return TRUE;
+    }
+#define FIT_LOW_SIDE(d) (((d) <= self->budget_fen) == (self->direction > 0))
+    lo = 0;
+    while (FIT_LOW_SIDE(d_hi)) {
+        lo = hi;
+        if (hi > k_max / 2) {
+            g_set_error(error, DX_ERROR, DX_ERROR_VALUE_INVALID, "the demand stays %s the budget up to %s=%s%s",
+                        self->direction > 0 ? "within" : "above", self->param,
+                        g_array_index(self->probes, FitProbe, probe_index(self, hi)).value,
+                        self->monotone ? ": no limit to fit" : ": no limit to fit (and it is not monotone in the parameter)");
             return FALSE;
         }
-        lo = 0;
-        while (d_hi <= self->budget_fen) {
-            lo = hi;
-            if (hi > k_max / 2) {
-                g_set_error(error, DX_ERROR, DX_ERROR_VALUE_INVALID,
-                            "the demand stays within the budget up to %s=%s: no limit to fit%s", self->param,
-                            g_array_index(self->probes, FitProbe, probe_index(self, hi)).value,
-                            self->monotone ? "" : " (and it is not monotone in the parameter)");
-                return FALSE;
-            }
-            hi *= 2;
-            if (!fit_probe(self, hi, &d_hi, error))
-                return FALSE;
-        }
-        while (hi - lo > 1) {
-            int64_t mid = lo + (hi - lo) / 2;
-
-            if (!fit_probe(self, mid, &d, error))
-                return FALSE;
-            if (d <= self->budget_fen)
-                lo = mid;
-            else
-                hi = mid;
-        }
-        self->result = probe_index(self, lo);
-    } else {
-        /* the demand falls as the value grows: the smallest k within the budget */
-        if (d_lo <= self->budget_fen) {
-            self->result = probe_index(self, 0);
-            return TRUE;
-        }
-        lo = 0;
-        while (d_hi > self->budget_fen) {
-            lo = hi;
-            if (hi > k_max / 2) {
-                g_set_error(error, DX_ERROR, DX_ERROR_VALUE_INVALID,
-                            "the demand stays above the budget up to %s=%s%s", self->param,
-                            g_array_index(self->probes, FitProbe, probe_index(self, hi)).value,
-                            self->monotone ? "" : " (and it is not monotone in the parameter)");
-                return FALSE;
-            }
-            hi *= 2;
-            if (!fit_probe(self, hi, &d_hi, error))
-                return FALSE;
-        }
-        while (hi - lo > 1) {
-            int64_t mid = lo + (hi - lo) / 2;
-
-            if (!fit_probe(self, mid, &d, error))
-                return FALSE;
-            if (d <= self->budget_fen)
-                hi = mid;
-            else
-                lo = mid;
-        }
-        self->result = probe_index(self, hi);
+        hi *= 2;
+        if (!fit_probe(self, hi, &d_hi, error))
+            return FALSE;
     }
+    while (hi - lo > 1) {
+        int64_t mid = lo + (hi - lo) / 2;
+
+        if (!fit_probe(self, mid, &d, error))
+            return FALSE;
+        if (FIT_LOW_SIDE(d))
+            lo = mid;
+        else
+            hi = mid;
+    }
+#undef FIT_LOW_SIDE
+    self->result = probe_index(self, self->direction > 0 ? lo : hi);
     /* the neighbours, for the table around the result */
     {
         int64_t k = g_array_index(self->probes, FitProbe, self->result).k;
