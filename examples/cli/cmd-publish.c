@@ -174,14 +174,14 @@ notice_html(DxRuleset *rs, const GArray *lines, const char *date, const char *fr
 
             if (l->policy != (gssize)p)
                 continue;
-            y = dx_cli_yuan(l->fen);
+            y = dx_money_format_yuan(l->fen);
             g_string_append_printf(out, "<tr class=\"grant\"><td class=\"n\">%u</td><td class=\"name\">", ++k);
             notice_esc(out, l->name);
             g_string_append_printf(out, "</td><td class=\"n amount\">%s</td></tr>\n", y);
             sum += l->fen;
         }
         {
-            g_autofree char *y = dx_cli_yuan(sum);
+            g_autofree char *y = dx_money_format_yuan(sum);
 
             g_string_append_printf(out, "<tr class=\"total\"><td></td><td>合计 %u 户</td><td class=\"n amount\">%s</td></tr>\n"
                                         "</table>\n</section>\n",
@@ -191,7 +191,7 @@ notice_html(DxRuleset *rs, const GArray *lines, const char *date, const char *fr
         n_all += k;
     }
     {
-        g_autofree char *y = dx_cli_yuan(all);
+        g_autofree char *y = dx_money_format_yuan(all);
 
         g_string_append_printf(out, "<p class=\"foot\" id=\"total\">以上共 %u 项，拟兑现金额合计 %s 元。</p>\n</body>\n</html>\n",
                                n_all, y);

@@ -119,8 +119,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxCliRoundFiles, dx_cli_round_files_free)
 gssize dx_cli_bureau_envelope(DxRuleset *rs, const char *bureau);
 gssize dx_cli_bureau_index(DxRuleset *rs, const char *bureau);
 gssize dx_cli_policy_index(DxRuleset *rs, const char *policy);
-/* "1,234,567.89" (元, two decimals) from fen, exactly. (transfer full) */
-char *dx_cli_yuan(int64_t fen);
 
 /* ---- Excel (dx-cli-xlsx.c, dx-cli-xlsx-round.c; libxlsxwriter) ---- */
 

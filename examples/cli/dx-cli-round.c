@@ -227,21 +227,3 @@ dx_cli_policy_index(DxRuleset *rs, const char *policy)
     return -1;
 }
 
-/* "1,234,567.89": 元 with two decimals, from the integer fen (no floating
- * point: this is the text of an amount, not its display in a cell) */
-char *
-dx_cli_yuan(int64_t fen)
-{
-    GString *s = g_string_new(fen < 0 ? "-" : "");
-    uint64_t a = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
-    g_autofree char *digits = g_strdup_printf("%" G_GUINT64_FORMAT, a / 100);
-    gsize d = strlen(digits);
-
-    for (gsize i = 0; i < d; i++) {
-        if (i > 0 && (d - i) % 3 == 0)
-            g_string_append_c(s, ',');
-        g_string_append_c(s, digits[i]);
-    }
-    g_string_append_printf(s, ".%02u", (unsigned)(a % 100));
-    return g_string_free(s, FALSE);
-}

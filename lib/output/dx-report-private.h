@@ -30,8 +30,6 @@ G_GNUC_INTERNAL gboolean dx_report_read(const char *dir, const char *name, char 
 G_GNUC_INTERNAL void dx_report_esc(GString *out, const char *s);
 /* 万元, rounded to two decimals for display ("3,000", "61.77"). */
 G_GNUC_INTERNAL char *dx_report_wan(int64_t fen);
-/* 元 with two decimals, exactly ("275,352.55"). */
-G_GNUC_INTERNAL char *dx_report_yuan(int64_t fen);
 G_GNUC_INTERNAL const char *dx_report_code_name(const char *code);
 G_GNUC_INTERNAL const char *dx_report_status_name(const char *status);
 G_GNUC_INTERNAL const char *dx_report_bureau_name(const DxRuleset *rs, const char *key);

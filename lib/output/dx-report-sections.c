@@ -125,7 +125,7 @@ dx_report_enterprises(GString *out, const DxRuleset *rs, char **dlines)
         char **c = g_array_index(rows, ReportRow, i).cells;
         gint pol = dx_ruleset_find_policy(rs, c[2]);
         int64_t computed = g_ascii_strtoll(c[5], NULL, 10), granted = g_ascii_strtoll(c[6], NULL, 10);
-        g_autofree char *cs = dx_report_yuan(computed), *gs = dx_report_yuan(granted);
+        g_autofree char *cs = dx_money_format_yuan(computed), *gs = dx_money_format_yuan(granted);
 
         if (i < shown) {
             g_string_append(out, "<tr data-app=\"");

@@ -237,23 +237,6 @@ dx_report_hbars(GString *out, const char *id, const char *const *labels, const i
     g_string_append(out, "</svg>\n");
 }
 
-char *
-dx_report_yuan(int64_t fen)
-{
-    GString *s = g_string_new(fen < 0 ? "-" : "");
-    uint64_t a = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
-    g_autofree char *digits = g_strdup_printf("%" G_GUINT64_FORMAT, a / 100);
-    gsize d = strlen(digits);
-
-    for (gsize i = 0; i < d; i++) {
-        if (i > 0 && (d - i) % 3 == 0)
-            g_string_append_c(s, ',');
-        g_string_append_c(s, digits[i]);
-    }
-    g_string_append_printf(s, ".%02u", (unsigned)(a % 100));
-    return g_string_free(s, FALSE);
-}
-
 /* The statuses as the library's messages name them (dx-messages.c). */
 const char *
 dx_report_status_name(const char *status)
