@@ -19,14 +19,8 @@
 typedef struct {
     int64_t fen[2];
     size_t n[2];
+    int64_t demand[2];           /* envelopes only: what the round's decisions asked of it */
 } CmpSums;
-
-typedef struct {
-    GHashTable *by_enterprise;   /* enterprise_id -> CmpSums* */
-    GHashTable *by_policy;       /* policy id -> CmpSums* */
-    GHashTable *by_envelope;     /* envelope key -> CmpSums* (granted) */
-    int64_t demand[2][64];       /* per envelope of each ruleset, by index; see cmp_envelope_demand */
-} CmpTables;
 
 static CmpSums *
 cmp_sums(GHashTable *t, const char *key)
@@ -160,7 +154,7 @@ html_bars(GString *out, GPtrArray *policies, GHashTable *pol)
 }
 
 static char *
-cmp_html(const DxRuleset *a, const DxRuleset *b, GPtrArray *envs, GHashTable *env, const int64_t (*demand)[64],
+cmp_html(const DxRuleset *a, const DxRuleset *b, GPtrArray *envs, GHashTable *env,
          GPtrArray *policies, GHashTable *pol, GPtrArray *ents, GHashTable *ent)
 {
     GString *out = g_string_new("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\n<title>政策调整对比");
@@ -188,9 +182,9 @@ cmp_html(const DxRuleset *a, const DxRuleset *b, GPtrArray *envs, GHashTable *en
         html_escape(out, k);
         g_string_append(out, "</td>");
         for (int side = 0; side < 2; side++) {
-            g_autofree char *f = cmp_factor(s->fen[side], demand[side][i]);
+            g_autofree char *f = cmp_factor(s->fen[side], s->demand[side]);
 
-            html_money_cell(out, demand[side][i]);
+            html_money_cell(out, s->demand[side]);
             html_money_cell(out, s->fen[side]);
             g_string_append_printf(out, "<td class=\"n\">%s</td>", f);
         }
@@ -259,7 +253,6 @@ dx_compare_write(DxRound *base, DxRound *reform, const char *dir, GError **error
     g_autoptr(GString) csv = g_string_new("enterprise_id,base_granted_fen,reform_granted_fen,change_fen\n");
     g_autoptr(GString) json = g_string_new("{\n  \"envelopes\": {");
     g_autofree char *html = NULL;
-    int64_t demand[2][64] = { { 0 } };
     DxRound *rounds[2] = { base, reform };
 
     g_return_val_if_fail(base != NULL && reform != NULL && dir != NULL, FALSE);
@@ -269,27 +262,17 @@ dx_compare_write(DxRound *base, DxRound *reform, const char *dir, GError **error
         rs[side] = dx_decision_list_get_ruleset(list);
         cmp_add_round(ent, pol, env, rounds[side], rs[side], side);
     }
-    /* every envelope of either ruleset has a row, granted or not */
+    /* every envelope of either ruleset has a row, granted or not, with
+     * the demand its own round put on it (0 on the side that lacks it) */
     for (int side = 0; side < 2; side++) {
         for (guint e = 0; e < rs[side]->n_envelopes; e++) {
             CmpSums *s = cmp_sums(env, rs[side]->envelopes[e].key);
 
             s->n[side]++;
+            s->demand[side] = dx_round_get_envelope_requested_fen(rounds[side], e);
         }
     }
     envs = cmp_sorted_keys(env);
-    if (envs->len > G_N_ELEMENTS(demand[0])) {
-        g_set_error(error, DX_ERROR, DX_ERROR_VALUE_INVALID, "more than %zu envelopes", G_N_ELEMENTS(demand[0]));
-        return FALSE;
-    }
-    for (guint i = 0; i < envs->len; i++) {
-        for (int side = 0; side < 2; side++) {
-            for (guint e = 0; e < rs[side]->n_envelopes; e++) {
-                if (strcmp(rs[side]->envelopes[e].key, g_ptr_array_index(envs, i)) == 0)
-                    demand[side][i] = dx_round_get_envelope_requested_fen(rounds[side], e);
-            }
-        }
-    }
     ents = cmp_sorted_keys(ent);
     pols = cmp_sorted_keys(pol);
     for (guint i = 0; i < ents->len; i++) {
@@ -308,7 +291,7 @@ dx_compare_write(DxRound *base, DxRound *reform, const char *dir, GError **error
         dx_json_append_string(json, k);
         g_string_append_printf(json, ": {\"base\": {\"demand_fen\": %" G_GINT64_FORMAT ", \"granted_fen\": %" G_GINT64_FORMAT
                                      "}, \"reform\": {\"demand_fen\": %" G_GINT64_FORMAT ", \"granted_fen\": %" G_GINT64_FORMAT "}}",
-                               demand[0][i], s->fen[0], demand[1][i], s->fen[1]);
+                               s->demand[0], s->fen[0], s->demand[1], s->fen[1]);
     }
     g_string_append(json, "\n  },\n  \"policies\": {");
     for (guint i = 0; i < pols->len; i++) {
@@ -322,7 +305,7 @@ dx_compare_write(DxRound *base, DxRound *reform, const char *dir, GError **error
                                s->n[0], s->fen[0], s->n[1], s->fen[1]);
     }
     g_string_append(json, "\n  }\n}\n");
-    html = cmp_html(rs[0], rs[1], envs, env, (const int64_t (*)[64])demand, pols, pol, ents, ent);
+    html = cmp_html(rs[0], rs[1], envs, env, pols, pol, ents, ent);
     if (g_mkdir_with_parents(dir, 0755) != 0) {
         g_set_error(error, DX_ERROR, DX_ERROR_IO, "%s: cannot be created", dir);
         return FALSE;

@@ -48,6 +48,36 @@ assert f["base"]["granted_fen"] == 0 and f["reform"]["granted_fen"] == 0, f
 ok "a bad --set: usage" exit_code 1 "$DX" compare "$R" "$R" "$A" --approval-date 2022-06-30 --set nope=1 --out "$tmp/c4"
 ok "without --out: usage" exit_code 1 "$DX" compare "$R" "$R" "$A" --approval-date 2022-06-30
 
+# 70 envelopes (one bureau each, 1万元 apiece, every one asked 2万元): no
+# limit on how many envelopes a comparison holds; each keeps its own demand.
+python3 - "$tmp/many" <<'PY'
+import os, sys
+d = sys.argv[1]
+os.makedirs(d)
+keys = ["b%02d" % i for i in range(70)]
+with open(os.path.join(d, "rules.yaml"), "w", encoding="utf-8") as f:
+    f.write("format: duixian/2\nfund: {id: T/MANY, name: 测试, total: 70万元, period: {from: 2022-01-01, to: 2022-12-31},\n")
+    f.write("       envelopes: {%s}, shortfall: pro_rata}\n" % ", ".join("%s: 1万元" % k for k in keys))
+    f.write("bureaus: {%s}\n" % ", ".join("%s: 局%s" % (k, k) for k in keys))
+    f.write("fields:\n  capital: {type: money, label: 实缴资本, min: 0元}\n")
+    f.write("params:\n  r: {type: number, label: 比例, values: {2022-01-01: 2%}}\npolicies:\n")
+    for k in keys:
+        f.write("  - {id: P%s, name: 奖励%s, bureau: %s, basis: 测试, award: {rate: r, of: capital}}\n" % (k, k, k))
+with open(os.path.join(d, "apps.csv"), "w", encoding="utf-8") as f:
+    f.write("app_id,enterprise_id,policy,submitted_on,capital\n")
+    for i, k in enumerate(keys):
+        f.write("A%d,E%d,P%s,2022-03-01,100万元\n" % (i, i, k))
+PY
+ok "70 envelopes: compare writes them all" exit_code 0 "$DX" compare "$tmp/many/rules.yaml" "$tmp/many/rules.yaml" "$tmp/many/apps.csv" --approval-date 2022-06-30 --set r=1% --out "$tmp/cm"
+ok "… each envelope its own demand and grant on either side" python3 -c '
+import json, sys
+env = json.load(open(sys.argv[1]))["envelopes"]
+assert len(env) == 70, len(env)
+for k, v in env.items():
+    assert v == {"base": {"demand_fen": 2000000, "granted_fen": 1000000},
+                 "reform": {"demand_fen": 1000000, "granted_fen": 1000000}}, (k, v)
+' "$tmp/cm/compare.json"
+
 CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
 if [ -n "$CHROMIUM" ]; then
     ok "compare.html loads in headless Chromium" sh -c "timeout 120 '$CHROMIUM' --headless --no-sandbox --disable-gpu \
