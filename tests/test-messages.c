@@ -179,6 +179,42 @@ test_entries_stand_at_their_codes(void **state)
 
         assert_string_equal(dx_msg_get((DxMsg)(DX_MSG_STATUS_APPROVED + (guint)statuses[i]))->name, want);
     }
+    for (guint code = 0; code < DX_MSG_N_REASONS; code++) {
+        g_autofree char *want = g_strconcat("label_", dx_reason_code_to_string((DxReasonCode)code), NULL);
+
+        assert_string_equal(dx_msg_get((DxMsg)(DX_MSG_LABEL_INVALID_FIELD + code))->name, want);
+    }
+}
+
+/* The public names (dx-decision.h): from the strings of the output files
+ * to the codes and back, and the short names people read, in either
+ * language; a string that is no code is refused, not guessed. */
+static void
+test_labels_of_codes_and_statuses(void **state)
+{
+    DxReasonCode code = DX_REASON_INVALID_FIELD;
+    DxStatus status = DX_STATUS_APPROVED;
+
+    (void)state;
+    for (guint c = 0; c <= DX_REASON_CLAWED_BACK; c++) {
+        assert_true(dx_reason_code_from_string(dx_reason_code_to_string((DxReasonCode)c), &code));
+        assert_int_equal(code, c);
+        assert_non_null(dx_reason_code_to_label((DxReasonCode)c, NULL));
+    }
+    for (guint s = 0; s <= DX_STATUS_ERROR; s++) {
+        assert_true(dx_status_from_string(dx_status_to_string((DxStatus)s), &status));
+        assert_int_equal(status, s);
+    }
+    assert_false(dx_reason_code_from_string("rationed ", &code));
+    assert_false(dx_reason_code_from_string("", &code));
+    assert_false(dx_status_from_string("Approved", &status));
+    assert_string_equal(dx_reason_code_to_label(DX_REASON_RATIONED, NULL), "额度不足按比例核减");
+    assert_string_equal(dx_reason_code_to_label(DX_REASON_RATIONED, "zh"), "额度不足按比例核减");
+    assert_string_equal(dx_reason_code_to_label(DX_REASON_RATIONED, "en"), "rationed");
+    assert_string_equal(dx_reason_code_to_label(DX_REASON_AWARD_TABLE, NULL), "按档位表核定");
+    assert_string_equal(dx_reason_code_to_label(DX_REASON_CLAWED_BACK, NULL), "已追回");
+    assert_string_equal(dx_status_to_label(DX_STATUS_REDUCED, NULL), "核减兑现");
+    assert_string_equal(dx_status_to_label(DX_STATUS_UNFUNDED, "en"), "unfunded: queued");
 }
 
 static void
@@ -315,6 +351,7 @@ main(void)
         cmocka_unit_test(test_each_template_in_one_language),
         cmocka_unit_test(test_both_languages_use_the_declared_slots),
         cmocka_unit_test(test_entries_stand_at_their_codes),
+        cmocka_unit_test(test_labels_of_codes_and_statuses),
         cmocka_unit_test(test_fill_in_each_language_order),
         cmocka_unit_test(test_format2_sentences),
         cmocka_unit_test(test_fill_repeats_ignores_and_does_not_rescan),

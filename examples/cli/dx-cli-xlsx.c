@@ -144,51 +144,20 @@ dx_cli_xlsx_date(DxCliXlsx *x, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, 
         worksheet_write_string(ws, row, col, ymd, NULL);
 }
 
-typedef struct {
-    const char *code, *zh;
-} CliName;
-
-static const char *
-cli_lookup(const CliName *names, gsize n, const char *code)
-{
-    for (gsize i = 0; i < n; i++) {
-        if (strcmp(names[i].code, code) == 0)
-            return names[i].zh;
-    }
-    return code;
-}
-
-/* The words of the library's own messages (lib/decide/dx-messages.c,
- * status_*), so a spreadsheet says what duixian explain says. */
+/* The library's short names (the words of duixian explain and
+ * report.html); a string that is no status or code is shown as it is. */
 const char *
 dx_cli_status_zh(const char *status)
 {
-    static const CliName names[] = {
-        { "approved", "予以兑现" }, { "reduced", "核减兑现" },   { "rejected", "不予兑现" },
-        { "incomplete", "材料不全，待补正" }, { "invalid", "申报信息有误" }, { "duplicate", "重复申报" },
-        { "unfunded", "额度不足，排队" }, { "error", "无法计算" },
-    };
+    DxStatus s;
 
-    return cli_lookup(names, G_N_ELEMENTS(names), status);
+    return dx_status_from_string(status, &s) ? dx_status_to_label(s, "zh") : status;
 }
 
-/* The reason codes (docs/rules.md §7) as report.html names them. */
 const char *
 dx_cli_reason_zh(const char *code)
 {
-    static const CliName names[] = {
-        { "invalid_field", "申报信息有误" }, { "duplicate_app_id", "重复申报" },
-        { "unknown_policy", "未知申报事项" }, { "outside_window", "不在受理期内" },
-        { "clause_failed", "不满足申报条件" }, { "missing_field", "材料不全" },
-        { "eval_error", "无法计算" }, { "once_only", "每户限享受一次" },
-        { "award_zero", "测算奖励为零" }, { "capped", "按单项上限核定" },
-        { "policy_enterprise_cap", "政策单户累计上限" }, { "group_highest", "就高不重复" },
-        { "group_topup", "就高补差" }, { "group_stack_cap", "合计封顶" },
-        { "fund_enterprise_cap", "资金单户上限" }, { "rationed", "额度不足按比例核减" },
-        { "unfunded", "额度用尽排队" }, { "award_fixed", "按定额核定" }, { "award_table", "按档位表核定" },
-        { "award_rate", "按比例测算" }, { "award_per", "按基数加递增测算" }, { "award_marginal", "按分段累进测算" },
-        { "award_formula", "按公式测算" },
-    };
+    DxReasonCode c;
 
-    return cli_lookup(names, G_N_ELEMENTS(names), code);
+    return dx_reason_code_from_string(code, &c) ? dx_reason_code_to_label(c, "zh") : code;
 }

@@ -296,6 +296,64 @@ DX_EXPORT const char *dx_status_to_string(DxStatus status);
  */
 DX_EXPORT const char *dx_reason_code_to_string(DxReasonCode code);
 
+/**
+ * dx_status_from_string:
+ * @str: a status as written in output files ("approved", "reduced", ...)
+ * @status: (out): where the status goes
+ *
+ * The reverse of dx_status_to_string(), for programs that read
+ * decisions.csv. Only the exact strings are taken (no case folding, no
+ * spaces).
+ *
+ * Returns: %TRUE if @str names a status
+ *
+ * Since: 0.2
+ */
+DX_EXPORT gboolean dx_status_from_string(const char *str, DxStatus *status) G_GNUC_NON_NULL(1, 2);
+
+/**
+ * dx_status_to_label:
+ * @status: a decision status
+ * @lang: (nullable): "zh" (the default, also for %NULL) or "en"
+ *
+ * Gets @status as people read it, in the words of the explanations:
+ * "予以兑现", "核减兑现", ...
+ *
+ * Returns: (transfer none): the words
+ *
+ * Since: 0.2
+ */
+DX_EXPORT const char *dx_status_to_label(DxStatus status, const char *lang);
+
+/**
+ * dx_reason_code_from_string:
+ * @str: a reason code as written in output files ("clause_failed", ...)
+ * @code: (out): where the code goes
+ *
+ * The reverse of dx_reason_code_to_string(). Only the exact strings are
+ * taken.
+ *
+ * Returns: %TRUE if @str names a reason code
+ *
+ * Since: 0.2
+ */
+DX_EXPORT gboolean dx_reason_code_from_string(const char *str, DxReasonCode *code) G_GNUC_NON_NULL(1, 2);
+
+/**
+ * dx_reason_code_to_label:
+ * @code: a reason code
+ * @lang: (nullable): "zh" (the default, also for %NULL) or "en"
+ *
+ * Gets the short name of @code, for a chart's label or a spreadsheet's
+ * cell: "额度不足按比例核减", "按档位表核定", ... The whole sentence, with
+ * the decision's numbers, is dx_decision_dup_explanation()'s.
+ *
+ * Returns: (transfer none): the short name
+ *
+ * Since: 0.2
+ */
+DX_EXPORT const char *dx_reason_code_to_label(DxReasonCode code, const char *lang);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxDecisionList, dx_decision_list_unref)
 
 /**

@@ -9,6 +9,7 @@
 #include "duixian/duixian.h"
 #include "decide/dx-decision-private.h"
 #include "base/dx-out-private.h"
+#include "decide/dx-messages-private.h"
 
 #include <glib/gstdio.h>
 #include <errno.h>
@@ -434,6 +435,53 @@ dx_reason_code_to_string(DxReasonCode code)
 
     g_return_val_if_fail((guint)code < G_N_ELEMENTS(names), "unknown");
     return names[code];
+}
+
+gboolean
+dx_status_from_string(const char *str, DxStatus *status)
+{
+    g_return_val_if_fail(str != NULL && status != NULL, FALSE);
+    for (guint s = 0; s <= DX_STATUS_ERROR; s++) {
+        if (strcmp(str, dx_status_to_string((DxStatus)s)) == 0) {
+            *status = (DxStatus)s;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+gboolean
+dx_reason_code_from_string(const char *str, DxReasonCode *code)
+{
+    g_return_val_if_fail(str != NULL && code != NULL, FALSE);
+    for (guint c = 0; c <= DX_REASON_CLAWED_BACK; c++) {
+        if (strcmp(str, dx_reason_code_to_string((DxReasonCode)c)) == 0) {
+            *code = (DxReasonCode)c;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* As dx_decision_dup_explanation() reads @lang. */
+static gboolean
+lang_is_en(const char *lang)
+{
+    return lang != NULL && g_ascii_strncasecmp(lang, "en", 2) == 0;
+}
+
+const char *
+dx_status_to_label(DxStatus status, const char *lang)
+{
+    g_return_val_if_fail((guint)status <= DX_STATUS_ERROR, "");
+    return dx_msg_text((DxMsg)(DX_MSG_STATUS_APPROVED + (guint)status), lang_is_en(lang));
+}
+
+const char *
+dx_reason_code_to_label(DxReasonCode code, const char *lang)
+{
+    g_return_val_if_fail((guint)code <= DX_REASON_CLAWED_BACK, "");
+    return dx_msg_text((DxMsg)(DX_MSG_LABEL_INVALID_FIELD + (guint)code), lang_is_en(lang));
 }
 
 /* ---- format 2: the place and the parameters a decision read ---- */

@@ -130,31 +130,14 @@ dx_report_wan(int64_t fen)
     return g_strdup_printf("%s.%02d", whole, (int)(ABS(h) % 100));
 }
 
-typedef struct {
-    const char *code;
-    const char *zh;
-} ReportCodeName;
-
+/* A reason code of decisions.csv by its short Chinese name; a string that
+ * is no code (a newer file's) is shown as it is. */
 const char *
 dx_report_code_name(const char *code)
 {
-    static const ReportCodeName names[] = {
-        { "invalid_field", "申报信息有误" }, { "duplicate_app_id", "重复申报" },
-        { "unknown_policy", "未知申报事项" }, { "outside_window", "不在受理期内" },
-        { "clause_failed", "不满足申报条件" }, { "missing_field", "材料不全" },
-        { "eval_error", "无法计算" }, { "once_only", "每户限享受一次" },
-        { "award_zero", "测算奖励为零" }, { "capped", "按单项上限核定" },
-        { "policy_enterprise_cap", "政策单户累计上限" }, { "group_highest", "就高不重复" },
-        { "group_topup", "就高补差" }, { "group_stack_cap", "合计封顶" },
-        { "fund_enterprise_cap", "资金单户上限" }, { "rationed", "额度不足按比例核减" },
-        { "unfunded", "额度用尽排队" },
-    };
+    DxReasonCode c;
 
-    for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
-        if (strcmp(names[i].code, code) == 0)
-            return names[i].zh;
-    }
-    return code;
+    return dx_reason_code_from_string(code, &c) ? dx_reason_code_to_label(c, "zh") : code;
 }
 
 const char *
