@@ -108,5 +108,20 @@ class Records(unittest.TestCase):
             self.assertEqual(r.decisions.to_records(), r.to_records())
 
 
+
+class Labels(unittest.TestCase):
+    """Status.label() and Reason.label(): the library's short names, in the words report.html uses."""
+
+    def test_status_labels(self):
+        self.assertEqual(duixian.Status.REDUCED.label(), "核减兑现")
+        self.assertEqual(duixian.Status.APPROVED.label("en"), "approved")
+        self.assertEqual(len({s.label() for s in duixian.Status}), len(duixian.Status))
+
+    def test_reason_labels(self):
+        self.assertEqual(duixian.Reason("rationed", "").label(), "额度不足按比例核减")
+        self.assertEqual(duixian.Reason("award_table", "").label("en"), "table row")
+        # a code this library does not know is shown as it is
+        self.assertEqual(duixian.Reason("no_such_code", "").label(), "no_such_code")
+
 if __name__ == "__main__":
     unittest.main()

@@ -224,6 +224,9 @@ _PROTOTYPES = {
     "dx_decision_dup_json": (_P, [_P]),
     "dx_status_to_string": (_S, [_U]),
     "dx_reason_code_to_string": (_S, [_U]),
+    "dx_status_to_label": (_S, [_U, _S]),
+    "dx_reason_code_to_label": (_S, [_U, _S]),
+    "dx_reason_code_from_string": (_B, [_S, _P]),
     # dx-ledger.h
     "dx_ledger_open": (_P, [_S, _E]),
     "dx_ledger_open_readonly": (_P, [_S, _E]),

@@ -13,7 +13,7 @@ import typing
 
 from . import _lib
 from ._handle import Handle
-from ._lib import F, borrowed, take_string
+from ._lib import F, borrowed, take_string, to_bytes
 from ._types import ApplicationArg, FieldType, PathArg, RulesetLike, UsedParam
 from .application import _Application
 from .money import yuan
@@ -35,18 +35,25 @@ class Status(str, enum.Enum):
     def __str__(self) -> str:
         return self.value
 
+    def label(self, lang: str = "zh") -> str:
+        """The status as people read it: ``Status.REDUCED.label()`` is ``"核减兑现"``; ``lang="en"`` for English."""
+        return _lib.borrowed(F.dx_status_to_label(_STATUS_VALUE[self], to_bytes(lang)))
+
 
 # ABI values -> Status, straight from the library, so the order cannot drift.
 _STATUS = {}
 for _v in range(8):
     _STATUS[_v] = Status(_lib.borrowed(F.dx_status_to_string(_v)))
+_STATUS_VALUE = {s: v for v, s in _STATUS.items()}
 _REASON_CODES = {}
+_REASON_VALUES = {}
 
 
 def _reason_code(value):
     s = _REASON_CODES.get(value)
     if s is None:
         s = _REASON_CODES[value] = borrowed(F.dx_reason_code_to_string(value))
+        _REASON_VALUES[s] = value
     return s
 
 
@@ -58,6 +65,16 @@ class Reason:
 
     def __str__(self):
         return "%s: %s" % (self.code, self.message)
+
+    def label(self, lang: str = "zh") -> str:
+        """The code's short name, for a chart or a cell: ``"额度不足按比例核减"`` for ``rationed``."""
+        value = _REASON_VALUES.get(self.code)
+        if value is None:
+            code = ctypes.c_uint(0)
+            if not F.dx_reason_code_from_string(to_bytes(self.code), ctypes.byref(code)):
+                return self.code
+            value = _REASON_VALUES[self.code] = code.value
+        return _lib.borrowed(F.dx_reason_code_to_label(value, to_bytes(lang)))
 
 
 @dataclasses.dataclass(frozen=True)
