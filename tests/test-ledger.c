@@ -395,7 +395,7 @@ test_ledger_refuses_other_files(void **state)
           "INSERT INTO meta VALUES ('format', 'someone-else'), ('version', '1');",
           NULL, "not a duixian ledger" },
         { "CREATE TABLE meta (key TEXT, value TEXT);"
-          "INSERT INTO meta VALUES ('format', 'duixian-ledger'), ('version', '4');",
+          "INSERT INTO meta VALUES ('format', 'duixian-ledger'), ('version', '5');",
           NULL, "newer duixian" },
         /* version 1 kept one row per decision; it is refused, not misread */
         { "CREATE TABLE meta (key TEXT, value TEXT);"

@@ -165,7 +165,8 @@ DX_EXPORT uint64_t dx_ledger_get_round_n_decisions(DxLedger *self, size_t index)
  * @fund_id: a fund id
  * @envelope: an envelope key ("*" for a fund without envelopes)
  *
- * Gets what rounds charged to the envelope, net of revocations.
+ * Gets what rounds charged to the envelope, net of revocations and of
+ * installments that payment runs forfeited (docs/rules.md §15).
  *
  * Returns: what rounds charged to the envelope, net of revocations
  *

@@ -32,6 +32,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxPriorBook, dx_prior_book_free)
 G_GNUC_INTERNAL void dx_prior_book_add_award(DxPriorBook *book, const char *enterprise_id, const char *policy_id,
                                              const char *group_key, int64_t award_fen, int64_t charged_fen,
                                              int taken_delta);
+/* Fen that came back to the fund from an enterprise's grant without
+ * undoing it (a forfeited installment, docs/rules.md §15): room again under
+ * the fund's per_enterprise_cap, nothing else. */
+G_GNUC_INTERNAL void dx_prior_book_add_fund_credit(DxPriorBook *book, const char *enterprise_id, int64_t fen);
 /* An app_id the ledger granted money to (for duplicate detection). */
 G_GNUC_INTERNAL void dx_prior_book_add_paid_app(DxPriorBook *book, const char *app_id);
 /* Money the ledger charged to an envelope (negative for a revocation). */

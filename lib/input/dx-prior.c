@@ -88,6 +88,12 @@ dx_prior_book_add_award(DxPriorBook *b, const char *enterprise_id, const char *p
 }
 
 void
+dx_prior_book_add_fund_credit(DxPriorBook *b, const char *enterprise_id, int64_t fen)
+{
+    *book_counter(b->fund, enterprise_id) -= fen;
+}
+
+void
 dx_prior_book_add_paid_app(DxPriorBook *b, const char *app_id)
 {
     g_hash_table_add(b->paid_apps, g_strdup(app_id));

@@ -278,3 +278,40 @@ dx_ledger_walk_grants(DxLedger *self, sqlite3_stmt *st, LedgerGrantFunc func, gp
         return dx_ledger_fail(self, error, "cannot read the ledger");
     return TRUE;
 }
+
+/* ----------------------------------------- the primitives, for other bodies */
+
+/* The payments entries (dx-ledger-lines.c) use the same uint and str. */
+void
+dx_ledger_buf_put_uint(LedgerBuf *b, guint64 v)
+{
+    ledger_buf_reserve(b, LEDGER_UINT_MAX_BYTES);
+    b->len = (gsize)(ledger_put_uint(b->data + b->len, v) - b->data);
+}
+
+void
+dx_ledger_buf_put_str(LedgerBuf *b, const char *s)
+{
+    gsize len = s != NULL ? strlen(s) : 0;
+
+    ledger_buf_reserve(b, LEDGER_UINT_MAX_BYTES + len);
+    b->len = (gsize)(ledger_put_str(b->data + b->len, s != NULL ? s : "", len) - b->data);
+}
+
+gboolean
+dx_ledger_read_uint(LedgerReader *r, guint64 *v)
+{
+    return ledger_read_uint(r, v);
+}
+
+gboolean
+dx_ledger_read_amount(LedgerReader *r, guint64 *v)
+{
+    return ledger_read_amount(r, v);
+}
+
+gboolean
+dx_ledger_read_str(LedgerReader *r, LedgerStr *s)
+{
+    return ledger_read_str(r, s);
+}

@@ -25,7 +25,7 @@
 #include <sqlite3.h>
 
 #define LEDGER_FORMAT "duixian-ledger"
-#define LEDGER_VERSION 3
+#define LEDGER_VERSION 4
 #define LEDGER_HASH_DOMAIN "duixian-ledger/2\n"
 #define LEDGER_BUSY_TIMEOUT_MS 30000
 #define LEDGER_ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
@@ -111,6 +111,7 @@ struct _DxLedger {
     sqlite3 *db;
     char *name;                /* the path for messages */
     gboolean readonly;
+    int version;               /* the file's schema version: 3 (read-only opens) or LEDGER_VERSION */
     sqlite3_stmt *insert;      /* (owned) prepared once, reused by every append; NULL when read-only */
     GString *canon;            /* scratch for the canonical form, reused per entry */
     GChecksum *sha;            /* reused per entry */
@@ -215,6 +216,14 @@ G_GNUC_INTERNAL gboolean dx_ledger_read_decision(LedgerReader *r, LedgerRecord *
 G_GNUC_INTERNAL const char *dx_ledger_cstr(GString *buf, LedgerStr s);
 G_GNUC_INTERNAL gboolean dx_ledger_str_equal(LedgerStr s, const char *c, gsize len);
 G_GNUC_INTERNAL gboolean dx_ledger_walk_grants(DxLedger *self, sqlite3_stmt *st, LedgerGrantFunc func, gpointer user_data, GError **error);
+G_GNUC_INTERNAL void dx_ledger_buf_put_uint(LedgerBuf *b, guint64 v);
+G_GNUC_INTERNAL void dx_ledger_buf_put_str(LedgerBuf *b, const char *s);
+G_GNUC_INTERNAL gboolean dx_ledger_read_uint(LedgerReader *r, guint64 *v);
+G_GNUC_INTERNAL gboolean dx_ledger_read_amount(LedgerReader *r, guint64 *v);
+G_GNUC_INTERNAL gboolean dx_ledger_read_str(LedgerReader *r, LedgerStr *s);
+
+/* ---- dx-ledger-lines.c: verify's check of a payments entry's body ---- */
+G_GNUC_INTERNAL gboolean dx_ledger_check_payments(DxLedger *self, sqlite3_stmt *st, GString *what);
 
 /* ---- dx-ledger.c: open, schema, append, transactions ---- */
 G_GNUC_INTERNAL char *dx_ledger_now_utc(void);

@@ -4,6 +4,7 @@
  * the head hash.
  */
 #include "ledger/dx-ledger-impl-private.h"
+#include "ledger/dx-ledger-lines-private.h"
 #include "base/dx-out-private.h"
 #include "base/dx-num-private.h"
 #include "output/dx-summary-private.h"
@@ -190,7 +191,18 @@ dx_ledger_get_charged_fen(DxLedger *self, const char *fund_id, const char *envel
     else
         g_warning("%s: cannot read the ledger: %s", self->name, sqlite3_errmsg(self->db));
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? scan.sum : 0;
+    if (rc != SQLITE_ROW)
+        return 0;
+    {
+        /* forfeited installments came back to the envelope (§15) */
+        g_autoptr(DxPriorBook) book = dx_prior_book_new();
+
+        if (!dx_ledger_load_forfeits(self, fund_id, book, G_MAXINT64, &local)) {
+            g_warning("%s", local->message);
+            return 0;
+        }
+        return scan.sum + dx_prior_book_get_envelope_charged(book, envelope);
+    }
 }
 
 char *

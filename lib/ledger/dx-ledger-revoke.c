@@ -4,6 +4,7 @@
  * grant already revoked.
  */
 #include "ledger/dx-ledger-impl-private.h"
+#include "ledger/dx-ledger-lines-private.h"
 #include "base/dx-out-private.h"
 #include "base/dx-num-private.h"
 #include "output/dx-summary-private.h"
@@ -132,6 +133,22 @@ dx_ledger_revoke(DxLedger *self, const char *app_id, const char *reason, GError 
     if (grants->len == 0) {
         g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: nothing to revoke for app_id %s", self->name, app_id);
         goto fail;
+    }
+    /* money paid out is not undone by a revocation: that is a claw-back
+     * (docs/rules.md §14, §15) */
+    for (guint i = 0; i < grants->len; i++) {
+        const LedgerGrant *g = &g_array_index(grants, LedgerGrant, i);
+        gboolean paid = FALSE;
+
+        if (!dx_ledger_grant_has_paid_line(self, g->seq, g->index, &paid, error))
+            goto fail;
+        if (paid) {
+            g_set_error(error, DX_ERROR, DX_ERROR_LEDGER,
+                        "%s: app_id %s: an installment of its %s grant was paid; it cannot be revoked, only"
+                        " clawed back (docs/rules.md §14)",
+                        self->name, app_id, g->policy_id);
+            goto fail;
+        }
     }
     now = dx_ledger_now_utc();
     for (guint i = 0; i < grants->len; i++) {

@@ -5,6 +5,7 @@
  * read into the prior book before a round decides.
  */
 #include "ledger/dx-ledger-impl-private.h"
+#include "ledger/dx-ledger-lines-private.h"
 #include "base/dx-out-private.h"
 #include "base/dx-num-private.h"
 #include "output/dx-summary-private.h"
@@ -114,7 +115,8 @@ dx_ledger_load_prior(DxLedger *self, const char *fund_id, DxPriorBook *book, gin
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return dx_ledger_fail(self, error, "cannot read the ledger");
-    return TRUE;
+    /* forfeited installments: money back, the entitlement still used (§15) */
+    return dx_ledger_load_forfeits(self, fund_id, book, before, error);
 }
 
 gboolean

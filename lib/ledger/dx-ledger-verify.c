@@ -99,6 +99,7 @@ ledger_check_chunk(DxLedger *self, sqlite3_stmt *st, guint64 first, GString *wha
 /* What verify knows of the round whose decisions entries it is reading. */
 typedef struct {
     gboolean open;             /* a header was read, and no other kind since */
+    gboolean payrun;           /* the header is a payment run's: payments entries follow it */
     gint64 id;
     char *describe;            /* its header's "entry N (...)" */
     gint64 declared_n, declared_granted;
@@ -118,6 +119,12 @@ ledger_close_round(LedgerVerifyRound *round, GString **what)
         *what = g_string_new(NULL);
     if (!ok && round->overflow)
         g_string_printf(*what, "%s: its decisions entries overflow their sums", round->describe);
+    else if (!ok && round->payrun)
+        g_string_printf(*what,
+                        "%s: the payment run declares %" G_GINT64_FORMAT " records forfeiting %" G_GINT64_FORMAT
+                        " fen, but the payments entries after it hold %" G_GINT64_FORMAT " forfeiting %" G_GINT64_FORMAT
+                        " fen",
+                        round->describe, round->declared_n, round->declared_granted, round->n, round->granted);
     else if (!ok)
         g_string_printf(*what,
                         "%s: the round declares %" G_GINT64_FORMAT " decisions granting %" G_GINT64_FORMAT
@@ -154,7 +161,9 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         gint64 seq = sqlite3_column_int64(st, COL_SEQ);
         const char *prev_hash = (const char *)sqlite3_column_text(st, COL_PREV_HASH);
-        gboolean is_chunk = g_strcmp0((const char *)sqlite3_column_text(st, COL_KIND), "decisions") == 0;
+        const char *kind = (const char *)sqlite3_column_text(st, COL_KIND);
+        gboolean is_payments = g_strcmp0(kind, "payments") == 0;
+        gboolean is_chunk = g_strcmp0(kind, "decisions") == 0 || is_payments;
         guint64 first = round.open ? (guint64)round.n + 1 : 1;
         const char *stored;
 
@@ -185,7 +194,7 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
             what = g_string_new(NULL);
             ledger_describe(what, st, first);
             g_string_append(what, ": hash does not match");
-            if (is_chunk) {
+            if (is_chunk && !is_payments) {
                 /* a hint at where, if the edit broke the encoding */
                 g_autoptr(GString) hint = g_string_new(" (");
 
@@ -195,7 +204,7 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
             break;
         }
         if (is_chunk) {
-            if (!round.open || sqlite3_column_int64(st, COL_ROUND_ID) != round.id) {
+            if (!round.open || sqlite3_column_int64(st, COL_ROUND_ID) != round.id || round.payrun != is_payments) {
                 what = g_string_new(NULL);
                 ledger_describe(what, st, first);
                 g_string_append(what, ": not part of the round before it");
@@ -204,7 +213,7 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
             what = g_string_new(NULL);
             ledger_describe(what, st, first);
             g_string_append(what, ": ");
-            if (!ledger_check_chunk(self, st, first, what))
+            if (is_payments ? !dx_ledger_check_payments(self, st, what) : !ledger_check_chunk(self, st, first, what))
                 break;
             g_string_free(g_steal_pointer(&what), TRUE);
             round.overflow |= !ledger_sum(&round.n, sqlite3_column_int64(st, COL_N_DECISIONS)) ||
@@ -212,12 +221,13 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
         } else {
             if (!ledger_close_round(&round, &what))
                 break;
-            if (g_strcmp0((const char *)sqlite3_column_text(st, COL_KIND), "round") == 0) {
+            if (g_strcmp0(kind, "round") == 0 || g_strcmp0(kind, "payrun") == 0) {
                 g_autoptr(GString) d = g_string_new(NULL);
 
                 ledger_describe(d, st, 1);
                 round = (LedgerVerifyRound){
                     .open = TRUE,
+                    .payrun = g_strcmp0(kind, "payrun") == 0,
                     .id = seq,
                     .describe = g_string_free(g_steal_pointer(&d), FALSE),
                     .declared_n = sqlite3_column_int64(st, COL_N_DECISIONS),

@@ -103,44 +103,66 @@ const char *const ledger_columns[N_COLS] = {
  * revoke's "which grants of this app are already revoked". Decisions
  * entries are few (one per LEDGER_CHUNK decisions), so revoke reads them
  * all. */
+#define LEDGER_ENTRIES_TABLE(name) \
+    "CREATE TABLE " name " (" \
+    " seq INTEGER PRIMARY KEY,"        /* 1, 2, 3, ... */ \
+    " round_id INTEGER NOT NULL,"      /* seq of the round's (payment run's) header; a revoke: the revoked grant's round */ \
+    " kind TEXT NOT NULL CHECK (kind IN ('round', 'decisions', 'revoke', 'payrun', 'payments'))," \
+    " ref_seq INTEGER NOT NULL,"       /* revoke: the decisions entry holding the grant; else 0 */ \
+    " ref_index INTEGER NOT NULL,"     /* revoke: the grant's place in that entry, from 0; else 0 */ \
+    " fund_id TEXT NOT NULL," \
+    " created_at TEXT NOT NULL,"       /* ISO-8601 UTC, when the entry was written */ \
+    " approval_date TEXT NOT NULL,"    /* payrun, payments: the run's date */ \
+    " app_id TEXT NOT NULL," \
+    " enterprise_id TEXT NOT NULL," \
+    " policy_id TEXT NOT NULL," \
+    " bureau TEXT NOT NULL," \
+    " envelope TEXT NOT NULL," \
+    " group_key TEXT NOT NULL," \
+    " award_fen INTEGER NOT NULL,"     /* decisions: their sum; revoke: the award reversed; payrun, payments: paid */ \
+    " granted_fen INTEGER NOT NULL,"   /* round, decisions: their total; revoke: the amount returned; payrun, payments: forfeited */ \
+    " detail TEXT NOT NULL,"           /* round: params JSON; revoke: the reason; payrun: its totals JSON */ \
+    " ruleset_sha256 TEXT NOT NULL," \
+    " input_sha256 TEXT NOT NULL,"     /* payrun: the checks file's, "" without one */ \
+    " n_decisions INTEGER NOT NULL,"   /* round: the round's; decisions: the entry's; payrun, payments: records */ \
+    " prev_hash TEXT NOT NULL," \
+    " hash TEXT NOT NULL," \
+    " body BLOB NOT NULL);"            /* decisions, payments: the encoded records; else empty */
+
+#define LEDGER_ENTRIES_GUARDS \
+    "CREATE INDEX entries_rounds ON entries (seq) WHERE kind = 'round';" \
+    "CREATE INDEX entries_grants ON entries (fund_id, kind) WHERE kind <> 'round' AND granted_fen > 0;" \
+    "CREATE INDEX entries_revoked ON entries (app_id) WHERE kind = 'revoke';" \
+    "CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries" \
+    " BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;" \
+    "CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries" \
+    " BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;"
+
+#define LEDGER_META_GUARD \
+    "CREATE TRIGGER meta_no_update BEFORE UPDATE ON meta" \
+    " BEGIN SELECT RAISE(ABORT, 'ledger meta is read-only'); END;"
+
 static const char ledger_schema_sql[] =
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "INSERT INTO meta (key, value) VALUES ('format', '" LEDGER_FORMAT "'), ('version', '" G_STRINGIFY(LEDGER_VERSION) "');"
-    "CREATE TABLE entries ("
-    " seq INTEGER PRIMARY KEY,"        /* 1, 2, 3, ... */
-    " round_id INTEGER NOT NULL,"      /* seq of the round's header; a revoke: the revoked grant's round */
-    " kind TEXT NOT NULL CHECK (kind IN ('round', 'decisions', 'revoke')),"
-    " ref_seq INTEGER NOT NULL,"       /* revoke: the decisions entry holding the grant; else 0 */
-    " ref_index INTEGER NOT NULL,"     /* revoke: the grant's place in that entry, from 0; else 0 */
-    " fund_id TEXT NOT NULL,"
-    " created_at TEXT NOT NULL,"       /* ISO-8601 UTC, when the entry was written */
-    " approval_date TEXT NOT NULL,"
-    " app_id TEXT NOT NULL,"
-    " enterprise_id TEXT NOT NULL,"
-    " policy_id TEXT NOT NULL,"
-    " bureau TEXT NOT NULL,"
-    " envelope TEXT NOT NULL,"
-    " group_key TEXT NOT NULL,"
-    " award_fen INTEGER NOT NULL,"     /* decisions: their sum; revoke: the award reversed */
-    " granted_fen INTEGER NOT NULL,"   /* round, decisions: their total; revoke: the amount returned */
-    " detail TEXT NOT NULL,"           /* round: params JSON; revoke: the reason */
-    " ruleset_sha256 TEXT NOT NULL,"
-    " input_sha256 TEXT NOT NULL,"
-    " n_decisions INTEGER NOT NULL,"   /* round: the round's; decisions: the entry's */
-    " prev_hash TEXT NOT NULL,"
-    " hash TEXT NOT NULL,"
-    " body BLOB NOT NULL);"            /* decisions: the encoded decisions; else empty */
-    "CREATE INDEX entries_rounds ON entries (seq) WHERE kind = 'round';"
-    "CREATE INDEX entries_grants ON entries (fund_id, kind) WHERE kind <> 'round' AND granted_fen > 0;"
-    "CREATE INDEX entries_revoked ON entries (app_id) WHERE kind = 'revoke';"
-    "CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries"
-    " BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;"
-    "CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries"
-    " BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;"
-    "CREATE TRIGGER meta_no_update BEFORE UPDATE ON meta"
-    " BEGIN SELECT RAISE(ABORT, 'ledger meta is read-only'); END;"
+    LEDGER_ENTRIES_TABLE("entries")
+    LEDGER_ENTRIES_GUARDS
+    LEDGER_META_GUARD
     "CREATE TRIGGER meta_no_delete BEFORE DELETE ON meta"
     " BEGIN SELECT RAISE(ABORT, 'ledger meta is read-only'); END;";
+
+/* Version 3 to 4: the kinds of a payment run join the CHECK on kind, which
+ * SQLite can only change by copying the table. The rows are copied as
+ * they are, so every hash still holds. */
+static const char ledger_migrate_3_sql[] =
+    "DROP TRIGGER meta_no_update;"
+    "UPDATE meta SET value = '4' WHERE key = 'version';"
+    LEDGER_META_GUARD
+    LEDGER_ENTRIES_TABLE("entries_v4")
+    "INSERT INTO entries_v4 SELECT * FROM entries;"
+    "DROP TABLE entries;"
+    "ALTER TABLE entries_v4 RENAME TO entries;"
+    LEDGER_ENTRIES_GUARDS;
 
 char *
 dx_ledger_now_utc(void)
@@ -331,16 +353,41 @@ ledger_check_schema(DxLedger *self, gboolean *empty, GError **error)
                         self->name, v, LEDGER_VERSION);
             return FALSE;
         }
-        if (v < LEDGER_VERSION) {
+        if (v < 3) {
             /* versions 1 and 2 never left development: no such ledger exists */
             g_set_error(error, DX_ERROR, DX_ERROR_LEDGER,
                         "%s: ledger schema version %" G_GUINT64_FORMAT " is an older format this duixian"
-                        " does not read (it reads version %d); start a new ledger file",
+                        " does not read (it reads versions 3 and %d); start a new ledger file",
                         self->name, v, LEDGER_VERSION);
             return FALSE;
         }
+        self->version = (int)v;   /* 3 is read as it is, and migrated when opened for writing */
     }
     return TRUE;
+}
+
+/* Brings a version 3 file to LEDGER_VERSION in one transaction: either
+ * the whole migration is committed or the file stays as it was. The
+ * version is read again under the write lock, since another process may
+ * have migrated it meanwhile. */
+static gboolean
+ledger_migrate(DxLedger *self, GError **error)
+{
+    gboolean empty = FALSE;
+
+    if (!dx_ledger_exec(self, "BEGIN IMMEDIATE", "cannot migrate the ledger", error))
+        return FALSE;
+    if (!ledger_check_schema(self, &empty, error))
+        goto fail;
+    if (self->version == 3 && !dx_ledger_exec(self, ledger_migrate_3_sql, "cannot migrate the ledger", error))
+        goto fail;
+    if (!dx_ledger_exec(self, "COMMIT", "cannot migrate the ledger", error))
+        goto fail;
+    self->version = LEDGER_VERSION;
+    return TRUE;
+fail:
+    dx_ledger_rollback(self);
+    return FALSE;
 }
 
 /* Creates the schema in a new file. Two processes may race to create the
@@ -356,6 +403,8 @@ ledger_create_schema(DxLedger *self, GError **error)
         goto fail;
     if (empty && !dx_ledger_exec(self, ledger_schema_sql, "cannot create the ledger", error))
         goto fail;
+    if (empty)
+        self->version = LEDGER_VERSION;
     if (!dx_ledger_exec(self, "COMMIT", "cannot create the ledger", error))
         goto fail;
     return TRUE;
@@ -423,6 +472,8 @@ ledger_open(const char *path, gboolean readonly, GError **error)
         return g_steal_pointer(&self);
 
     if (empty && !ledger_create_schema(self, error))
+        return NULL;
+    if (self->version < LEDGER_VERSION && !ledger_migrate(self, error))
         return NULL;
     /* A rollback journal, not WAL: the ledger stays one self-contained file
      * (copying ledger.db alone can never drop committed rounds still in a
