@@ -23,4 +23,5 @@
 #include <duixian/dx-fit.h>
 #include <duixian/dx-compare.h>
 #include <duixian/dx-rule-tests.h>
+#include <duixian/dx-payrun.h>
 #undef DX_INSIDE

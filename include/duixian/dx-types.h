@@ -160,6 +160,16 @@ typedef struct _DxRuleTests DxRuleTests;
 typedef struct _DxScheduleLine DxScheduleLine;
 
 /**
+ * DxPayrun:
+ *
+ * A payment run over a ledger's scheduled installment lines
+ * (dx-payrun.h). Has a single owner; free with dx_payrun_free().
+ *
+ * Since: 0.2
+ */
+typedef struct _DxPayrun DxPayrun;
+
+/**
  * DxFieldType:
  * @DX_FIELD_TEXT: text, compared as written
  * @DX_FIELD_INTEGER: a whole number (int64)

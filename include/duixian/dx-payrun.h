@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdint.h>
+#include <glib.h>
+
+#include "duixian/dx-types.h"
+
+G_BEGIN_DECLS
+
+/**
+ * SECTION:dx-payrun
+ * @title: DxPayrun
+ * @short_description: a payment run (拨付): the installments due, paid
+ *
+ * A round writes each grant's installments into the ledger as lines that
+ * are *scheduled*; only a payment run marks one paid (docs/rules.md §13).
+ * A run takes the ruleset of the ledger's fund and a date D: every line
+ * still scheduled and dated D or earlier is taken in schedule order (date,
+ * bureau, application, installment, policy) and paid. The run is one
+ * ledger entry in the hash chain, committed in one transaction; a second
+ * run with the same D pays nothing twice.
+ *
+ * This release pays every due line: installment conditions (`requires`)
+ * are not yet accepted by the rules loader, so no line is held or
+ * forfeited by a run. The ledger already keeps held and forfeited lines,
+ * and credits forfeits back to the envelopes (§15).
+ */
+
+/**
+ * dx_payrun_new:
+ * @rules: the ruleset of the ledger's fund (a reference is taken)
+ * @ledger: (transfer none): the ledger; it must outlive the run
+ * @through: the run's date D, YYYY-MM-DD
+ * @error: return location for a #GError
+ *
+ * Creates a payment run of @rules' fund over @ledger through @through;
+ * nothing is read until dx_payrun_run().
+ *
+ * Returns: (transfer full) (nullable): a run that has not run yet; %NULL
+ *   (with @error set, %DX_ERROR_VALUE_INVALID) when @through is not a date
+ *
+ * Since: 0.2
+ */
+DX_EXPORT DxPayrun *dx_payrun_new(DxRuleset *rules, DxLedger *ledger, const char *through, GError **error)
+    G_GNUC_NON_NULL(1, 2, 3);
+
+/**
+ * dx_payrun_run:
+ * @self: a run
+ * @dry_run: decide, but commit nothing
+ * @error: return location for a #GError
+ *
+ * Reads the lines under the ledger's write lock, decides them and (unless
+ * @dry_run) commits the run. A line whose policy is not in the ruleset,
+ * or whose policy no longer has as many installments as the line says, is
+ * an error (%DX_ERROR_VALUE_INVALID naming the line) and nothing is
+ * committed; so is a ledger without any round of the ruleset's fund.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.2
+ */
+DX_EXPORT gboolean dx_payrun_run(DxPayrun *self, gboolean dry_run, GError **error) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_payrun_write:
+ * @self: a run that ran
+ * @dir: the output directory (created if needed)
+ * @error: return location for a #GError
+ *
+ * Writes payments.csv (one row per line the run settled or held, in
+ * schedule order) and payments.json (totals per envelope, keys sorted, fen
+ * integers) into @dir, each complete or not at all.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.2
+ */
+DX_EXPORT gboolean dx_payrun_write(DxPayrun *self, const char *dir, GError **error) G_GNUC_NON_NULL(1, 2);
+
+/**
+ * dx_payrun_get_paid_fen:
+ * @self: a run that ran
+ *
+ * Gets what the run paid, in all.
+ *
+ * Returns: the fen the run paid
+ *
+ * Since: 0.2
+ */
+DX_EXPORT int64_t dx_payrun_get_paid_fen(const DxPayrun *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_payrun_get_n_paid:
+ * @self: a run that ran
+ *
+ * Gets how many lines the run paid.
+ *
+ * Returns: how many lines the run paid
+ *
+ * Since: 0.2
+ */
+DX_EXPORT size_t dx_payrun_get_n_paid(const DxPayrun *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_payrun_get_id:
+ * @self: a run that ran
+ *
+ * Gets where the run stands in the ledger's chain.
+ *
+ * Returns: the run's entry in the ledger (its seq), 0 for a dry run
+ *
+ * Since: 0.2
+ */
+DX_EXPORT int64_t dx_payrun_get_id(const DxPayrun *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_payrun_free:
+ * @self: (nullable): a run
+ *
+ * Frees the run (the ledger stays open).
+ *
+ * Since: 0.2
+ */
+DX_EXPORT void dx_payrun_free(DxPayrun *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxPayrun, dx_payrun_free)
+
+G_END_DECLS
