@@ -233,6 +233,7 @@ dx_cli_match_register(DxRuleset *rs, const char *path, const char *date, const c
     g_autoptr(GPtrArray) pids = NULL;
     DxDecisionList *list = NULL;
     const DxDecision **cell = NULL;
+    size_t *order = NULL;
     size_t n_pol = dx_ruleset_get_n_policies(rs), n_ent, len = 0;
     DxBatch *batch = NULL;
     int rc = DX_EXIT_INPUT;
@@ -273,11 +274,15 @@ dx_cli_match_register(DxRuleset *rs, const char *path, const char *date, const c
         rc = DX_EXIT_OUTPUT;
         goto out;
     }
-    /* enterprise_id order, whatever the register's */
+    /* enterprise_id order, whatever the register's; each id's register
+     * index looked up once here, not once per policy */
     sorted = g_ptr_array_sized_new((guint)n_ent);
     for (size_t e = 0; e < n_ent; e++)
         g_ptr_array_add(sorted, reg.ids->pdata[e]);
     g_ptr_array_sort(sorted, reg_cmp);
+    order = g_new(size_t, n_ent > 0 ? n_ent : 1);
+    for (size_t s = 0; s < n_ent; s++)
+        order[s] = GPOINTER_TO_SIZE(g_hash_table_lookup(reg.row_of, sorted->pdata[s])) - 1;
     g_string_append_printf(summary, "%zu,\n  \"policies\": [", n_ent);
     /* policies in id order, so summary.json does not depend on the rules' order */
     pids = g_ptr_array_new();
@@ -294,8 +299,7 @@ dx_cli_match_register(DxRuleset *rs, const char *path, const char *date, const c
             p++;
         for (guint s = 0; s < sorted->len; s++) {
             const char *id = sorted->pdata[s];
-            size_t e = GPOINTER_TO_SIZE(g_hash_table_lookup(reg.row_of, id)) - 1;
-            const DxDecision *d = cell[e * n_pol + p];
+            const DxDecision *d = cell[order[s] * n_pol + p];
             const char *st = reg_status(d);
 
             reg_cell(csv, id);
@@ -350,6 +354,7 @@ dx_cli_match_register(DxRuleset *rs, const char *path, const char *date, const c
     }
     rc = DX_EXIT_OK;
 out:
+    g_free(order);
     g_free(cell);
     if (list != NULL)
         dx_decision_list_unref(list);
