@@ -225,7 +225,7 @@ reg_cmp(gconstpointer a, gconstpointer b)
 int
 dx_cli_match_register(DxRuleset *rs, const char *path, const char *date, const char *out, guint threads)
 {
-    Register reg = { g_string_new(NULL), g_ptr_array_new_with_free_func(g_free), g_hash_table_new(g_str_hash, g_str_equal) };
+    Register reg = { NULL, g_ptr_array_new_with_free_func(g_free), g_hash_table_new(g_str_hash, g_str_equal) };
     g_autofree char *data = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(GString) summary = g_string_new("{\n  \"enterprises\": ");
@@ -242,6 +242,9 @@ dx_cli_match_register(DxRuleset *rs, const char *path, const char *date, const c
         fprintf(stderr, "duixian: %s\n", error->message);
         goto out;
     }
+    /* the register plus an id and a date per row: sized once, as a
+     * register of a million rows would otherwise be copied while it grows */
+    reg.csv = g_string_sized_new(len + len / 2 + 64);
     if (!reg_read(path, data, len, date, &reg))
         goto out;
     g_clear_pointer(&data, g_free);
@@ -292,9 +295,10 @@ dx_cli_match_register(DxRuleset *rs, const char *path, const char *date, const c
     for (guint k = 0; k < pids->len; k++) {
         size_t p = 0, n_q = 0, n_m = 0, n_n = 0, n_e = 0;
         int64_t total = 0;
-        g_autoptr(GString) csv = g_string_new("enterprise_id,status,amount_fen,missing,reasons\n");
+        g_autoptr(GString) csv = g_string_sized_new(32 * (n_ent + 1));   /* a row is ~25 bytes: no regrowth */
         g_autofree char *file = NULL, *fpath = NULL;
 
+        g_string_append(csv, "enterprise_id,status,amount_fen,missing,reasons\n");
         while (strcmp(dx_ruleset_get_policy_id(rs, p), pids->pdata[k]) != 0)
             p++;
         for (guint s = 0; s < sorted->len; s++) {
