@@ -268,11 +268,14 @@ match_print(DxRuleset *rs, GPtrArray *lists, const char *format)
 static int
 cmd_match(const DxCliCommand *cmd, int argc, char **argv)
 {
-    g_autofree char *date = NULL, *format = NULL;
+    g_autofree char *date = NULL, *format = NULL, *out = NULL;
     g_auto(GStrv) sets = NULL;
+    gint threads = 2;
     const GOptionEntry entries[] = {
         { "date", 0, 0, G_OPTION_ARG_FILENAME, &date, N_("The submission date (default today)"), "YYYY-MM-DD" },
         { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, N_("What to print (default text)"), "text|csv|json" },
+        { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Match a register (one row per enterprise): one CSV per policy and summary.json into DIR"), "DIR" },
+        { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads deciding a register (default 2)"), "N" },
         DX_CLI_SET_ENTRY(sets),
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
@@ -288,6 +291,10 @@ cmd_match(const DxCliCommand *cmd, int argc, char **argv)
         return rc;
     if (argc != 3)
         return dx_cli_usage_error(cmd, _("match takes RULES PROFILE"));
+    if (threads < 1 || threads > 64)
+        return dx_cli_usage_error(cmd, _("match: --threads is 1 to 64"));
+    if (out != NULL && format != NULL)
+        return dx_cli_usage_error(cmd, _("match: --format is for a profile, not with --out"));
     if (format == NULL)
         format = g_strdup("text");
     if (!dx_cli_one_of(format, "text", "csv", "json", NULL))
@@ -300,6 +307,14 @@ cmd_match(const DxCliCommand *cmd, int argc, char **argv)
         g_autoptr(GDateTime) now = g_date_time_new_now_local();
 
         date = g_date_time_format(now, "%Y-%m-%d");
+    }
+    if (out != NULL) {
+        g_autoptr(DxApplication) probe = dx_application_new(rs);
+
+        /* the date is checked as a profile's is, before the register is read */
+        if (!dx_application_set(probe, "submitted_on", date, NULL))
+            return dx_cli_usage_error(cmd, _("--date is YYYY-MM-DD"));
+        return dx_cli_match_register(rs, profile, date, out, (guint)threads);
     }
     app = dx_application_new(rs);
     /* a profile needs no application number: these stand in unless it has them */
@@ -342,14 +357,19 @@ cmd_match(const DxCliCommand *cmd, int argc, char **argv)
 
 const DxCliCommand dx_cli_match = {
     "match", "RULES PROFILE", N_("the policy calculator: what one enterprise profile qualifies for, what is missing"),
-    "usage: duixian match RULES PROFILE [--date YYYY-MM-DD] [--format text|csv|json]\n",
+    "usage: duixian match RULES PROFILE [--date YYYY-MM-DD] [--format text|csv|json]\n"
+    "       duixian match RULES REGISTER.csv --out DIR [--date YYYY-MM-DD] [--threads N]\n",
     N_("The policy calculator (免申即享): PROFILE is one enterprise, a CSV with a\n"
     "header and one row or a YAML map of field: value, without `policy`. Prints\n"
     "the policies it qualifies for with the amount (caps and fund share applied;\n"
     "groups and envelopes are applied when a round runs), those it could\n"
     "qualify for with the fields still missing, and those that do not apply with\n"
     "why (the clause and the values, the window). --date is the submission date\n"
-    "(default today), which decides the application windows."),
+    "(default today), which decides the application windows. With --out DIR,\n"
+    "PROFILE is a register, a CSV of one row per enterprise (enterprise_id, no\n"
+    "policy, app_id or submitted_on): DIR gets POLICY.csv for every policy\n"
+    "(enterprise_id,status,amount_fen,missing,reasons, by enterprise_id) and\n"
+    "summary.json."),
     "examples:\n"
     "  duixian match rules/wuchang-2022.yaml examples/profile-bank.yaml --date 2022-06-30\n"
     "  duixian match rules/wuchang-2022.yaml examples/profile-bank.yaml --date=2022-06-30 --format=json\n",

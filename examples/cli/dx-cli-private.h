@@ -50,6 +50,9 @@ extern const DxCliCommand dx_cli_check, dx_cli_decide, dx_cli_run, dx_cli_explai
 int dx_cli_parse(const DxCliCommand *cmd, const GOptionEntry *entries, int *argc, char ***argv);
 /* Prints "duixian: MESSAGE" and @cmd's usage to stderr; returns DX_EXIT_USAGE. */
 int dx_cli_usage_error(const DxCliCommand *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* match RULES REGISTER --out DIR (cmd-match-register.c): every enterprise
+ * of the register against every policy, on @threads threads; an exit code. */
+int dx_cli_match_register(DxRuleset *rs, const char *path, const char *date, const char *out, guint threads);
 /* Prints "duixian: MESSAGE" to stderr and returns @code. */
 int dx_cli_fail(int code, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
