@@ -58,32 +58,32 @@ dx_ledger_canon_int(DxLedger *self, gint64 v)
 
 /* Adds column @col of the current row of @st, by its storage type. */
 void
-dx_ledger_canon_column(DxLedger *self, sqlite3_stmt *st, int col)
+dx_ledger_canon_column(DxLedger *self, DxStmt *st, int col)
 {
-    switch (sqlite3_column_type(st, col)) {
-    case SQLITE_INTEGER:
-        dx_ledger_canon_int(self, sqlite3_column_int64(st, col));
+    switch (dx_stmt_column_type(st, col)) {
+    case DX_STORE_INTEGER:
+        dx_ledger_canon_int(self, dx_stmt_column_int64(st, col));
         break;
-    case SQLITE_FLOAT: {
+    case DX_STORE_FLOAT: {
         char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-        g_ascii_formatd(buf, sizeof buf, "%.17g", sqlite3_column_double(st, col));
+        g_ascii_formatd(buf, sizeof buf, "%.17g", dx_stmt_column_double(st, col));
         dx_ledger_canon_field(self, 'f', buf, strlen(buf));
         break;
     }
-    case SQLITE_BLOB: {
-        const void *b = sqlite3_column_blob(st, col);
+    case DX_STORE_BLOB: {
+        const void *b = dx_stmt_column_blob(st, col);
 
-        dx_ledger_canon_field(self, 'b', b, (gsize)sqlite3_column_bytes(st, col));
+        dx_ledger_canon_field(self, 'b', b, (gsize)dx_stmt_column_bytes(st, col));
         break;
     }
-    case SQLITE_NULL:
+    case DX_STORE_NULL:
         dx_ledger_canon_field(self, 'n', NULL, 0);
         break;
-    default: { /* SQLITE_TEXT */
-        const char *t = (const char *)sqlite3_column_text(st, col);
+    default: { /* DX_STORE_TEXT */
+        const char *t = dx_stmt_column_text(st, col);
 
-        dx_ledger_canon_field(self, 't', t, (gsize)sqlite3_column_bytes(st, col));
+        dx_ledger_canon_field(self, 't', t, (gsize)dx_stmt_column_bytes(st, col));
         break;
     }
     }

@@ -251,30 +251,30 @@ dx_ledger_str_equal(LedgerStr s, const char *c, gsize len)
 /* Walks the decisions entries @st yields (LEDGER_CHUNK_COLUMNS), calling
  * @func for each grant. */
 gboolean
-dx_ledger_walk_grants(DxLedger *self, sqlite3_stmt *st, LedgerGrantFunc func, gpointer user_data, GError **error)
+dx_ledger_walk_grants(DxLedger *self, DxStmt *st, LedgerGrantFunc func, gpointer user_data, GError **error)
 {
     int rc;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        gint64 n = sqlite3_column_int64(st, CHUNK_N_DECISIONS);
-        const void *body = sqlite3_column_blob(st, CHUNK_BODY);   /* before _bytes, as SQLite asks */
+    while ((rc = dx_stmt_step(st)) == DX_STMT_ROW) {
+        gint64 n = dx_stmt_column_int64(st, CHUNK_N_DECISIONS);
+        const void *body = dx_stmt_column_blob(st, CHUNK_BODY);   /* before _bytes, as SQLite asks */
         LedgerReader r;
         LedgerRecord d;
 
-        dx_ledger_reader_init(&r, self, body, (gsize)sqlite3_column_bytes(st, CHUNK_BODY));
+        dx_ledger_reader_init(&r, self, body, (gsize)dx_stmt_column_bytes(st, CHUNK_BODY));
         for (gint64 i = 0; i < n; i++) {
             if (!dx_ledger_read_decision(&r, &d)) {
                 g_set_error(error, DX_ERROR, DX_ERROR_LEDGER_CORRUPT,
                             "%s: entry %" G_GINT64_FORMAT ": decision %" G_GINT64_FORMAT " of the entry cannot be"
                             " decoded (run verify)",
-                            self->name, (gint64)sqlite3_column_int64(st, CHUNK_SEQ), i + 1);
+                            self->name, (gint64)dx_stmt_column_int64(st, CHUNK_SEQ), i + 1);
                 return FALSE;
             }
             if (d.granted_fen > 0 && !func(self, st, (guint64)i, &d, user_data, error))
                 return FALSE;
         }
     }
-    if (rc != SQLITE_DONE)
+    if (rc != DX_STMT_DONE)
         return dx_ledger_fail(self, error, "cannot read the ledger");
     return TRUE;
 }

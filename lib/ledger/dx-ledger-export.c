@@ -131,7 +131,7 @@ gboolean
 dx_ledger_export_round(DxLedger *self, DxRuleset *ruleset, int64_t round_id, const char *dir, GError **error)
 {
     const DxRuleset *rs = ruleset;
-    sqlite3_stmt *st = NULL;
+    DxStmt *st = NULL;
     g_autofree char *approval = NULL, *fund = NULL, *sha = NULL, *params = NULL, *summary = NULL;
     gint64 seq, n_declared, n_read = 0, granted = 0;
     size_t status_counts[8] = { 0 };
@@ -158,11 +158,11 @@ dx_ledger_export_round(DxLedger *self, DxRuleset *ruleset, int64_t round_id, con
     if (st == NULL)
         return FALSE;
     if (round_id > 0)
-        sqlite3_bind_int64(st, 1, round_id);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
+        dx_stmt_bind_int64(st, 1, round_id);
+    rc = dx_stmt_step(st);
+    if (rc != DX_STMT_ROW) {
+        dx_stmt_finalize(st);
+        if (rc != DX_STMT_DONE)
             return dx_ledger_fail(self, error, "cannot read the ledger");
         if (round_id > 0)
             g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: there is no round %" G_GINT64_FORMAT, self->name,
@@ -171,13 +171,13 @@ dx_ledger_export_round(DxLedger *self, DxRuleset *ruleset, int64_t round_id, con
             g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: the ledger has no rounds", self->name);
         return FALSE;
     }
-    seq = sqlite3_column_int64(st, 0);
-    approval = g_strdup((const char *)sqlite3_column_text(st, 1));
-    fund = g_strdup((const char *)sqlite3_column_text(st, 2));
-    sha = g_strdup((const char *)sqlite3_column_text(st, 3));
-    n_declared = sqlite3_column_int64(st, 4);
-    params = g_strdup((const char *)sqlite3_column_text(st, 5));
-    sqlite3_finalize(st);
+    seq = dx_stmt_column_int64(st, 0);
+    approval = g_strdup(dx_stmt_column_text(st, 1));
+    fund = g_strdup(dx_stmt_column_text(st, 2));
+    sha = g_strdup(dx_stmt_column_text(st, 3));
+    n_declared = dx_stmt_column_int64(st, 4);
+    params = g_strdup(dx_stmt_column_text(st, 5));
+    dx_stmt_finalize(st);
     st = NULL;
 
     if (g_strcmp0(fund, rs->fund_id) != 0 || g_strcmp0(sha, rs->sha256) != 0) {
@@ -214,14 +214,14 @@ dx_ledger_export_round(DxLedger *self, DxRuleset *ruleset, int64_t round_id, con
                         error);
     if (st == NULL)
         goto out;
-    sqlite3_bind_int64(st, 1, seq);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        gint64 entry = sqlite3_column_int64(st, 0), n = sqlite3_column_int64(st, 1);
-        const void *body = sqlite3_column_blob(st, 2);   /* before _bytes, as SQLite asks */
+    dx_stmt_bind_int64(st, 1, seq);
+    while ((rc = dx_stmt_step(st)) == DX_STMT_ROW) {
+        gint64 entry = dx_stmt_column_int64(st, 0), n = dx_stmt_column_int64(st, 1);
+        const void *body = dx_stmt_column_blob(st, 2);   /* before _bytes, as SQLite asks */
         LedgerReader r;
         LedgerRecord d;
 
-        dx_ledger_reader_init(&r, self, body, (gsize)sqlite3_column_bytes(st, 2));
+        dx_ledger_reader_init(&r, self, body, (gsize)dx_stmt_column_bytes(st, 2));
         for (gint64 i = 0; i < n; i++) {
             const LedgerClass *c;
             int status = -1;
@@ -280,7 +280,7 @@ dx_ledger_export_round(DxLedger *self, DxRuleset *ruleset, int64_t round_id, con
         }
         n_read += n;
     }
-    if (rc != SQLITE_DONE) {
+    if (rc != DX_STMT_DONE) {
         dx_ledger_fail(self, error, "cannot read the ledger");
         goto out;
     }
@@ -318,7 +318,7 @@ dx_ledger_export_round(DxLedger *self, DxRuleset *ruleset, int64_t round_id, con
                               use);
     ok = TRUE;
 out:
-    sqlite3_finalize(st);
+    dx_stmt_finalize(st);
     if (strings != NULL)
         g_string_chunk_free(strings);
     /* all three files, or (as far as renames go) none of them */

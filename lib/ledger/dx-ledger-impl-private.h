@@ -3,7 +3,8 @@
  * The ledger's internals, shared by the files of lib/ledger/ (what the
  * ledger stores and why is the opening comment of dx-ledger.c):
  *
- *   dx-ledger-sql.c     SQLite plumbing: errors, statements, rollback
+ *   dx-ledger-sql.c     store plumbing: errors, statements, rollback
+ *   dx-store-sqlite.c   the store on SQLite (dx-store-private.h)
  *   dx-ledger-chain.c   the canonical form each entry's hash covers
  *   dx-ledger-codec.c   encoding and decoding a decisions entry's body
  *   dx-ledger.c         opening (schema, versions), appending, transactions
@@ -22,12 +23,11 @@
 #include "duixian/dx-decision.h"
 #include "ledger/dx-ledger-private.h"
 
-#include <sqlite3.h>
+#include "ledger/dx-store-private.h"
 
 #define LEDGER_FORMAT "duixian-ledger"
 #define LEDGER_VERSION 4
 #define LEDGER_HASH_DOMAIN "duixian-ledger/2\n"
-#define LEDGER_BUSY_TIMEOUT_MS 30000
 #define LEDGER_ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 /* Decisions per decisions entry: big enough that per-row costs vanish,
  * small enough that an entry named by verify is a readable unit. */
@@ -108,11 +108,11 @@ typedef struct {
 } LedgerClassKey;
 
 struct _DxLedger {
-    sqlite3 *db;
+    DxStore *store;
     char *name;                /* the path for messages */
     gboolean readonly;
     int version;               /* the file's schema version: 3 (read-only opens) or LEDGER_VERSION */
-    sqlite3_stmt *insert;      /* (owned) prepared once, reused by every append; NULL when read-only */
+    DxStmt *insert;      /* (owned) prepared once, reused by every append; NULL when read-only */
     GString *canon;            /* scratch for the canonical form, reused per entry */
     GChecksum *sha;            /* reused per entry */
 
@@ -184,18 +184,18 @@ enum { CHUNK_SEQ, CHUNK_ROUND_ID, CHUNK_N_DECISIONS, CHUNK_FUND_ID, CHUNK_APPROV
 
 /* Called for each decision with money of the entry on the current row of
  * the statement; FALSE stops the walk (error set). */
-typedef gboolean (*LedgerGrantFunc)(DxLedger *self, sqlite3_stmt *st, guint64 index, const LedgerRecord *d,
+typedef gboolean (*LedgerGrantFunc)(DxLedger *self, DxStmt *st, guint64 index, const LedgerRecord *d,
                                     gpointer user_data, GError **error);
 
 /* Grants and revocations share entries_grants; these WHERE terms repeat
  * its own, so that SQLite uses it. */
 #define LEDGER_GRANTS_WHERE "WHERE kind <> 'round' AND granted_fen > 0 AND fund_id = ?1"
 
-/* ---- dx-ledger-sql.c: SQLite plumbing ---- */
+/* ---- dx-ledger-sql.c: store plumbing ---- */
 G_GNUC_INTERNAL gboolean dx_ledger_fail(DxLedger *self, GError **error, const char *what);
 G_GNUC_INTERNAL gboolean dx_ledger_exec(DxLedger *self, const char *sql, const char *what, GError **error);
-G_GNUC_INTERNAL sqlite3_stmt *dx_ledger_prepare(DxLedger *self, const char *sql, GError **error);
-G_GNUC_INTERNAL sqlite3_stmt *dx_ledger_prepare_or_warn(DxLedger *self, const char *sql);
+G_GNUC_INTERNAL DxStmt *dx_ledger_prepare(DxLedger *self, const char *sql, GError **error);
+G_GNUC_INTERNAL DxStmt *dx_ledger_prepare_or_warn(DxLedger *self, const char *sql);
 G_GNUC_INTERNAL void dx_ledger_rollback(DxLedger *self);
 G_GNUC_INTERNAL gsize dx_ledger_format_u64(char *buf, guint64 v);
 G_GNUC_INTERNAL gsize dx_ledger_format_i64(char *buf, gint64 v);
@@ -204,7 +204,7 @@ G_GNUC_INTERNAL gsize dx_ledger_format_i64(char *buf, gint64 v);
 G_GNUC_INTERNAL void dx_ledger_canon_begin(DxLedger *self);
 G_GNUC_INTERNAL void dx_ledger_canon_field(DxLedger *self, char tag, const void *bytes, gsize len);
 G_GNUC_INTERNAL void dx_ledger_canon_int(DxLedger *self, gint64 v);
-G_GNUC_INTERNAL void dx_ledger_canon_column(DxLedger *self, sqlite3_stmt *st, int col);
+G_GNUC_INTERNAL void dx_ledger_canon_column(DxLedger *self, DxStmt *st, int col);
 G_GNUC_INTERNAL void dx_ledger_canon_end(DxLedger *self, char out[65]);
 
 /* ---- dx-ledger-codec.c: a decisions entry's body ---- */
@@ -215,7 +215,7 @@ G_GNUC_INTERNAL void dx_ledger_reader_init(LedgerReader *r, DxLedger *self, cons
 G_GNUC_INTERNAL gboolean dx_ledger_read_decision(LedgerReader *r, LedgerRecord *d);
 G_GNUC_INTERNAL const char *dx_ledger_cstr(GString *buf, LedgerStr s);
 G_GNUC_INTERNAL gboolean dx_ledger_str_equal(LedgerStr s, const char *c, gsize len);
-G_GNUC_INTERNAL gboolean dx_ledger_walk_grants(DxLedger *self, sqlite3_stmt *st, LedgerGrantFunc func, gpointer user_data, GError **error);
+G_GNUC_INTERNAL gboolean dx_ledger_walk_grants(DxLedger *self, DxStmt *st, LedgerGrantFunc func, gpointer user_data, GError **error);
 G_GNUC_INTERNAL void dx_ledger_buf_put_uint(LedgerBuf *b, guint64 v);
 G_GNUC_INTERNAL void dx_ledger_buf_put_str(LedgerBuf *b, const char *s);
 G_GNUC_INTERNAL gboolean dx_ledger_read_uint(LedgerReader *r, guint64 *v);
@@ -223,7 +223,7 @@ G_GNUC_INTERNAL gboolean dx_ledger_read_amount(LedgerReader *r, guint64 *v);
 G_GNUC_INTERNAL gboolean dx_ledger_read_str(LedgerReader *r, LedgerStr *s);
 
 /* ---- dx-ledger-lines.c: verify's check of a payments entry's body ---- */
-G_GNUC_INTERNAL gboolean dx_ledger_check_payments(DxLedger *self, sqlite3_stmt *st, GString *what);
+G_GNUC_INTERNAL gboolean dx_ledger_check_payments(DxLedger *self, DxStmt *st, GString *what);
 
 /* ---- dx-ledger.c: open, schema, append, transactions ---- */
 G_GNUC_INTERNAL char *dx_ledger_now_utc(void);

@@ -92,17 +92,17 @@ parse_schedule_line(const char **p, const char *end, guint32 *k, guint32 *of, gi
 }
 
 static gboolean
-lines_add_grant(DxLedger *self, sqlite3_stmt *st, guint64 index, const LedgerRecord *d, gpointer user_data,
+lines_add_grant(DxLedger *self, DxStmt *st, guint64 index, const LedgerRecord *d, gpointer user_data,
                 GError **error)
 {
     DxLedgerLines *lines = user_data;
     const char *p = d->schedule.str, *end = d->schedule.str + d->schedule.len;
     gint32 approval_day = 0;
-    const char *approval = (const char *)sqlite3_column_text(st, CHUNK_APPROVAL_DATE);
+    const char *approval = dx_stmt_column_text(st, CHUNK_APPROVAL_DATE);
     DxLedgerLine l = {
-        .ref_seq = sqlite3_column_int64(st, CHUNK_SEQ),
+        .ref_seq = dx_stmt_column_int64(st, CHUNK_SEQ),
         .ref_index = (guint32)index,
-        .round_id = sqlite3_column_int64(st, CHUNK_ROUND_ID),
+        .round_id = dx_stmt_column_int64(st, CHUNK_ROUND_ID),
         .app_id = g_string_chunk_insert_len(lines->strings, d->app_id.str, (gssize)d->app_id.len),
         .enterprise_id = g_string_chunk_insert_len(lines->strings, d->enterprise_id.str, (gssize)d->enterprise_id.len),
         .policy_id = g_string_chunk_insert_const(lines->strings, d->cls->c[CLASS_POLICY_ID]),
@@ -132,14 +132,14 @@ lines_add_grant(DxLedger *self, sqlite3_stmt *st, guint64 index, const LedgerRec
 typedef gboolean (*SettleFunc)(const DxLedgerSettle *s, gpointer user_data, GError **error);
 
 static gboolean
-payments_walk_body(DxLedger *self, sqlite3_stmt *st, int seq_col, int n_col, int body_col, SettleFunc func,
+payments_walk_body(DxLedger *self, DxStmt *st, int seq_col, int n_col, int body_col, SettleFunc func,
                    gpointer user_data, GError **error)
 {
-    gint64 n = sqlite3_column_int64(st, n_col);
-    const void *body = sqlite3_column_blob(st, body_col);   /* before _bytes, as SQLite asks */
+    gint64 n = dx_stmt_column_int64(st, n_col);
+    const void *body = dx_stmt_column_blob(st, body_col);   /* before _bytes, as SQLite asks */
     LedgerReader r;
 
-    dx_ledger_reader_init(&r, self, body, (gsize)sqlite3_column_bytes(st, body_col));
+    dx_ledger_reader_init(&r, self, body, (gsize)dx_stmt_column_bytes(st, body_col));
     for (gint64 i = 0; i < n; i++) {
         guint64 ref_seq, ref_index, k, kind, amount;
         LedgerStr ent, env, reasons;
@@ -153,7 +153,7 @@ payments_walk_body(DxLedger *self, sqlite3_stmt *st, int seq_col, int n_col, int
             g_set_error(error, DX_ERROR, DX_ERROR_LEDGER_CORRUPT,
                         "%s: entry %" G_GINT64_FORMAT ": payment record %" G_GINT64_FORMAT " cannot be decoded"
                         " (run verify)",
-                        self->name, (gint64)sqlite3_column_int64(st, seq_col), i + 1);
+                        self->name, (gint64)dx_stmt_column_int64(st, seq_col), i + 1);
             return FALSE;
         }
         e = g_strndup(ent.str, ent.len);
@@ -170,7 +170,7 @@ payments_walk_body(DxLedger *self, sqlite3_stmt *st, int seq_col, int n_col, int
     if (r.p != r.end) {
         g_set_error(error, DX_ERROR, DX_ERROR_LEDGER_CORRUPT,
                     "%s: entry %" G_GINT64_FORMAT ": bytes follow its last payment record (run verify)", self->name,
-                    (gint64)sqlite3_column_int64(st, seq_col));
+                    (gint64)dx_stmt_column_int64(st, seq_col));
         return FALSE;
     }
     return TRUE;
@@ -212,7 +212,7 @@ dx_ledger_read_lines(DxLedger *self, const char *fund_id, DxLedgerLines *lines, 
     static const char after_sql[] =
         "SELECT seq, kind, round_id, ref_seq, ref_index, n_decisions, body FROM entries"
         " WHERE kind IN ('revoke', 'payments') AND fund_id = ?1 ORDER BY seq";
-    sqlite3_stmt *st;
+    DxStmt *st;
     gboolean ok = TRUE;
     int rc;
 
@@ -221,23 +221,23 @@ dx_ledger_read_lines(DxLedger *self, const char *fund_id, DxLedgerLines *lines, 
     st = dx_ledger_prepare(self, grants_sql, error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_text(st, 1, fund_id, -1, SQLITE_STATIC);
+    dx_stmt_bind_text(st, 1, fund_id, -1);
     ok = dx_ledger_walk_grants(self, st, lines_add_grant, lines, error);
-    sqlite3_finalize(st);
+    dx_stmt_finalize(st);
     if (!ok)
         return FALSE;
 
     st = dx_ledger_prepare(self, after_sql, error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_text(st, 1, fund_id, -1, SQLITE_STATIC);
-    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *kind = (const char *)sqlite3_column_text(st, 1);
+    dx_stmt_bind_text(st, 1, fund_id, -1);
+    while (ok && (rc = dx_stmt_step(st)) == DX_STMT_ROW) {
+        const char *kind = dx_stmt_column_text(st, 1);
 
         if (g_strcmp0(kind, "revoke") == 0) {
             /* a revocation cancels every line of its grant still open */
-            gint64 ref_seq = sqlite3_column_int64(st, 3);
-            guint32 ref_index = (guint32)sqlite3_column_int64(st, 4);
+            gint64 ref_seq = dx_stmt_column_int64(st, 3);
+            guint32 ref_index = (guint32)dx_stmt_column_int64(st, 4);
 
             for (guint32 k = 1;; k++) {
                 DxLedgerLine *l = dx_ledger_lines_find(lines, ref_seq, ref_index, k);
@@ -246,18 +246,18 @@ dx_ledger_read_lines(DxLedger *self, const char *fund_id, DxLedgerLines *lines, 
                     break;
                 if (l->state == DX_LINE_SCHEDULED) {
                     l->state = DX_LINE_CANCELLED;
-                    l->settled_by = sqlite3_column_int64(st, 0);
+                    l->settled_by = dx_stmt_column_int64(st, 0);
                 }
             }
         } else {
-            LinesApply a = { self, lines, sqlite3_column_int64(st, 2) };
+            LinesApply a = { self, lines, dx_stmt_column_int64(st, 2) };
 
             lines->last_payrun = MAX(lines->last_payrun, a.payrun);
             ok = payments_walk_body(self, st, 0, 5, 6, lines_apply_settle, &a, error);
         }
     }
-    sqlite3_finalize(st);
-    if (ok && rc != SQLITE_DONE)
+    dx_stmt_finalize(st);
+    if (ok && rc != DX_STMT_DONE)
         return dx_ledger_fail(self, error, "cannot read the ledger");
     return ok;
 }
@@ -448,34 +448,34 @@ dx_ledger_load_forfeits(DxLedger *self, const char *fund_id, DxPriorBook *book, 
         " ORDER BY seq";
     g_autoptr(GHashTable) revoked = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     ForfeitScan f = { revoked, book };
-    sqlite3_stmt *st;
+    DxStmt *st;
     gboolean ok = TRUE;
     int rc;
 
     st = dx_ledger_prepare(self, revoked_sql, error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_text(st, 1, fund_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, before);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    dx_stmt_bind_text(st, 1, fund_id, -1);
+    dx_stmt_bind_int64(st, 2, before);
+    while ((rc = dx_stmt_step(st)) == DX_STMT_ROW) {
         gint64 *key = g_new(gint64, 1);
 
-        *key = grant_key(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
+        *key = grant_key(dx_stmt_column_int64(st, 0), dx_stmt_column_int64(st, 1));
         g_hash_table_add(revoked, key);
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+    dx_stmt_finalize(st);
+    if (rc != DX_STMT_DONE)
         return dx_ledger_fail(self, error, "cannot read the ledger");
 
     st = dx_ledger_prepare(self, payments_sql, error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_text(st, 1, fund_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, before);
-    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
+    dx_stmt_bind_text(st, 1, fund_id, -1);
+    dx_stmt_bind_int64(st, 2, before);
+    while (ok && (rc = dx_stmt_step(st)) == DX_STMT_ROW)
         ok = payments_walk_body(self, st, 0, 1, 2, forfeit_credit, &f, error);
-    sqlite3_finalize(st);
-    if (ok && rc != SQLITE_DONE)
+    dx_stmt_finalize(st);
+    if (ok && rc != DX_STMT_DONE)
         return dx_ledger_fail(self, error, "cannot read the ledger");
     return ok;
 }
@@ -503,7 +503,7 @@ dx_ledger_grant_has_paid_line(DxLedger *self, gint64 ref_seq, gint64 ref_index, 
 {
     /* award_fen of a payments entry is what it paid: entries that paid
      * nothing are skipped unread */
-    sqlite3_stmt *st = dx_ledger_prepare(self,
+    DxStmt *st = dx_ledger_prepare(self,
                                          "SELECT seq, n_decisions, body FROM entries"
                                          " WHERE kind = 'payments' AND award_fen > 0 ORDER BY seq",
                                          error);
@@ -513,10 +513,10 @@ dx_ledger_grant_has_paid_line(DxLedger *self, gint64 ref_seq, gint64 ref_index, 
 
     if (st == NULL)
         return FALSE;
-    while (ok && !p.paid && (rc = sqlite3_step(st)) == SQLITE_ROW)
+    while (ok && !p.paid && (rc = dx_stmt_step(st)) == DX_STMT_ROW)
         ok = payments_walk_body(self, st, 0, 1, 2, paid_scan, &p, error);
-    sqlite3_finalize(st);
-    if (ok && !p.paid && rc != SQLITE_DONE)
+    dx_stmt_finalize(st);
+    if (ok && !p.paid && rc != DX_STMT_DONE)
         return dx_ledger_fail(self, error, "cannot read the ledger");
     *paid = p.paid;
     return ok;
@@ -542,7 +542,7 @@ verify_sum(const DxLedgerSettle *s, gpointer user_data, GError **error)
 }
 
 gboolean
-dx_ledger_check_payments(DxLedger *self, sqlite3_stmt *st, GString *what)
+dx_ledger_check_payments(DxLedger *self, DxStmt *st, GString *what)
 {
     g_autoptr(GError) local = NULL;
     VerifySums v = { 0 };
@@ -554,7 +554,7 @@ dx_ledger_check_payments(DxLedger *self, sqlite3_stmt *st, GString *what)
         g_string_append(what, m != NULL ? m + 2 : b != NULL ? b + 2 : local->message);
         return FALSE;
     }
-    if (v.paid != sqlite3_column_int64(st, COL_AWARD_FEN) || v.forfeited != sqlite3_column_int64(st, COL_GRANTED_FEN)) {
+    if (v.paid != dx_stmt_column_int64(st, COL_AWARD_FEN) || v.forfeited != dx_stmt_column_int64(st, COL_GRANTED_FEN)) {
         g_string_append(what, "its records do not add up to its award_fen (paid) and granted_fen (forfeited)");
         return FALSE;
     }

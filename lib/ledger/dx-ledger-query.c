@@ -22,21 +22,21 @@
 /* Runs @sql (one int64 parameter ?1 unless @param < 0) and returns the
  * first column of its first row as a prepared statement positioned on it,
  * or NULL if there is no row. */
-static sqlite3_stmt *
+static DxStmt *
 ledger_query_row(DxLedger *self, const char *sql, gint64 param)
 {
-    sqlite3_stmt *st = dx_ledger_prepare_or_warn(self, sql);
+    DxStmt *st = dx_ledger_prepare_or_warn(self, sql);
     int rc;
 
     if (st == NULL)
         return NULL;
     if (param >= 0)
-        sqlite3_bind_int64(st, 1, param);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        if (rc != SQLITE_DONE)
-            g_warning("%s: cannot read the ledger: %s", self->name, sqlite3_errmsg(self->db));
-        sqlite3_finalize(st);
+        dx_stmt_bind_int64(st, 1, param);
+    rc = dx_stmt_step(st);
+    if (rc != DX_STMT_ROW) {
+        if (rc != DX_STMT_DONE)
+            g_warning("%s: cannot read the ledger: %s", self->name, dx_store_errmsg(self->store));
+        dx_stmt_finalize(st);
         return NULL;
     }
     return st;
@@ -45,7 +45,7 @@ ledger_query_row(DxLedger *self, const char *sql, gint64 param)
 size_t
 dx_ledger_get_n_rounds(DxLedger *self)
 {
-    sqlite3_stmt *st;
+    DxStmt *st;
     size_t n;
 
     g_return_val_if_fail(self != NULL, 0);
@@ -53,18 +53,18 @@ dx_ledger_get_n_rounds(DxLedger *self)
     st = ledger_query_row(self, "SELECT count(*) FROM entries WHERE kind = 'round'", -1);
     if (st == NULL)
         return 0;
-    n = (size_t)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    n = (size_t)dx_stmt_column_int64(st, 0);
+    dx_stmt_finalize(st);
     return n;
 }
 
 /* The round entry @index (oldest first), positioned on @column. */
-static sqlite3_stmt *
+static DxStmt *
 ledger_round_row(DxLedger *self, size_t index, const char *column)
 {
     g_autofree char *sql =
         g_strdup_printf("SELECT %s FROM entries WHERE kind = 'round' ORDER BY seq LIMIT 1 OFFSET ?1", column);
-    sqlite3_stmt *st;
+    DxStmt *st;
 
     if (index > (size_t)G_MAXINT64)
         return NULL;
@@ -77,7 +77,7 @@ ledger_round_row(DxLedger *self, size_t index, const char *column)
 static int64_t
 ledger_round_int(DxLedger *self, size_t index, const char *column)
 {
-    sqlite3_stmt *st;
+    DxStmt *st;
     int64_t v;
 
     g_return_val_if_fail(self != NULL, 0);
@@ -85,8 +85,8 @@ ledger_round_int(DxLedger *self, size_t index, const char *column)
     st = ledger_round_row(self, index, column);
     if (st == NULL)
         return 0;
-    v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    v = dx_stmt_column_int64(st, 0);
+    dx_stmt_finalize(st);
     return v;
 }
 
@@ -119,7 +119,7 @@ dx_ledger_dup_round_field(DxLedger *self, size_t index, const char *field)
         { "fund_id", "fund_id" },               { "ruleset_sha256", "ruleset_sha256" },
         { "input_sha256", "input_sha256" },     { "params", "detail" },
     };
-    sqlite3_stmt *st;
+    DxStmt *st;
     char *v;
 
     g_return_val_if_fail(self != NULL, NULL);
@@ -131,8 +131,8 @@ dx_ledger_dup_round_field(DxLedger *self, size_t index, const char *field)
         st = ledger_round_row(self, index, fields[i].column);
         if (st == NULL)
             return NULL;
-        v = g_strdup((const char *)sqlite3_column_text(st, 0));
-        sqlite3_finalize(st);
+        v = g_strdup(dx_stmt_column_text(st, 0));
+        dx_stmt_finalize(st);
         return v;
     }
     g_critical("%s: no round field “%s”", G_STRFUNC, field);
@@ -145,7 +145,7 @@ typedef struct {
 } LedgerChargeScan;
 
 static gboolean
-ledger_charge_grant(DxLedger *self, sqlite3_stmt *st, guint64 index, const LedgerRecord *d, gpointer user_data,
+ledger_charge_grant(DxLedger *self, DxStmt *st, guint64 index, const LedgerRecord *d, gpointer user_data,
                     GError **error)
 {
     LedgerChargeScan *scan = user_data;
@@ -160,7 +160,7 @@ dx_ledger_get_charged_fen(DxLedger *self, const char *fund_id, const char *envel
 {
     g_autoptr(GError) local = NULL;
     LedgerChargeScan scan = { .envelope = envelope };
-    sqlite3_stmt *st;
+    DxStmt *st;
     gboolean ok;
     int rc;
 
@@ -171,9 +171,9 @@ dx_ledger_get_charged_fen(DxLedger *self, const char *fund_id, const char *envel
                                       " AND kind = 'decisions' ORDER BY seq");
     if (st == NULL)
         return 0;
-    sqlite3_bind_text(st, 1, fund_id, -1, SQLITE_STATIC);
+    dx_stmt_bind_text(st, 1, fund_id, -1);
     ok = dx_ledger_walk_grants(self, st, ledger_charge_grant, &scan, &local);
-    sqlite3_finalize(st);
+    dx_stmt_finalize(st);
     if (!ok) {
         g_warning("%s", local->message);
         return 0;
@@ -183,15 +183,15 @@ dx_ledger_get_charged_fen(DxLedger *self, const char *fund_id, const char *envel
                                       " AND kind = 'revoke' AND envelope = ?2");
     if (st == NULL)
         return 0;
-    sqlite3_bind_text(st, 1, fund_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, envelope, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        scan.sum -= sqlite3_column_int64(st, 0);
+    dx_stmt_bind_text(st, 1, fund_id, -1);
+    dx_stmt_bind_text(st, 2, envelope, -1);
+    rc = dx_stmt_step(st);
+    if (rc == DX_STMT_ROW)
+        scan.sum -= dx_stmt_column_int64(st, 0);
     else
-        g_warning("%s: cannot read the ledger: %s", self->name, sqlite3_errmsg(self->db));
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
+        g_warning("%s: cannot read the ledger: %s", self->name, dx_store_errmsg(self->store));
+    dx_stmt_finalize(st);
+    if (rc != DX_STMT_ROW)
         return 0;
     {
         /* forfeited installments came back to the envelope (§15) */
@@ -208,7 +208,7 @@ dx_ledger_get_charged_fen(DxLedger *self, const char *fund_id, const char *envel
 char *
 dx_ledger_dup_head_hash(DxLedger *self)
 {
-    sqlite3_stmt *st;
+    DxStmt *st;
     char *v;
 
     g_return_val_if_fail(self != NULL, NULL);
@@ -216,7 +216,7 @@ dx_ledger_dup_head_hash(DxLedger *self)
     st = ledger_query_row(self, "SELECT hash FROM entries ORDER BY seq DESC LIMIT 1", -1);
     if (st == NULL)
         return g_strdup("");
-    v = g_strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    v = g_strdup(dx_stmt_column_text(st, 0));
+    dx_stmt_finalize(st);
     return v;
 }

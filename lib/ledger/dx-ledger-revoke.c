@@ -46,11 +46,11 @@ typedef struct {
 } LedgerLiveScan;
 
 static gboolean
-ledger_live_grant(DxLedger *self, sqlite3_stmt *st, guint64 index, const LedgerRecord *d, gpointer user_data,
+ledger_live_grant(DxLedger *self, DxStmt *st, guint64 index, const LedgerRecord *d, gpointer user_data,
                   GError **error)
 {
     LedgerLiveScan *scan = user_data;
-    gint64 seq = sqlite3_column_int64(st, CHUNK_SEQ);
+    gint64 seq = dx_stmt_column_int64(st, CHUNK_SEQ);
     LedgerGrant g;
 
     if (!dx_ledger_str_equal(d->app_id, scan->app_id, scan->app_len))
@@ -63,11 +63,11 @@ ledger_live_grant(DxLedger *self, sqlite3_stmt *st, guint64 index, const LedgerR
     g = (LedgerGrant){
         .seq = seq,
         .index = (gint64)index,
-        .round_id = sqlite3_column_int64(st, CHUNK_ROUND_ID),
+        .round_id = dx_stmt_column_int64(st, CHUNK_ROUND_ID),
         .award_fen = (gint64)d->award_fen,
         .granted_fen = (gint64)d->granted_fen,
-        .fund_id = g_strdup((const char *)sqlite3_column_text(st, CHUNK_FUND_ID)),
-        .approval_date = g_strdup((const char *)sqlite3_column_text(st, CHUNK_APPROVAL_DATE)),
+        .fund_id = g_strdup(dx_stmt_column_text(st, CHUNK_FUND_ID)),
+        .approval_date = g_strdup(dx_stmt_column_text(st, CHUNK_APPROVAL_DATE)),
         .enterprise_id = g_strndup(d->enterprise_id.str, d->enterprise_id.len),
         .policy_id = g_strdup(d->cls->c[CLASS_POLICY_ID]),
         .bureau = g_strdup(d->cls->c[CLASS_BUREAU]),
@@ -85,21 +85,21 @@ ledger_live_grants(DxLedger *self, const char *app_id, GArray *out, GError **err
 {
     g_autoptr(GArray) revoked = g_array_new(FALSE, FALSE, sizeof(gint64));
     LedgerLiveScan scan = { .app_id = app_id, .app_len = strlen(app_id), .revoked = revoked, .out = out };
-    sqlite3_stmt *st;
+    DxStmt *st;
     gboolean ok;
     int rc;
 
     st = dx_ledger_prepare(self, "SELECT ref_seq, ref_index FROM entries WHERE kind = 'revoke' AND app_id = ?1", error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_text(st, 1, app_id, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        gint64 ref[2] = { sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1) };
+    dx_stmt_bind_text(st, 1, app_id, -1);
+    while ((rc = dx_stmt_step(st)) == DX_STMT_ROW) {
+        gint64 ref[2] = { dx_stmt_column_int64(st, 0), dx_stmt_column_int64(st, 1) };
 
         g_array_append_vals(revoked, ref, 2);
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+    dx_stmt_finalize(st);
+    if (rc != DX_STMT_DONE)
         return dx_ledger_fail(self, error, "cannot read the ledger");
 
     st = dx_ledger_prepare(self,
@@ -109,7 +109,7 @@ ledger_live_grants(DxLedger *self, const char *app_id, GArray *out, GError **err
     if (st == NULL)
         return FALSE;
     ok = dx_ledger_walk_grants(self, st, ledger_live_grant, &scan, error);
-    sqlite3_finalize(st);
+    dx_stmt_finalize(st);
     return ok;
 }
 

@@ -35,7 +35,7 @@ dx_ledger_begin_round(DxLedger *self, GError **error)
 
 
 static gboolean
-ledger_prior_grant(DxLedger *self, sqlite3_stmt *st, guint64 index, const LedgerRecord *d, gpointer user_data,
+ledger_prior_grant(DxLedger *self, DxStmt *st, guint64 index, const LedgerRecord *d, gpointer user_data,
                    GError **error)
 {
     DxPriorBook *book = user_data;
@@ -60,7 +60,7 @@ dx_ledger_load_prior(DxLedger *self, const char *fund_id, DxPriorBook *book, gin
         LEDGER_GRANTS_WHERE " AND kind = 'revoke' AND seq < ?2";
     static const char round_sql[] = "SELECT fund_id FROM entries WHERE kind = 'round' AND seq = ?1";
     gint64 before = before_round > 0 ? before_round : G_MAXINT64;
-    sqlite3_stmt *st;
+    DxStmt *st;
     gboolean ok;
     int rc;
 
@@ -76,11 +76,11 @@ dx_ledger_load_prior(DxLedger *self, const char *fund_id, DxPriorBook *book, gin
         st = dx_ledger_prepare(self, round_sql, error);
         if (st == NULL)
             return FALSE;
-        sqlite3_bind_int64(st, 1, before_round);
-        rc = sqlite3_step(st);
-        same_fund = rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), fund_id) == 0;
-        sqlite3_finalize(st);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        dx_stmt_bind_int64(st, 1, before_round);
+        rc = dx_stmt_step(st);
+        same_fund = rc == DX_STMT_ROW && strcmp(dx_stmt_column_text(st, 0), fund_id) == 0;
+        dx_stmt_finalize(st);
+        if (rc != DX_STMT_ROW && rc != DX_STMT_DONE)
             return dx_ledger_fail(self, error, "cannot read the ledger");
         if (!same_fund) {
             g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: no round %" G_GINT64_FORMAT " of fund %s", self->name,
@@ -91,10 +91,10 @@ dx_ledger_load_prior(DxLedger *self, const char *fund_id, DxPriorBook *book, gin
     st = dx_ledger_prepare(self, chunks_sql, error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_text(st, 1, fund_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, before);
+    dx_stmt_bind_text(st, 1, fund_id, -1);
+    dx_stmt_bind_int64(st, 2, before);
     ok = dx_ledger_walk_grants(self, st, ledger_prior_grant, book, error);
-    sqlite3_finalize(st);
+    dx_stmt_finalize(st);
     if (!ok)
         return FALSE;
 
@@ -102,18 +102,18 @@ dx_ledger_load_prior(DxLedger *self, const char *fund_id, DxPriorBook *book, gin
     st = dx_ledger_prepare(self, revokes_sql, error);
     if (st == NULL)
         return FALSE;
-    sqlite3_bind_text(st, 1, fund_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, before);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t award = sqlite3_column_int64(st, 4), granted = sqlite3_column_int64(st, 5);
+    dx_stmt_bind_text(st, 1, fund_id, -1);
+    dx_stmt_bind_int64(st, 2, before);
+    while ((rc = dx_stmt_step(st)) == DX_STMT_ROW) {
+        int64_t award = dx_stmt_column_int64(st, 4), granted = dx_stmt_column_int64(st, 5);
 
-        dx_prior_book_add_award(book, (const char *)sqlite3_column_text(st, 0),
-                                (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+        dx_prior_book_add_award(book, dx_stmt_column_text(st, 0),
+                                dx_stmt_column_text(st, 1), dx_stmt_column_text(st, 2),
                                 -award, -granted, -1);
-        dx_prior_book_add_envelope_charge(book, (const char *)sqlite3_column_text(st, 3), -granted);
+        dx_prior_book_add_envelope_charge(book, dx_stmt_column_text(st, 3), -granted);
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+    dx_stmt_finalize(st);
+    if (rc != DX_STMT_DONE)
         return dx_ledger_fail(self, error, "cannot read the ledger");
     /* forfeited installments: money back, the entitlement still used (§15) */
     return dx_ledger_load_forfeits(self, fund_id, book, before, error);

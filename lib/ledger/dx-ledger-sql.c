@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * SQLite plumbing for the ledger: one-line errors naming the file,
+ * Store plumbing for the ledger: one-line errors naming the file,
  * prepared statements, rollback, and integers written without printf.
  */
 #include "ledger/dx-ledger-impl-private.h"
@@ -21,38 +21,35 @@
 gboolean
 dx_ledger_fail(DxLedger *self, GError **error, const char *what)
 {
-    g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: %s: %s", self->name, what, sqlite3_errmsg(self->db));
+    g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: %s: %s", self->name, what, dx_store_errmsg(self->store));
     return FALSE;
 }
 
 gboolean
 dx_ledger_exec(DxLedger *self, const char *sql, const char *what, GError **error)
 {
-    if (sqlite3_exec(self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    if (!dx_store_exec(self->store, sql))
         return dx_ledger_fail(self, error, what);
     return TRUE;
 }
 
-sqlite3_stmt *
+DxStmt *
 dx_ledger_prepare(DxLedger *self, const char *sql, GError **error)
 {
-    sqlite3_stmt *st = NULL;
+    DxStmt *st = dx_stmt_prepare(self->store, sql, FALSE);
 
-    if (sqlite3_prepare_v2(self->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    if (st == NULL)
         dx_ledger_fail(self, error, "cannot read the ledger");
-        sqlite3_finalize(st);
-        return NULL;
-    }
     return st;
 }
 
 /* For the getters, which have no GError: a read that fails there means the
  * file went bad or stayed locked past the busy timeout. */
-sqlite3_stmt *
+DxStmt *
 dx_ledger_prepare_or_warn(DxLedger *self, const char *sql)
 {
     g_autoptr(GError) local = NULL;
-    sqlite3_stmt *st = dx_ledger_prepare(self, sql, &local);
+    DxStmt *st = dx_ledger_prepare(self, sql, &local);
 
     if (st == NULL)
         g_warning("%s", local->message);
@@ -64,8 +61,7 @@ dx_ledger_prepare_or_warn(DxLedger *self, const char *sql)
 void
 dx_ledger_rollback(DxLedger *self)
 {
-    if (!sqlite3_get_autocommit(self->db))
-        sqlite3_exec(self->db, "ROLLBACK", NULL, NULL, NULL);
+    dx_store_rollback(self->store);
 }
 
 /* Decimal digits of @v into @buf (at least 20 bytes, not terminated). */

@@ -21,15 +21,15 @@
 /* "entry 42 (round 3, revoke WC-0007 FIN-HQ)"; a decisions entry names
  * its decisions by their place in the round, from @first. */
 static void
-ledger_describe(GString *out, sqlite3_stmt *st, guint64 first)
+ledger_describe(GString *out, DxStmt *st, guint64 first)
 {
-    const char *kind = (const char *)sqlite3_column_text(st, COL_KIND);
+    const char *kind = dx_stmt_column_text(st, COL_KIND);
     const int cols[] = { COL_KIND, COL_APP_ID, COL_POLICY_ID };
 
     g_string_append_printf(out, "entry %" G_GINT64_FORMAT " (round %" G_GINT64_FORMAT ",",
-                           (gint64)sqlite3_column_int64(st, COL_SEQ), (gint64)sqlite3_column_int64(st, COL_ROUND_ID));
+                           (gint64)dx_stmt_column_int64(st, COL_SEQ), (gint64)dx_stmt_column_int64(st, COL_ROUND_ID));
     if (g_strcmp0(kind, "decisions") == 0) {
-        gint64 n = sqlite3_column_int64(st, COL_N_DECISIONS);
+        gint64 n = dx_stmt_column_int64(st, COL_N_DECISIONS);
 
         if (n > 0)
             g_string_append_printf(out, " decisions %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ")", first,
@@ -39,7 +39,7 @@ ledger_describe(GString *out, sqlite3_stmt *st, guint64 first)
         return;
     }
     for (guint i = 0; i < G_N_ELEMENTS(cols); i++) {
-        const char *t = (const char *)sqlite3_column_text(st, cols[i]);
+        const char *t = dx_stmt_column_text(st, cols[i]);
 
         if (t != NULL && *t != '\0')
             g_string_append_printf(out, " %s", t);
@@ -61,17 +61,17 @@ ledger_sum(gint64 *sum, gint64 v)
  * appends why to @what (which the caller prefixed), naming the decision
  * by its place in the round (from @first). */
 static gboolean
-ledger_check_chunk(DxLedger *self, sqlite3_stmt *st, guint64 first, GString *what)
+ledger_check_chunk(DxLedger *self, DxStmt *st, guint64 first, GString *what)
 {
-    gint64 n = sqlite3_column_int64(st, COL_N_DECISIONS);
+    gint64 n = dx_stmt_column_int64(st, COL_N_DECISIONS);
     gint64 award = 0, granted = 0;
     gboolean overflow = FALSE;
     const void *body;
     LedgerReader r;
     LedgerRecord d;
 
-    body = sqlite3_column_blob(st, COL_BODY);   /* before _bytes, as SQLite asks */
-    dx_ledger_reader_init(&r, self, body, (gsize)sqlite3_column_bytes(st, COL_BODY));
+    body = dx_stmt_column_blob(st, COL_BODY);   /* before _bytes, as SQLite asks */
+    dx_ledger_reader_init(&r, self, body, (gsize)dx_stmt_column_bytes(st, COL_BODY));
     for (gint64 i = 0; i < n; i++) {
         const guint8 *at = r.p;
 
@@ -88,8 +88,8 @@ ledger_check_chunk(DxLedger *self, sqlite3_stmt *st, guint64 first, GString *wha
                                (gsize)(r.p - r.start));
         return FALSE;
     }
-    if (overflow || award != sqlite3_column_int64(st, COL_AWARD_FEN) ||
-        granted != sqlite3_column_int64(st, COL_GRANTED_FEN)) {
+    if (overflow || award != dx_stmt_column_int64(st, COL_AWARD_FEN) ||
+        granted != dx_stmt_column_int64(st, COL_GRANTED_FEN)) {
         g_string_append(what, "its decisions do not add up to its award_fen and granted_fen");
         return FALSE;
     }
@@ -145,7 +145,7 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
     char prev[65], hash[65];
     gint64 expected = 1;
     uint64_t n = 0;
-    sqlite3_stmt *st;
+    DxStmt *st;
     int rc;
 
     g_return_val_if_fail(self != NULL, FALSE);
@@ -158,10 +158,10 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
     if (st == NULL)
         return FALSE;
     memcpy(prev, LEDGER_ZERO_HASH, 65);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        gint64 seq = sqlite3_column_int64(st, COL_SEQ);
-        const char *prev_hash = (const char *)sqlite3_column_text(st, COL_PREV_HASH);
-        const char *kind = (const char *)sqlite3_column_text(st, COL_KIND);
+    while ((rc = dx_stmt_step(st)) == DX_STMT_ROW) {
+        gint64 seq = dx_stmt_column_int64(st, COL_SEQ);
+        const char *prev_hash = dx_stmt_column_text(st, COL_PREV_HASH);
+        const char *kind = dx_stmt_column_text(st, COL_KIND);
         gboolean is_payments = g_strcmp0(kind, "payments") == 0;
         gboolean is_chunk = g_strcmp0(kind, "decisions") == 0 || is_payments;
         guint64 first = round.open ? (guint64)round.n + 1 : 1;
@@ -176,7 +176,7 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
                 g_string_append_printf(what, ": out of sequence (expected entry %" G_GINT64_FORMAT ")", expected);
             break;
         }
-        if (sqlite3_column_type(st, COL_PREV_HASH) != SQLITE_TEXT || strcmp(prev_hash, prev) != 0) {
+        if (dx_stmt_column_type(st, COL_PREV_HASH) != DX_STORE_TEXT || strcmp(prev_hash, prev) != 0) {
             what = g_string_new(NULL);
             ledger_describe(what, st, first);
             g_string_append(what, expected == 1 ? ": prev_hash is not the chain's start"
@@ -189,8 +189,8 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
                 dx_ledger_canon_column(self, st, c);
         }
         dx_ledger_canon_end(self, hash);
-        stored = (const char *)sqlite3_column_text(st, COL_HASH);
-        if (sqlite3_column_type(st, COL_HASH) != SQLITE_TEXT || strcmp(stored, hash) != 0) {
+        stored = dx_stmt_column_text(st, COL_HASH);
+        if (dx_stmt_column_type(st, COL_HASH) != DX_STORE_TEXT || strcmp(stored, hash) != 0) {
             what = g_string_new(NULL);
             ledger_describe(what, st, first);
             g_string_append(what, ": hash does not match");
@@ -204,7 +204,7 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
             break;
         }
         if (is_chunk) {
-            if (!round.open || sqlite3_column_int64(st, COL_ROUND_ID) != round.id || round.payrun != is_payments) {
+            if (!round.open || dx_stmt_column_int64(st, COL_ROUND_ID) != round.id || round.payrun != is_payments) {
                 what = g_string_new(NULL);
                 ledger_describe(what, st, first);
                 g_string_append(what, ": not part of the round before it");
@@ -216,8 +216,8 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
             if (is_payments ? !dx_ledger_check_payments(self, st, what) : !ledger_check_chunk(self, st, first, what))
                 break;
             g_string_free(g_steal_pointer(&what), TRUE);
-            round.overflow |= !ledger_sum(&round.n, sqlite3_column_int64(st, COL_N_DECISIONS)) ||
-                              !ledger_sum(&round.granted, sqlite3_column_int64(st, COL_GRANTED_FEN));
+            round.overflow |= !ledger_sum(&round.n, dx_stmt_column_int64(st, COL_N_DECISIONS)) ||
+                              !ledger_sum(&round.granted, dx_stmt_column_int64(st, COL_GRANTED_FEN));
         } else {
             if (!ledger_close_round(&round, &what))
                 break;
@@ -230,8 +230,8 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
                     .payrun = g_strcmp0(kind, "payrun") == 0,
                     .id = seq,
                     .describe = g_string_free(g_steal_pointer(&d), FALSE),
-                    .declared_n = sqlite3_column_int64(st, COL_N_DECISIONS),
-                    .declared_granted = sqlite3_column_int64(st, COL_GRANTED_FEN),
+                    .declared_n = dx_stmt_column_int64(st, COL_N_DECISIONS),
+                    .declared_granted = dx_stmt_column_int64(st, COL_GRANTED_FEN),
                 };
             }
         }
@@ -239,8 +239,8 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
         expected++;
         n++;
     }
-    sqlite3_finalize(st);
-    if (what == NULL && rc == SQLITE_DONE)
+    dx_stmt_finalize(st);
+    if (what == NULL && rc == DX_STMT_DONE)
         ledger_close_round(&round, &what);
     g_clear_pointer(&round.describe, g_free);
     if (n_entries != NULL)
@@ -249,7 +249,7 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
         g_set_error(error, DX_ERROR, DX_ERROR_LEDGER_CORRUPT, "%s: %s", self->name, what->str);
         return FALSE;
     }
-    if (rc != SQLITE_DONE)
+    if (rc != DX_STMT_DONE)
         return dx_ledger_fail(self, error, "cannot read the ledger");
     return TRUE;
 }

@@ -176,22 +176,22 @@ dx_ledger_now_utc(void)
 static gboolean
 ledger_load_head(DxLedger *self, GError **error)
 {
-    sqlite3_stmt *st = dx_ledger_prepare(self, "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1", error);
+    DxStmt *st = dx_ledger_prepare(self, "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1", error);
     int rc;
 
     if (st == NULL)
         return FALSE;
     self->head_seq = 0;
     memcpy(self->head_hash, LEDGER_ZERO_HASH, 65);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const char *h = (const char *)sqlite3_column_text(st, 1);
+    rc = dx_stmt_step(st);
+    if (rc == DX_STMT_ROW) {
+        const char *h = dx_stmt_column_text(st, 1);
 
-        self->head_seq = sqlite3_column_int64(st, 0);
+        self->head_seq = dx_stmt_column_int64(st, 0);
         g_strlcpy(self->head_hash, h != NULL ? h : "", sizeof self->head_hash);
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    dx_stmt_finalize(st);
+    if (rc != DX_STMT_ROW && rc != DX_STMT_DONE)
         return dx_ledger_fail(self, error, "cannot read the ledger");
     return TRUE;
 }
@@ -200,7 +200,7 @@ ledger_load_head(DxLedger *self, GError **error)
 static void
 ledger_put_int(DxLedger *self, LedgerColumn col, gint64 v)
 {
-    sqlite3_bind_int64(self->insert, (int)col + 1, v);
+    dx_stmt_bind_int64(self->insert, (int)col + 1, v);
     dx_ledger_canon_int(self, v);
 }
 
@@ -212,8 +212,8 @@ ledger_put_text(DxLedger *self, LedgerColumn col, const char *v)
     if (v == NULL)
         v = "";
     len = strlen(v);
-    /* static: @v outlives the sqlite3_step() in dx_ledger_append */
-    sqlite3_bind_text(self->insert, (int)col + 1, v, (int)len, SQLITE_STATIC);
+    /* static: @v outlives the dx_stmt_step() in dx_ledger_append */
+    dx_stmt_bind_text(self->insert, (int)col + 1, v, (int)len);
     dx_ledger_canon_field(self, 't', v, len);
 }
 
@@ -223,7 +223,7 @@ ledger_put_blob(DxLedger *self, LedgerColumn col, const guint8 *v, gsize len)
     /* never a NULL pointer: that would bind NULL, not an empty blob */
     if (v == NULL || len == 0)
         v = ledger_empty_body;
-    sqlite3_bind_blob64(self->insert, (int)col + 1, v, len, SQLITE_STATIC);
+    dx_stmt_bind_blob(self->insert, (int)col + 1, v, len);
     dx_ledger_canon_field(self, 'b', v, len);
 }
 
@@ -259,14 +259,13 @@ dx_ledger_append(DxLedger *self, const LedgerEntry *e, gint64 *seq_out, GError *
     ledger_put_text(self, COL_PREV_HASH, self->head_hash);
     ledger_put_blob(self, COL_BODY, e->body, e->body_len);   /* hashed before hash: it is the last column hashed */
     dx_ledger_canon_end(self, hash);
-    sqlite3_bind_text(self->insert, COL_HASH + 1, hash, 64, SQLITE_STATIC);
+    dx_stmt_bind_text(self->insert, COL_HASH + 1, hash, 64);
 
-    rc = sqlite3_step(self->insert);
-    if (rc != SQLITE_DONE)
+    rc = dx_stmt_step(self->insert);
+    if (rc != DX_STMT_DONE)
         dx_ledger_fail(self, error, "cannot append to the ledger");
-    sqlite3_reset(self->insert);
-    sqlite3_clear_bindings(self->insert);   /* the borrowed values die with the caller */
-    if (rc != SQLITE_DONE)
+    dx_stmt_reset(self->insert);   /* and unbind: the borrowed values die with the caller */
+    if (rc != DX_STMT_DONE)
         return FALSE;
     self->head_seq = seq;
     memcpy(self->head_hash, hash, 65);
@@ -281,57 +280,51 @@ dx_ledger_append(DxLedger *self, const LedgerEntry *e, gint64 *seq_out, GError *
 static gboolean
 ledger_check_schema(DxLedger *self, gboolean *empty, GError **error)
 {
-    sqlite3_stmt *st = NULL;
+    DxStmt *st = NULL;
     g_autofree char *format = NULL, *version = NULL;
     gint64 n_tables = 0;
     int rc;
 
     *empty = FALSE;
-    if (sqlite3_prepare_v2(self->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) != SQLITE_OK ||
-        (rc = sqlite3_step(st)) != SQLITE_ROW) {
-        int code = sqlite3_extended_errcode(self->db);
+    if (!dx_store_count_tables(self->store, &n_tables)) {
+        DxStoreErr code = dx_store_errkind(self->store);
 
-        if ((code & 0xff) == SQLITE_NOTADB)
+        if (code == DX_STORE_ERR_NOT_A_DATABASE)
             g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: not a duixian ledger: %s", self->name,
-                        sqlite3_errmsg(self->db));
-        else if (self->readonly && (code == SQLITE_READONLY_CANTINIT || code == SQLITE_READONLY_DIRECTORY ||
-                                    code == SQLITE_READONLY_RECOVERY || (code & 0xff) == SQLITE_CANTOPEN))
+                        dx_store_errmsg(self->store));
+        else if (self->readonly && code == DX_STORE_ERR_CANNOT_OPEN_READONLY)
             /* a WAL database needs its -shm file, which a reader creates
              * next to the ledger; on read-only media it cannot */
             g_set_error(error, DX_ERROR, DX_ERROR_LEDGER,
                         "%s: cannot read the ledger: %s (a ledger in WAL mode must be in a writable"
                         " directory, or be copied, with any -wal file, to one)",
-                        self->name, sqlite3_errmsg(self->db));
+                        self->name, dx_store_errmsg(self->store));
         else
             dx_ledger_fail(self, error, "cannot read the ledger");
-        sqlite3_finalize(st);
         return FALSE;
     }
-    n_tables = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
     if (n_tables == 0) {
         *empty = TRUE;
         return TRUE;
     }
 
-    if (sqlite3_prepare_v2(self->db, "SELECT key, value FROM meta WHERE key IN ('format', 'version')", -1, &st,
-                           NULL) != SQLITE_OK) {
+    st = dx_stmt_prepare(self->store, "SELECT key, value FROM meta WHERE key IN ('format', 'version')", FALSE);
+    if (st == NULL) {
         g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: not a duixian ledger (%s)", self->name,
-                    sqlite3_errmsg(self->db));
-        sqlite3_finalize(st);
+                    dx_store_errmsg(self->store));
         return FALSE;
     }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *k = (const char *)sqlite3_column_text(st, 0);
-        const char *v = (const char *)sqlite3_column_text(st, 1);
+    while ((rc = dx_stmt_step(st)) == DX_STMT_ROW) {
+        const char *k = dx_stmt_column_text(st, 0);
+        const char *v = dx_stmt_column_text(st, 1);
 
         char **slot = g_strcmp0(k, "format") == 0 ? &format : &version;
 
         g_free(*slot);
         *slot = g_strdup(v);
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+    dx_stmt_finalize(st);
+    if (rc != DX_STMT_DONE)
         return dx_ledger_fail(self, error, "cannot read the ledger");
     if (g_strcmp0(format, LEDGER_FORMAT) != 0) {
         g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: not a duixian ledger (meta format is “%s”)",
@@ -397,8 +390,8 @@ ledger_create_schema(DxLedger *self, GError **error)
 {
     gboolean empty = FALSE;
 
-    if (!dx_ledger_exec(self, "BEGIN IMMEDIATE", "cannot create the ledger", error))
-        return FALSE;
+    if (!dx_store_begin(self->store))
+        return dx_ledger_fail(self, error, "cannot create the ledger");
     if (!ledger_check_schema(self, &empty, error))
         goto fail;
     if (empty && !dx_ledger_exec(self, ledger_schema_sql, "cannot create the ledger", error))
@@ -425,7 +418,8 @@ ledger_prepare_insert(DxLedger *self, GError **error)
         g_string_append_printf(sql, "%s?%d", i > 0 ? ", " : "", i + 1);
     g_string_append(sql, ")");
     /* persistent: every entry of every round reuses it */
-    if (sqlite3_prepare_v3(self->db, sql->str, -1, SQLITE_PREPARE_PERSISTENT, &self->insert, NULL) != SQLITE_OK)
+    self->insert = dx_stmt_prepare(self->store, sql->str, TRUE);
+    if (self->insert == NULL)
         return dx_ledger_fail(self, error, "cannot prepare the ledger");
     return TRUE;
 }
@@ -435,8 +429,7 @@ ledger_open(const char *path, gboolean readonly, GError **error)
 {
     g_autoptr(DxLedger) self = NULL;
     gboolean empty = FALSE;
-    int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    int rc;
+    g_autofree char *errmsg = NULL;
 
     g_return_val_if_fail(path != NULL, NULL);
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
@@ -452,15 +445,11 @@ ledger_open(const char *path, gboolean readonly, GError **error)
     self->read_app = g_string_sized_new(64);
     self->read_enterprise = g_string_sized_new(64);
 
-    /* NOMUTEX: a DxLedger has a single owner (dx-ledger.h) */
-    rc = sqlite3_open_v2(path, &self->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc != SQLITE_OK) {
-        g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: cannot open the ledger: %s", self->name,
-                    self->db != NULL ? sqlite3_errmsg(self->db) : sqlite3_errstr(rc));
+    self->store = dx_store_open(path, readonly, &errmsg);
+    if (self->store == NULL) {
+        g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: cannot open the ledger: %s", self->name, errmsg);
         return NULL;
     }
-    sqlite3_extended_result_codes(self->db, 1);
-    sqlite3_busy_timeout(self->db, LEDGER_BUSY_TIMEOUT_MS);
 
     if (!ledger_check_schema(self, &empty, error))
         return NULL;
@@ -475,23 +464,10 @@ ledger_open(const char *path, gboolean readonly, GError **error)
         return NULL;
     if (self->version < LEDGER_VERSION && !ledger_migrate(self, error))
         return NULL;
-    /* A rollback journal, not WAL: the ledger stays one self-contained file
-     * (copying ledger.db alone can never drop committed rounds still in a
-     * -wal file), commits are faster for this append-only load, and
-     * read-only opens work on read-only media. Readers wait for a round's
-     * commit, which is what a finance officer expects anyway. If the file
-     * was left in WAL mode by an older version, this converts it back. */
-    if (!dx_ledger_exec(self, "PRAGMA journal_mode = DELETE", "cannot configure the ledger", error))
+    if (!dx_store_configure(self->store)) {
+        dx_ledger_fail(self, error, "cannot configure the ledger");
         return NULL;
-    /* FULL: a committed round survives a power cut. A big page cache
-     * keeps a million-decision round (some 60 MB) from spilling pages
-     * mid-transaction, and the size limit keeps a journal from staying at
-     * its peak size. */
-    if (!dx_ledger_exec(self,
-                     "PRAGMA synchronous = FULL; PRAGMA cache_size = -8192;"
-                     " PRAGMA journal_size_limit = 67108864",
-                     "cannot configure the ledger", error))
-        return NULL;
+    }
     if (!ledger_prepare_insert(self, error))
         return NULL;
     self->classes = g_new(LedgerClassKey, LEDGER_CHUNK);
@@ -508,19 +484,7 @@ dx_ledger_open(const char *path, GError **error)
 DxLedger *
 dx_ledger_open_readonly(const char *path, GError **error)
 {
-    sqlite3 *db = NULL;
-
-    /* A writer killed mid-transaction leaves a hot journal that only a
-     * read-write connection may roll back; a read-only one would then fail
-     * with "attempt to write a readonly database". So when the file is
-     * writable, let SQLite recover it first (reading the schema is enough),
-     * then open read-only. On read-only media this is skipped. */
-    if (g_file_test(path, G_FILE_TEST_IS_REGULAR) &&
-        sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
-        sqlite3_busy_timeout(db, 30000);
-        sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
-    }
-    sqlite3_close(db);
+    dx_store_recover(path);   /* a killed writer's journal, rolled back first */
     return ledger_open(path, TRUE, error);
 }
 
@@ -544,11 +508,11 @@ dx_ledger_free(DxLedger *self)
 {
     if (self == NULL)
         return;
-    if (self->db != NULL) {
+    if (self->store != NULL) {
         /* an unfinished round is abandoned, never half-committed */
         dx_ledger_rollback(self);
-        sqlite3_finalize(self->insert);
-        sqlite3_close_v2(self->db);
+        dx_stmt_finalize(self->insert);
+        dx_store_close(self->store);
     }
     dx_ledger_round_clear(self);
     if (self->canon != NULL)
@@ -585,13 +549,13 @@ ledger_require_writable(DxLedger *self, GError **error)
 }
 
 /* BEGIN IMMEDIATE waits up to the busy timeout for another writer; a
- * SQLITE_BUSY after that becomes DX_ERROR_LEDGER. */
+ * busy store after that becomes DX_ERROR_LEDGER. */
 gboolean
 dx_ledger_begin(DxLedger *self, GError **error)
 {
     if (!ledger_require_writable(self, error))
         return FALSE;
-    if (sqlite3_exec(self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    if (!dx_store_begin(self->store))
         return dx_ledger_fail(self, error, "cannot lock the ledger for writing");
     if (!ledger_load_head(self, error)) {
         dx_ledger_rollback(self);
@@ -605,7 +569,7 @@ dx_ledger_begin(DxLedger *self, GError **error)
 gboolean
 dx_ledger_commit(DxLedger *self, GError **error)
 {
-    if (sqlite3_exec(self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    if (!dx_store_commit(self->store)) {
         dx_ledger_fail(self, error, "cannot commit to the ledger");
         dx_ledger_rollback(self);
         return FALSE;
