@@ -422,6 +422,7 @@ dx_expr_check_env(DxExprNode *root, DxType expect, const DxCheckEnv *env, GError
                           expect == DX_TYPE_BOOL ? "a condition (true or false)" : dx_type_name(expect),
                           dx_type_name(root->type));
     }
+    dx_expr_range_analyse(root);
     return TRUE;
 }
 

@@ -75,6 +75,10 @@ struct _DxExprNode {
     DxValue *row_from;
     DxValue *row_value;
     char *text_storage;     /* CONST text: owned copy of the unescaped string */
+    /* set by dx_expr_range_analyse() (dx-expr-range.c) */
+    gboolean ranged;        /* lo..hi bounds every value the node can take */
+    gboolean fast;          /* ADD/SUB/MUL/NEG: the int64 path cannot overflow */
+    gint64 lo, hi;
 };
 
 
@@ -180,6 +184,15 @@ G_GNUC_INTERNAL gboolean dx_expr_check(DxExprNode *root, DxType expect, DxFieldL
 G_GNUC_INTERNAL void dx_expr_collect_slots(const DxExprNode *node, GArray *slots);
 /* TRUE if the checked tree reads no field (so it is a constant). */
 G_GNUC_INTERNAL gboolean dx_expr_is_constant(const DxExprNode *node);
+
+/* ---- range analysis (dx-expr-range.c) ---- */
+/* Bounds every numeric node of a checked tree from its constants and the
+ * type's limits (money within 10^13 元), and marks the arithmetic nodes whose
+ * int64 result provably fits. dx_expr_check_env() calls it. */
+G_GNUC_INTERNAL void dx_expr_range_analyse(DxExprNode *root);
+/* TRUE unless DUIXIAN_EXACT_SLOW=1 was set when first asked (read once):
+ * tests run both paths with it. */
+G_GNUC_INTERNAL gboolean dx_expr_fast_enabled(void);
 
 /* ---- evaluation ---- */
 typedef enum {
