@@ -19,6 +19,7 @@ cmd_revoke(const DxCliCommand *cmd, int argc, char **argv)
     };
     g_autoptr(DxLedger) ledger = NULL;
     g_autoptr(GError) error = NULL;
+    g_autofree char *head = NULL;
     int rc = dx_cli_parse(cmd, entries, &argc, &argv);
 
     if (rc != DX_CLI_CONTINUE)
@@ -30,7 +31,9 @@ cmd_revoke(const DxCliCommand *cmd, int argc, char **argv)
     ledger = dx_ledger_open(argv[1], &error);
     if (ledger == NULL || !dx_ledger_revoke(ledger, app, reason, &error))
         return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
+    head = dx_ledger_dup_head_hash(ledger);
     printf("revoked the grants of %s in %s\n", app, argv[1]);
+    printf("ledger head: %s\n", head);
     return DX_EXIT_OK;
 }
 

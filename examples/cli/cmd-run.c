@@ -175,6 +175,7 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
     g_autoptr(DxLoadOptions) opts = dx_load_options_new();
     g_autoptr(GError) error = NULL;
     const char *committed;
+    g_autofree char *head = NULL, *head_line = NULL;
     guint threads = 1;
     int rc = dx_cli_parse(cmd, entries, &argc, &argv);
 
@@ -237,9 +238,22 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
     if (gb18030 && (!dx_cli_recode_output(out, "decisions.csv", &error) ||
                     !dx_cli_recode_output(out, "schedule.csv", &error)))
         return dx_cli_fail(DX_EXIT_OUTPUT, "%s%s", error->message, committed);
+    if (ledger != NULL && !dry_run) {
+        /* the head kept outside the ledger (verify --expect-head); not in
+         * summary.json, whose keys rules.md §8 fixes and which
+         * report --ledger re-creates byte for byte */
+        g_autofree char *head_file = g_build_filename(out, "ledger-head.txt", NULL);
+
+        head = dx_ledger_dup_head_hash(ledger);
+        head_line = g_strconcat(head, "\n", NULL);
+        if (!g_file_set_contents(head_file, head_line, -1, &error))
+            return dx_cli_fail(DX_EXIT_OUTPUT, "%s%s", error->message, committed);
+    }
     run_print_table(rs, round, batch, out, ledger == NULL, dry_run, format);
-    if (ledger != NULL && !dry_run && strcmp(format, "text") == 0)
+    if (ledger != NULL && !dry_run && strcmp(format, "text") == 0) {
         printf("committed as round %" G_GINT64_FORMAT " of %s\n", dx_round_get_round_id(round), ledger_path);
+        printf("ledger head: %s\n", head);
+    }
     if (report && strcmp(format, "text") == 0)
         printf("report: %s/report.html\n", out);
     if (xlsx && strcmp(format, "text") == 0)

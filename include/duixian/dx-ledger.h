@@ -74,6 +74,27 @@ DX_EXPORT gboolean dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError 
     G_GNUC_NON_NULL(1);
 
 /**
+ * dx_ledger_verify_through:
+ * @self: a ledger
+ * @expect_head: a head hash kept outside the ledger (64 hex digits, as
+ *   dx_ledger_dup_head_hash() returned it when it was the head); not kept
+ * @n_entries: (out) (optional): the number of entries checked
+ * @error: return location for a #GError, or %NULL
+ *
+ * As dx_ledger_verify(), and the chain must also pass through
+ * @expect_head: some entry's hash is @expect_head. A ledger whose last
+ * entries were dropped, or that was rewritten with a recomputed chain,
+ * verifies on its own but not through a head kept before.
+ *
+ * Returns: %TRUE if every entry matches and one of them has the hash
+ * @expect_head; %FALSE with %DX_ERROR_LEDGER_CORRUPT otherwise, or
+ * %DX_ERROR_LEDGER if it cannot be read
+ * Since: 0.3
+ */
+DX_EXPORT gboolean dx_ledger_verify_through(DxLedger *self, const char *expect_head, uint64_t *n_entries,
+                                            GError **error) G_GNUC_NON_NULL(1, 2);
+
+/**
  * dx_ledger_revoke:
  * @self: a ledger
  * @app_id: the application whose grants are revoked (撤销/追回)

@@ -136,9 +136,13 @@ ledger_close_round(LedgerVerifyRound *round, GString **what)
     return ok;
 }
 
-gboolean
-dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
+/* The walk behind dx_ledger_verify() and dx_ledger_verify_through():
+ * with @expect_head, the chain must also pass through that hash, which a
+ * truncated or recomputed ledger does not (the head was kept elsewhere). */
+static gboolean
+ledger_verify_walk(DxLedger *self, const char *expect_head, uint64_t *n_entries, GError **error)
 {
+    gboolean seen_head = FALSE;
     g_autoptr(GString) sql = g_string_new("SELECT ");
     g_autoptr(GString) what = NULL;
     LedgerVerifyRound round = { 0 };
@@ -147,9 +151,6 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
     uint64_t n = 0;
     DxStmt *st;
     int rc;
-
-    g_return_val_if_fail(self != NULL, FALSE);
-    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
     for (int i = 0; i < N_COLS; i++)
         g_string_append_printf(sql, "%s%s", i > 0 ? ", " : "", ledger_columns[i]);
@@ -235,6 +236,8 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
                 };
             }
         }
+        if (expect_head != NULL && g_ascii_strcasecmp(hash, expect_head) == 0)
+            seen_head = TRUE;
         memcpy(prev, hash, 65);
         expected++;
         n++;
@@ -251,5 +254,29 @@ dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
     }
     if (rc != DX_STMT_DONE)
         return dx_ledger_fail(self, error, "cannot read the ledger");
+    if (expect_head != NULL && !seen_head) {
+        g_set_error(error, DX_ERROR, DX_ERROR_LEDGER_CORRUPT,
+                    "%s: the chain does not pass through the expected head %s (entries were dropped, or the "
+                    "ledger was rewritten)",
+                    self->name, expect_head);
+        return FALSE;
+    }
     return TRUE;
+}
+
+gboolean
+dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError **error)
+{
+    g_return_val_if_fail(self != NULL, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+    return ledger_verify_walk(self, NULL, n_entries, error);
+}
+
+gboolean
+dx_ledger_verify_through(DxLedger *self, const char *expect_head, uint64_t *n_entries, GError **error)
+{
+    g_return_val_if_fail(self != NULL, FALSE);
+    g_return_val_if_fail(expect_head != NULL, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+    return ledger_verify_walk(self, expect_head, n_entries, error);
 }

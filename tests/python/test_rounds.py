@@ -93,6 +93,11 @@ class GoldenRounds(unittest.TestCase):
                                 self.assertEqual(read(os.path.join(out, f)), read(os.path.join(d, e)))
                         self.assertEqual(ledger.n_rounds, i + 1)
                     self.assertGreater(ledger.verify(), 0)
+                    kept = ledger.head_hash
+                    self.assertEqual(ledger.verify(expect_head=kept), ledger.verify())
+                    not_in_chain = kept.translate(str.maketrans("0123456789abcdef", "123456789abcdef0"))
+                    with self.assertRaises(duixian.LedgerCorruptError):
+                        ledger.verify(expect_head=not_in_chain)
                     lr = ledger.rounds
                     self.assertEqual(len(lr), len(rounds(case)))
                     self.assertEqual(lr[0].fund_id, rules.fund_id)

@@ -232,6 +232,7 @@ _PROTOTYPES = {
     "dx_ledger_open_readonly": (_P, [_S, _E]),
     "dx_ledger_free": (None, [_P]),
     "dx_ledger_verify": (_B, [_P, ctypes.POINTER(_U64), _E]),
+    "dx_ledger_verify_through": (_B, [_P, _S, ctypes.POINTER(_U64), _E]),
     "dx_ledger_revoke": (_B, [_P, _S, _S, _E]),
     "dx_ledger_get_n_rounds": (_SZ, [_P]),
     "dx_ledger_get_round_id": (_I64, [_P, _SZ]),

@@ -50,11 +50,18 @@ class Ledger(Handle):
         self._readonly = readonly
         return self
 
-    def verify(self) -> int:
+    def verify(self, expect_head: typing.Optional[str] = None) -> int:
         """Checks the hash chain; returns the number of entries checked.
-        Raises LedgerCorruptError naming the first bad entry."""
+        Raises LedgerCorruptError naming the first bad entry. With
+        ``expect_head`` (a head_hash kept from an earlier commit), also
+        raises LedgerCorruptError unless the chain passes through it, which
+        a truncated or re-chained ledger does not."""
         n = ctypes.c_uint64()
-        call_with_error(F.dx_ledger_verify, self._handle(), ctypes.byref(n))
+        if expect_head is None:
+            call_with_error(F.dx_ledger_verify, self._handle(), ctypes.byref(n))
+        else:
+            call_with_error(F.dx_ledger_verify_through, self._handle(), to_bytes(expect_head, "expect_head"),
+                            ctypes.byref(n))
         return n.value
 
     def revoke(self, app_id: str, reason: str) -> None:
