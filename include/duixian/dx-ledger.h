@@ -89,7 +89,7 @@ DX_EXPORT gboolean dx_ledger_verify(DxLedger *self, uint64_t *n_entries, GError 
  * Returns: %TRUE if every entry matches and one of them has the hash
  * @expect_head; %FALSE with %DX_ERROR_LEDGER_CORRUPT otherwise, or
  * %DX_ERROR_LEDGER if it cannot be read
- * Since: 0.3
+ * Since: 0.2
  */
 DX_EXPORT gboolean dx_ledger_verify_through(DxLedger *self, const char *expect_head, uint64_t *n_entries,
                                             GError **error) G_GNUC_NON_NULL(1, 2);
