@@ -177,29 +177,6 @@ reg_status(const DxDecision *d)
     }
 }
 
-/* The missing fields' labels "A、B", from the reasons 缺少「X」. */
-static void
-reg_missing(GString *out, const DxDecision *d)
-{
-    gboolean first = TRUE;
-
-    for (size_t r = 0; r < dx_decision_get_n_reasons(d); r++) {
-        g_autofree char *msg = NULL;
-        const char *a, *b;
-
-        if (dx_decision_get_reason_code(d, r) != DX_REASON_MISSING_FIELD)
-            continue;
-        msg = dx_decision_dup_reason_message(d, r);
-        a = strstr(msg, "「");
-        b = a != NULL ? strstr(a, "」") : NULL;
-        if (!first)
-            g_string_append(out, "、");
-        first = FALSE;
-        if (a != NULL && b != NULL)
-            g_string_append_len(out, a + strlen("「"), b - a - (gssize)strlen("「"));
-    }
-}
-
 static void
 reg_cell(GString *out, const char *s)
 {
@@ -323,7 +300,11 @@ dx_cli_match_register(DxRuleset *rs, const char *path, const char *date, const c
             if (d != NULL && strcmp(st, "missing") == 0) {
                 g_autoptr(GString) m = g_string_new(NULL);
 
-                reg_missing(m, d);
+                {
+                    g_autofree char *labels = dx_cli_missing_labels(d);
+
+                    g_string_append(m, labels);
+                }
                 reg_cell(csv, m->str);
             }
             g_string_append_c(csv, ',');

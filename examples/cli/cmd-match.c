@@ -96,32 +96,6 @@ match_profile_from_csv(DxRuleset *rs, const char *path, const char *date)
     return app;
 }
 
-/* The labels of the fields a decision misses, "A、B" (from the reasons
- * 缺少「X」，…). */
-static char *
-match_missing(const DxDecision *d)
-{
-    GString *missing = g_string_new(NULL);
-
-    for (size_t r = 0; r < dx_decision_get_n_reasons(d); r++) {
-        g_autofree char *msg = NULL;
-        const char *a, *b;
-
-        if (dx_decision_get_reason_code(d, r) != DX_REASON_MISSING_FIELD)
-            continue;
-        msg = dx_decision_dup_reason_message(d, r);
-        a = strstr(msg, "「");
-        b = a != NULL ? strstr(a, "」") : NULL;
-        if (missing->len > 0)
-            g_string_append(missing, "、");
-        if (a != NULL && b != NULL)
-            g_string_append_len(missing, a + strlen("「"), b - a - (gssize)strlen("「"));
-        else
-            g_string_append(missing, msg);
-    }
-    return g_string_free(missing, FALSE);
-}
-
 /* Why a policy does not apply: its reasons' sentences, "；"-separated,
  * each naming the clause and the values (不满足「实缴资本达到1亿元」：实缴资本为
  * 8,000万元，要求 ≥ 1亿元), the window, once, …; the award's own steps are
@@ -210,7 +184,7 @@ match_print(DxRuleset *rs, GPtrArray *lists, const char *format)
             if (in != pass)
                 continue;
             match_policy_names(rs, pid, &name, &bureau);
-            missing = match_missing(d);
+            missing = dx_cli_missing_labels(d);
             why = match_why(d);
             if (ok) {
                 n_ok++;

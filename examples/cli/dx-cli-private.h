@@ -69,6 +69,8 @@ gboolean dx_cli_recode_output(const char *dir, const char *name, GError **error)
 
 /* Loads RULES, printing the one-line error; NULL means exit 2. */
 DxRuleset *dx_cli_load_rules(const char *path);
+/* The labels of the fields a decision misses, "A、B" (g_free). */
+char *dx_cli_missing_labels(const DxDecision *d);
 /* Loads RULES with the what-if settings @sets (--set NAME=VALUE, may be
  * NULL), saying on stderr which were applied; NULL with *@rc the exit code
  * (1 for a bad setting, 2 for a bad file) after printing the error. */

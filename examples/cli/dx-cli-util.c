@@ -271,3 +271,29 @@ dx_cli_print_warning_note(DxBatch *batch)
         printf("%zu warning%s while reading the applications, on stderr%s\n", n, n == 1 ? "" : "s",
                columns ? ": fields the policies read have no column, so their applications are incomplete" : "");
 }
+
+/* The labels of the fields a decision misses, "A、B" (from the reasons
+ * 缺少「X」，…). */
+char *
+dx_cli_missing_labels(const DxDecision *d)
+{
+    GString *missing = g_string_new(NULL);
+
+    for (size_t r = 0; r < dx_decision_get_n_reasons(d); r++) {
+        g_autofree char *msg = NULL;
+        const char *a, *b;
+
+        if (dx_decision_get_reason_code(d, r) != DX_REASON_MISSING_FIELD)
+            continue;
+        msg = dx_decision_dup_reason_message(d, r);
+        a = strstr(msg, "「");
+        b = a != NULL ? strstr(a, "」") : NULL;
+        if (missing->len > 0)
+            g_string_append(missing, "、");
+        if (a != NULL && b != NULL)
+            g_string_append_len(missing, a + strlen("「"), b - a - (gssize)strlen("「"));
+        else
+            g_string_append(missing, msg);
+    }
+    return g_string_free(missing, FALSE);
+}
