@@ -157,6 +157,7 @@ test_lines_v3_read_then_migrated(void **state)
         /* a second open finds nothing to do */
         g_autoptr(DxLedger) l = open_rw(f);
 
+        assert_non_null(l);
         g_clear_pointer(&v, g_free);
         v = meta_version(f->path);
         assert_string_equal(v, "4");
