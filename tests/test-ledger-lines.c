@@ -219,7 +219,7 @@ run_payrun(DxLedger *l, const char *through, DxSettleKind kind, gsize max, GErro
         g_array_append_val(s, one);
         sum += x->amount_fen;
     }
-    ok = dx_ledger_commit_payrun(l, &info, (const DxLedgerSettle *)(void *)s->data, s->len, NULL, error);
+    ok = dx_ledger_commit_payrun(l, &lines, &info, (const DxLedgerSettle *)(void *)s->data, s->len, NULL, error);
     dx_ledger_lines_clear(&lines);
     return ok ? sum : -1;
 }
@@ -261,8 +261,13 @@ test_lines_paid_once(void **state)
         g_autofree char *before = dx_ledger_dup_head_hash(l), *after = NULL;
 
         assert_int_equal(x->state, DX_LINE_PAID);
+        DxLedgerLines now;
+
+        dx_ledger_lines_init(&now);
         assert_true(dx_ledger_begin_payrun(l, &error));
-        assert_false(dx_ledger_commit_payrun(l, &info, &again, 1, NULL, &error));
+        assert_true(dx_ledger_read_lines(l, FUND, &now, &error));
+        assert_false(dx_ledger_commit_payrun(l, &now, &info, &again, 1, NULL, &error));
+        dx_ledger_lines_clear(&now);
         assert_non_null(strstr(error->message, "settled already"));
         g_clear_error(&error);
         after = dx_ledger_dup_head_hash(l);
@@ -317,8 +322,13 @@ test_lines_forfeit_credits_the_envelope(void **state)
         DxLedgerPayrunInfo info = { FUND, "2023-06-30", "", "", "{}" };
 
         forfeited = x->amount_fen;
+        DxLedgerLines now;
+
+        dx_ledger_lines_init(&now);
         assert_true(dx_ledger_begin_payrun(l, &error));
-        assert_true(dx_ledger_commit_payrun(l, &info, &one, 1, NULL, &error));
+        assert_true(dx_ledger_read_lines(l, FUND, &now, &error));
+        assert_true(dx_ledger_commit_payrun(l, &now, &info, &one, 1, NULL, &error));
+        dx_ledger_lines_clear(&now);
     }
     commerce1 = dx_ledger_get_charged_fen(l, FUND, x->envelope);
     assert_int_equal(commerce1, commerce0 - forfeited);

@@ -31,6 +31,7 @@ struct _DxPayrun {
     size_t n_paid;
     gint64 id;
     gboolean ran;
+    char *json;           /* payments.json, made once when decided: the ledger keeps it too */
 };
 
 DxPayrun *
@@ -64,6 +65,7 @@ dx_payrun_free(DxPayrun *self)
     dx_ledger_lines_clear(&self->lines);
     g_array_unref(self->out);
     g_free(self->through);
+    g_free(self->json);
     g_free(self);
 }
 
@@ -84,6 +86,8 @@ payline_cmp(gconstpointer pa, gconstpointer pb)
         return a->installment < b->installment ? -1 : 1;
     return strcmp(a->policy_id, b->policy_id);
 }
+
+static char *payrun_json(const DxPayrun *self);
 
 static const DxPolicy *
 payrun_policy(const DxRuleset *rs, const char *id)
@@ -120,6 +124,7 @@ payrun_decide(DxPayrun *self, GError **error)
         self->n_paid++;
     }
     g_array_sort(self->out, payline_cmp);
+    self->json = payrun_json(self);
     return TRUE;
 }
 
@@ -139,13 +144,10 @@ payrun_fund_known(DxPayrun *self, GError **error)
     return FALSE;
 }
 
-static char *payrun_json(const DxPayrun *self);
-
 gboolean
 dx_payrun_run(DxPayrun *self, gboolean dry_run, GError **error)
 {
     g_autofree DxLedgerSettle *settles = NULL;
-    g_autofree char *detail = NULL;
     DxLedgerPayrunInfo info;
 
     g_return_val_if_fail(self != NULL && !self->ran, FALSE);
@@ -171,9 +173,8 @@ dx_payrun_run(DxPayrun *self, gboolean dry_run, GError **error)
         settles[i] = (DxLedgerSettle){ p->line->ref_seq, p->line->ref_index, p->line->installment, p->kind,
                                        p->line->amount_fen, p->line->enterprise_id, p->line->envelope, p->reasons };
     }
-    detail = payrun_json(self);
-    info = (DxLedgerPayrunInfo){ self->rs->fund_id, self->through, self->rs->sha256, "", detail };
-    if (!dx_ledger_commit_payrun(self->ledger, &info, settles, self->out->len, &self->id, error))
+    info = (DxLedgerPayrunInfo){ self->rs->fund_id, self->through, self->rs->sha256, "", self->json };
+    if (!dx_ledger_commit_payrun(self->ledger, &self->lines, &info, settles, self->out->len, &self->id, error))
         return FALSE;
     self->ran = TRUE;
     return TRUE;
@@ -228,7 +229,7 @@ payrun_json(const DxPayrun *self)
 gboolean
 dx_payrun_write(DxPayrun *self, const char *dir, GError **error)
 {
-    g_autofree char *csv_path = NULL, *json_path = NULL, *json = NULL;
+    g_autofree char *csv_path = NULL, *json_path = NULL;
     DxOutFile o;
     static const char *const status[] = { "held", "paid", "forfeited" };
 
@@ -278,8 +279,7 @@ dx_payrun_write(DxPayrun *self, const char *dir, GError **error)
     }
     if (!dx_out_close(&o, TRUE, error))
         return FALSE;
-    json = payrun_json(self);
-    if (!dx_out_open(&o, json_path, json, error))
+    if (!dx_out_open(&o, json_path, self->json, error))
         return FALSE;
     return dx_out_close(&o, TRUE, error);
 }

@@ -95,11 +95,14 @@ typedef struct {
 
 /* A payment run: dx_ledger_begin_payrun() takes the write lock, the caller
  * reads the lines (dx_ledger_read_lines) and decides, then
- * dx_ledger_commit_payrun() appends the run and commits, or
+ * dx_ledger_commit_payrun() checks the settlements against those same
+ * @lines (read after dx_ledger_begin_payrun, so no other process can have
+ * settled one since) and appends the run and commits, or
  * dx_ledger_abort_payrun() leaves the ledger as it was. A line settled
  * already, or not in the ledger, is refused (nothing is committed). */
 G_GNUC_INTERNAL gboolean dx_ledger_begin_payrun(DxLedger *self, GError **error);
-G_GNUC_INTERNAL gboolean dx_ledger_commit_payrun(DxLedger *self, const DxLedgerPayrunInfo *info,
+G_GNUC_INTERNAL gboolean dx_ledger_commit_payrun(DxLedger *self, const DxLedgerLines *lines,
+                                                 const DxLedgerPayrunInfo *info,
                                                  const DxLedgerSettle *settles, gsize n_settles, gint64 *payrun_id,
                                                  GError **error);
 G_GNUC_INTERNAL void dx_ledger_abort_payrun(DxLedger *self);

@@ -294,7 +294,7 @@ payments_encode(LedgerBuf *b, const DxLedgerSettle *s)
 /* Every settlement names a line of the ledger that is still scheduled,
  * with its own amount, enterprise and envelope, at most once per run. */
 static gboolean
-payrun_check(DxLedger *self, DxLedgerLines *lines, const DxLedgerSettle *settles, gsize n, GError **error)
+payrun_check(DxLedger *self, const DxLedgerLines *lines, const DxLedgerSettle *settles, gsize n, GError **error)
 {
     g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal);
 
@@ -323,26 +323,19 @@ payrun_check(DxLedger *self, DxLedgerLines *lines, const DxLedgerSettle *settles
 }
 
 gboolean
-dx_ledger_commit_payrun(DxLedger *self, const DxLedgerPayrunInfo *info, const DxLedgerSettle *settles,
-                        gsize n_settles, gint64 *payrun_id, GError **error)
+dx_ledger_commit_payrun(DxLedger *self, const DxLedgerLines *lines, const DxLedgerPayrunInfo *info,
+                        const DxLedgerSettle *settles, gsize n_settles, gint64 *payrun_id, GError **error)
 {
-    DxLedgerLines lines;
     g_autofree char *now = NULL;
     LedgerBuf body = { 0 };
     int64_t paid = 0, forfeited = 0;
     gint64 header = 0;
-    gboolean ok;
 
-    g_return_val_if_fail(self != NULL && info != NULL && info->fund_id != NULL && info->through != NULL, FALSE);
+    g_return_val_if_fail(self != NULL && lines != NULL && info != NULL, FALSE);
+    g_return_val_if_fail(info->fund_id != NULL && info->through != NULL, FALSE);
     g_return_val_if_fail(settles != NULL || n_settles == 0, FALSE);
 
-    /* checked against the lines as they stand under the write lock, so
-     * that no other process settled one in between */
-    dx_ledger_lines_init(&lines);
-    ok = dx_ledger_read_lines(self, info->fund_id, &lines, error) &&
-         payrun_check(self, &lines, settles, n_settles, error);
-    dx_ledger_lines_clear(&lines);
-    if (!ok)
+    if (!payrun_check(self, lines, settles, n_settles, error))
         goto fail;
     for (gsize i = 0; i < n_settles; i++) {
         if (settles[i].kind == DX_SETTLE_PAID)
