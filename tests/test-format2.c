@@ -434,8 +434,17 @@ test_param_load_errors(void **state)
         { "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    rank: {by: x, top: m}", "whole number from 1 to 1000000" },
         { "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    rank: {by: x, top: 1000001}", "whole number from 1 to 1000000" },
         { "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    params_on: decision", "expected submitted_on or approval" },
-        { "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    commitment: {months: 60}", "“commitment” is not supported yet by this release" },
-        { "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    installments: [{share: 100%, at: approval, requires: [a: x > 0元]}]", "“requires” is not supported yet by this release" },
+{ "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    commitment: {months: 60}", "keep" },
+{ "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    commitment: {months: 0, keep: [a: x > 0元]}", "from 1 to 1200" },
+{ "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    commitment: {months: 60, keep: [a: x > 0元], refund: all}", "expected paid or pro_rata" },
+{ "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    commitment: {months: 60, keep: []}", "at least one" },
+{ "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    commitment: {months: 60, keep: [a: x > 0元, a: x > 1元]}", "used twice in this commitment's keep" },
+{ "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    commitment: {months: 60, keep: [a: x > 0元], until: 2027-01-01}", "until" },
+{ "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    installments: [{share: 100%, at: approval, on_fail: forfeit}]", "on_fail is allowed only with requires" },
+{ "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    installments: [{share: 100%, at: approval, requires: [a: x > 0元], on_fail: stop}]", "expected forfeit or forfeit_rest" },
+{ "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    installments: [{share: 100%, at: approval, requires: []}]", "at least one" },
+{ "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    installments: [{share: 100%, at: approval, requires: [a: x]}]", "expected a condition (true or false), found money" },
+{ "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    installments: [{share: 100%, at: approval, requires: [a: rank > 1]}]", "only in the award and cap of a ranked policy" },
         { "m: {type: money, values: {2022-01-01: 1万元}}", "award: x\n    eligible: [a: rank > 1]", "only in the award and cap of a ranked policy" },
         { "m: {type: money, values: {2022-01-01: 1万元}}", "award: received_group(\"nope\")", "declared group" },
         { "m: {type: money, values: {2022-01-01: 1万元}}", "award: received(P)", "one string literal" },
@@ -474,11 +483,19 @@ test_format1_rejects_received_and_params(void **state)
         "fields: {x: {type: money}}\n"
         "policies:\n"
         "  - {id: P, name: 测试, bureau: commerce, basis: 测试, award: x, commitment: {months: 1}}\n");
+    g_autofree char *m4 = load_error("format: duixian/1\n"
+        "fund: {id: T/F1, name: 测试, total: 1亿元, period: {from: 2022-01-01, to: 2022-12-31}, shortfall: fcfs}\n"
+        "bureaus: {commerce: 区商务局}\n"
+        "fields: {x: {type: money}}\n"
+        "policies:\n"
+        "  - {id: P, name: 测试, bureau: commerce, basis: 测试, award: x,\n"
+        "     installments: [{share: 100%, at: approval, requires: [a: x > 0元]}]}\n");
 
     (void)state;
     assert_contains(m1, "received() needs format: duixian/2");
     assert_contains(m2, "“rank” needs format: duixian/2");
     assert_contains(m3, "“commitment” needs format: duixian/2");
+    assert_contains(m4, "“requires” needs format: duixian/2");
 }
 
 /* ---- §11 received ---- */

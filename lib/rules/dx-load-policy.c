@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Loading policies (docs/rules.md §5): eligibility clauses, the award
- * forms (fixed, rate, per unit, table, marginal, formula), caps and
- * installments, each compiled to one expression tree at load time.
+ * forms (fixed, rate, per unit, table, marginal, formula) and caps, each
+ * compiled to one expression tree at load time (the clauses, installments
+ * and commitment: dx-load-installments.c).
  */
 #include "base/dx-cell-private.h"
 #include "rules/dx-loader-private.h"
@@ -39,39 +40,6 @@ policy_collect_kept_slots(const DxRuleset *rs, DxPolicy *pol)
 }
 
 /* ---- policies ---- */
-
-static gboolean
-load_clauses(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
-{
-    if (!dx_load_expect_kind(l, n, path, DX_YAML_SEQ))
-        return FALSE;
-    pol->clauses = g_new0(DxClause, n->n_items);
-    for (guint i = 0; i < n->n_items; i++) {
-        const DxYamlNode *item = n->values[i];
-        g_autofree char *pi = g_strdup_printf("%s[%u]", path, i);
-        g_autofree char *pe = NULL;
-        DxClause *c;
-
-        if (!dx_load_expect_kind(l, item, pi, DX_YAML_MAP))
-            return FALSE;
-        if (item->n_items != 1)
-            return dx_load_fail(l, item, pi, DX_ERROR_RULES_INVALID,
-                             "a clause is one “name: expression” pair");
-        for (guint j = 0; j < pol->n_clauses; j++) {
-            if (strcmp(pol->clauses[j].name, item->keys[0]->text) == 0)
-                return dx_load_fail(l, item->keys[0], pi, DX_ERROR_RULES_INVALID,
-                                 "clause name “%s” is used twice in this policy", item->keys[0]->text);
-        }
-        c = &pol->clauses[pol->n_clauses++];
-        c->name = g_strdup(item->keys[0]->text);
-        pe = g_strdup_printf("%s.%s", pi, c->name);
-        c->expr = dx_load_compile_expr(l, item->values[0], pe, DX_TYPE_BOOL);
-        if (c->expr == NULL)
-            return FALSE;
-        dx_load_collect_slots(c->expr, &c->slots, &c->n_slots);
-    }
-    return TRUE;
-}
 
 /* Builds rows [[from, value], ...] for table/marginal from a YAML list of
  * two-item lists whose items are constant expressions. */
@@ -308,115 +276,6 @@ load_award(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
     return TRUE;
 }
 
-static gboolean
-load_installments(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
-{
-    static const char *const keys[] = { "share", "amount", "rest", "at", "after", NULL };
-    static const char *const unsupported[] = { "requires", "on_fail", NULL };
-    DxRat total = dx_rat_int(0);
-
-    if (!dx_load_expect_kind(l, n, path, DX_YAML_SEQ))
-        return FALSE;
-    if (n->n_items == 0)
-        return dx_load_fail(l, n, path, DX_ERROR_RULES_INVALID, "give at least one installment, or leave installments out");
-    pol->installments = g_new0(DxInstallment, n->n_items);
-    pol->n_installments = n->n_items;
-    for (guint i = 0; i < n->n_items; i++) {
-        const DxYamlNode *it = n->values[i], *share, *amount, *rest, *at, *after;
-        DxInstallment *ins = &pol->installments[i];
-        g_autofree char *pi = g_strdup_printf("%s[%u]", path, i);
-        gboolean is_share;
-
-        if (!dx_load_expect_kind(l, it, pi, DX_YAML_MAP) || !dx_load_check_format_keys(l, it, pi, NULL, unsupported) ||
-            !dx_load_check_keys(l, it, pi, keys, NULL))
-            return FALSE;
-        share = dx_yaml_map_lookup(it, "share");
-        amount = dx_yaml_map_lookup(it, "amount");
-        rest = dx_yaml_map_lookup(it, "rest");
-        at = dx_yaml_map_lookup(it, "at");
-        after = dx_yaml_map_lookup(it, "after");
-        if ((share != NULL) + (amount != NULL) + (rest != NULL) != 1)
-            return dx_load_fail(l, it, pi, DX_ERROR_RULES_INVALID,
-                             "an installment has exactly one of share, amount or rest: true");
-        is_share = share != NULL;
-        if (i == 0)
-            pol->installments_by_share = is_share;
-        else if (is_share != pol->installments_by_share)
-            return dx_load_fail(l, it, pi, DX_ERROR_RULES_INVALID,
-                             "installments either all have share or all have amount");
-        if (share != NULL) {
-            DxValue v;
-            g_autofree char *ps = dx_load_path_join(pi, "share");
-
-            if (!dx_load_eval_constant(l, share, ps, DX_TYPE_NUMBER, &v))
-                return FALSE;
-            if (dx_rat_sign(v.u.r) <= 0 || dx_rat_cmp(v.u.r, dx_rat_int(1)) > 0)
-                return dx_load_fail(l, share, ps, DX_ERROR_RULES_INVALID, "a share is in (0, 100%%]");
-            ins->share = v.u.r;
-            dx_rat_add(total, v.u.r, &total);
-        } else if (amount != NULL) {
-            g_autofree char *pa = dx_load_path_join(pi, "amount");
-
-            if (!dx_load_const_money(l, amount, pa, 1, &ins->amount_fen))
-                return FALSE;
-        } else {
-            gboolean r = FALSE;   /* parse_bool() sets it unless it fails */
-            g_autofree char *pr = dx_load_path_join(pi, "rest");
-
-            if (!dx_load_parse_bool(l, rest, pr, &r))
-                return FALSE;
-            if (!r || i + 1 != n->n_items)
-                return dx_load_fail(l, rest, pr, DX_ERROR_RULES_INVALID,
-                                 "only the last installment may be {rest: true}");
-            if (i == 0)
-                return dx_load_fail(l, rest, pr, DX_ERROR_RULES_INVALID,
-                                 "{rest: true} follows installments with amounts");
-            ins->rest = TRUE;
-            pol->installments_by_share = FALSE;
-        }
-        if ((at != NULL) == (after != NULL))
-            return dx_load_fail(l, it, pi, DX_ERROR_RULES_INVALID,
-                             "an installment has exactly one timing: at: approval, at: YYYY-MM-DD or after: N months");
-        if (at != NULL) {
-            g_autofree char *pa = dx_load_path_join(pi, "at");
-
-            if (!dx_load_expect_kind(l, at, pa, DX_YAML_SCALAR))
-                return FALSE;
-            if (strcmp(at->text, "approval") == 0) {
-                ins->timing = DX_TIMING_APPROVAL;
-            } else if (dx_date_parse(at->text, at->len, &ins->date)) {
-                ins->timing = DX_TIMING_DATE;
-            } else {
-                return dx_load_fail(l, at, pa, DX_ERROR_RULES_INVALID,
-                                 "expected “approval” or a real date YYYY-MM-DD, found “%s”", at->text);
-            }
-        } else {
-            g_autofree char *pa = dx_load_path_join(pi, "after");
-            char *end = NULL;
-            guint64 months;
-
-            if (!dx_load_expect_kind(l, after, pa, DX_YAML_SCALAR))
-                return FALSE;
-            if (!g_ascii_isdigit(after->text[0]) ||
-                (months = g_ascii_strtoull(after->text, &end, 10)) > 1200 ||
-                (strcmp(end, " months") != 0 && strcmp(end, " month") != 0))
-                return dx_load_fail(l, after, pa, DX_ERROR_RULES_INVALID,
-                                 "expected “N months” (N from 0 to 1200), found “%s”", after->text);
-            ins->timing = DX_TIMING_AFTER_MONTHS;
-            ins->months = (int)months;
-        }
-    }
-    if (pol->installments_by_share && dx_rat_cmp(total, dx_rat_int(1)) != 0) {
-        g_autofree char *s = NULL;
-        DxRat pct;
-
-        dx_rat_mul(total, dx_rat_int(100), &pct);
-        s = dx_rat_to_string(pct);
-        return dx_load_fail(l, n, path, DX_ERROR_RULES_INVALID, "shares sum to %s%%, not exactly 100%%", s);
-    }
-    return TRUE;
-}
-
 /* §12: rank: {by, top, order, label} */
 static gboolean
 load_rank(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
@@ -469,14 +328,13 @@ load_policy(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
 {
     static const char *const keys[] = { "id", "name", "bureau", "basis", "window", "eligible", "award",
                                         "cap", "fund_share", "group", "once", "per_enterprise_cap",
-                                        "priority", "installments", "params_on", "rank", NULL };
-    static const char *const v2_keys[] = { "params_on", "rank", NULL };
-    static const char *const unsupported[] = { "commitment", NULL };
+                                        "priority", "installments", "params_on", "rank", "commitment", NULL };
+    static const char *const v2_keys[] = { "params_on", "rank", "commitment", NULL };
     static const char *const required[] = { "id", "name", "bureau", "basis", "award", NULL };
     const DxYamlNode *v;
     gint b;
 
-    if (!dx_load_expect_kind(l, n, path, DX_YAML_MAP) || !dx_load_check_format_keys(l, n, path, v2_keys, unsupported) ||
+    if (!dx_load_expect_kind(l, n, path, DX_YAML_MAP) || !dx_load_check_format_keys(l, n, path, v2_keys, NULL) ||
         !dx_load_check_keys(l, n, path, keys, required))
         return FALSE;
     v = dx_yaml_map_lookup(n, "id");
@@ -514,7 +372,7 @@ load_policy(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
     if ((v = dx_yaml_map_lookup(n, "eligible")) != NULL) {
         g_autofree char *p = dx_load_path_join(path, "eligible");
 
-        if (!load_clauses(l, pol, v, p))
+        if (!dx_load_clauses(l, v, p, "this policy's eligible", FALSE, &pol->clauses, &pol->n_clauses))
             return FALSE;
     }
     if ((v = dx_yaml_map_lookup(n, "params_on")) != NULL) {
@@ -611,7 +469,7 @@ load_policy(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
     if ((v = dx_yaml_map_lookup(n, "installments")) != NULL) {
         g_autofree char *p = dx_load_path_join(path, "installments");
 
-        if (!load_installments(l, pol, v, p))
+        if (!dx_load_installments(l, pol, v, p))
             return FALSE;
     } else {
         pol->installments = g_new0(DxInstallment, 1);
@@ -619,6 +477,12 @@ load_policy(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
         pol->installments[0].timing = DX_TIMING_APPROVAL;
         pol->n_installments = 1;
         pol->installments_by_share = TRUE;
+    }
+    if ((v = dx_yaml_map_lookup(n, "commitment")) != NULL) {
+        g_autofree char *p = dx_load_path_join(path, "commitment");
+
+        if (!dx_load_commitment(l, pol, v, p))
+            return FALSE;
     }
     return TRUE;
 }

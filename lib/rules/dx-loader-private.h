@@ -91,6 +91,18 @@ G_GNUC_INTERNAL gboolean dx_load_fund(DxLoader *l, const DxYamlNode *n);
 
 G_GNUC_INTERNAL gboolean dx_load_policies(DxLoader *l, const DxYamlNode *n);
 
+/* ---- dx-load-installments.c: clauses, installments, commitments ---- */
+
+/* Named clauses "- name: bool expression" at @path into a new array
+ * (*out, *n_out, owned by the policy); @where names the list in the
+ * duplicate-name error; @non_empty: an empty list is an error. */
+G_GNUC_INTERNAL gboolean dx_load_clauses(DxLoader *l, const DxYamlNode *n, const char *path, const char *where,
+                                         gboolean non_empty, DxClause **out, guint *n_out);
+/* §5.2 and §13: the installments list, requires and on_fail included. */
+G_GNUC_INTERNAL gboolean dx_load_installments(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path);
+/* §14: commitment {months, keep, refund}. */
+G_GNUC_INTERNAL gboolean dx_load_commitment(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path);
+
 /* ---- dx-lint.c: warnings about a file that loaded ---- */
 
 /* Appends to l->rs->warnings what the loaded file says that is almost

@@ -68,7 +68,19 @@ typedef struct {
     DxTiming timing;
     gint32 date;            /* DX_TIMING_DATE */
     int months;             /* DX_TIMING_AFTER_MONTHS */
+    /* format 2 (§13): checked when a payment run reaches the line */
+    DxClause *requires;     /* may be empty */
+    guint n_requires;
+    gboolean forfeit_rest;  /* on_fail: forfeit_rest; else forfeit (this line only) */
 } DxInstallment;
+
+/* format 2 (§14): what the enterprise keeps doing for `months` after approval */
+typedef struct {
+    int months;             /* > 0 */
+    DxClause *keep;         /* never empty */
+    guint n_keep;
+    gboolean pro_rata;      /* refund: pro_rata; else paid */
+} DxCommitment;
 
 typedef enum {
     DX_GROUP_HIGHEST = 0,
@@ -145,6 +157,7 @@ typedef struct {
     DxInstallment *installments; /* never empty: default one at approval */
     guint n_installments;
     gboolean installments_by_share;
+    DxCommitment *commitment;     /* (nullable) §14 */
     /* format 2 */
     gboolean params_on_approval;  /* §10: parameters read at the round's approval date */
     gboolean uses_received;       /* §11: some expression reads received() */

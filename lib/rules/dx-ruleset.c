@@ -35,22 +35,34 @@ dx_ruleset_ref(DxRuleset *self)
 }
 
 static void
+ruleset_free_clauses(DxClause *clauses, guint n)
+{
+    for (guint i = 0; i < n; i++) {
+        g_free(clauses[i].name);
+        dx_expr_node_free(clauses[i].expr);
+        g_free(clauses[i].slots);
+    }
+    g_free(clauses);
+}
+
+static void
 ruleset_free_policy(DxPolicy *p)
 {
     g_free(p->id);
     g_free(p->name);
     g_free(p->basis);
-    for (guint i = 0; i < p->n_clauses; i++) {
-        g_free(p->clauses[i].name);
-        dx_expr_node_free(p->clauses[i].expr);
-        g_free(p->clauses[i].slots);
-    }
-    g_free(p->clauses);
+    ruleset_free_clauses(p->clauses, p->n_clauses);
     dx_expr_node_free(p->award);
     g_free(p->award_slots);
     dx_expr_node_free(p->cap);
     g_free(p->cap_slots);
+    for (guint i = 0; i < p->n_installments && p->installments != NULL; i++)
+        ruleset_free_clauses(p->installments[i].requires, p->installments[i].n_requires);
     g_free(p->installments);
+    if (p->commitment != NULL) {
+        ruleset_free_clauses(p->commitment->keep, p->commitment->n_keep);
+        g_free(p->commitment);
+    }
     dx_expr_node_free(p->rank_by);
     g_free(p->rank_by_slots);
     g_free(p->kept_slots);
