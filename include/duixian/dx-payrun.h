@@ -21,11 +21,36 @@ G_BEGIN_DECLS
  * ledger entry in the hash chain, committed in one transaction; a second
  * run with the same D pays nothing twice.
  *
- * This release pays every due line: installment conditions (`requires`)
- * are not yet accepted by the rules loader, so no line is held or
- * forfeited by a run. The ledger already keeps held and forfeited lines,
- * and credits forfeits back to the envelopes (§15).
+ * A line whose installment has `requires` is checked against the
+ * enterprise's row of a checks file (dx_payrun_set_checks_file()) with the
+ * parameters in force on the line's date: paid when every clause holds,
+ * forfeited when one is false (with `on_fail: forfeit_rest`, the grant's
+ * later lines too), held when one cannot be computed or its data is
+ * missing. A held line stays scheduled for the next run; forfeited fen go
+ * back to their envelope (§15).
  */
+
+/**
+ * DxPayrunTotals:
+ * @paid_fen: fen paid by the run
+ * @forfeited_fen: fen forfeited
+ * @held_fen: fen of the lines held (still scheduled)
+ * @paid_lines: lines paid
+ * @forfeited_lines: lines forfeited
+ * @held_lines: lines held
+ *
+ * What a payment run did, for the whole run or one envelope.
+ *
+ * Since: 0.2
+ */
+typedef struct {
+    int64_t paid_fen;
+    int64_t forfeited_fen;
+    int64_t held_fen;
+    size_t paid_lines;
+    size_t forfeited_lines;
+    size_t held_lines;
+} DxPayrunTotals;
 
 /**
  * dx_payrun_new:
@@ -44,6 +69,57 @@ G_BEGIN_DECLS
  */
 DX_EXPORT DxPayrun *dx_payrun_new(DxRuleset *rules, DxLedger *ledger, const char *through, GError **error)
     G_GNUC_NON_NULL(1, 2, 3);
+
+/**
+ * dx_payrun_set_checks_file:
+ * @self: a run that has not run
+ * @path: the checks file: CSV, or a YAML/JSON list when @path ends in .yaml, .yml or .json
+ * @options: (nullable): limits and encoding, as for applications; %NULL for the defaults
+ * @error: return location for a #GError
+ *
+ * Reads the enterprises' data the installment conditions are checked on:
+ * one row per enterprise, with `enterprise_id` and any declared fields
+ * (names, aliases or labels). Columns `app_id`, `submitted_on` and `policy`
+ * and columns that name no field are ignored with a warning
+ * (dx_payrun_get_warnings()). A bad cell, a wrong cell count, an empty
+ * `enterprise_id`, two rows for one enterprise or no `enterprise_id`
+ * column is an error (%DX_ERROR_INPUT_INVALID, naming file, line and
+ * field), and the run keeps the checks it had.
+ *
+ * Returns: %TRUE when the file was read
+ *
+ * Since: 0.2
+ */
+DX_EXPORT gboolean dx_payrun_set_checks_file(DxPayrun *self, const char *path, const DxLoadOptions *options,
+                                             GError **error) G_GNUC_NON_NULL(1, 2);
+
+/**
+ * dx_payrun_add_history_file:
+ * @self: a run that has not run
+ * @path: a history file, as for a round (dx_round_add_history_file())
+ * @error: return location for a #GError
+ *
+ * Adds awards from outside the fund to what `received()` counts in the
+ * conditions (§11); the ledger's own grants are counted without it.
+ *
+ * Returns: %TRUE when the file was read
+ *
+ * Since: 0.2
+ */
+DX_EXPORT gboolean dx_payrun_add_history_file(DxPayrun *self, const char *path, GError **error)
+    G_GNUC_NON_NULL(1, 2);
+
+/**
+ * dx_payrun_get_warnings:
+ * @self: a run
+ *
+ * What the checks file had that the run ignored, one sentence each.
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the warnings, owned by @self
+ *
+ * Since: 0.2
+ */
+DX_EXPORT const char *const *dx_payrun_get_warnings(const DxPayrun *self) G_GNUC_NON_NULL(1);
 
 /**
  * dx_payrun_run:
@@ -102,6 +178,22 @@ DX_EXPORT int64_t dx_payrun_get_paid_fen(const DxPayrun *self) G_GNUC_NON_NULL(1
  * Since: 0.2
  */
 DX_EXPORT size_t dx_payrun_get_n_paid(const DxPayrun *self) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_payrun_get_totals:
+ * @self: a run that has run
+ * @envelope: (nullable): an envelope key (a bureau key, or "*"); %NULL for the whole run
+ * @totals: (out caller-allocates): filled with the totals
+ *
+ * What the run paid, forfeited and held, in fen and lines.
+ *
+ * Returns: %TRUE, or %FALSE (with @totals zeroed) when the run has not
+ *   run or the fund has no envelope @envelope
+ *
+ * Since: 0.2
+ */
+DX_EXPORT gboolean dx_payrun_get_totals(const DxPayrun *self, const char *envelope, DxPayrunTotals *totals)
+    G_GNUC_NON_NULL(1, 3);
 
 /**
  * dx_payrun_get_id:

@@ -72,23 +72,22 @@ dx_clause_shape(const DxClause *c)
     return DX_CLAUSE_GENERIC;
 }
 
-static void
-record_clause_values(DxDecisionList *list, const DxClause *c, DxEvalCtx *ctx, DxReason *r)
+void
+dx_clause_read_values(const DxClause *c, DxEvalCtx *ctx, DxClauseKeepFunc keep, gpointer user_data)
 {
     const DxExprNode *root = c->expr;
     DxValue v;
 
-    r->a = list->values->len;
     switch (dx_clause_shape(c)) {
     case DX_CLAUSE_COMPARE:
         if (dx_expr_eval(root->children[0], ctx, &v) != DX_EVAL_OK)
             break;
-        dx_decision_list_keep_value(list, &v);
+        keep(user_data, &v);
         /* a list or a constant is read back from the tree when explained:
          * keeping a copy per rejection would double what a batch holds */
         if (root->children[1]->kind != DX_NODE_LIST && root->children[1]->kind != DX_NODE_CONST &&
             dx_expr_eval(root->children[1], ctx, &v) == DX_EVAL_OK)
-            dx_decision_list_keep_value(list, &v);
+            keep(user_data, &v);
         break;
     case DX_CLAUSE_FLAG:
         /* nothing: a failed `flag` means it was false, `not flag` true */
@@ -100,10 +99,23 @@ record_clause_values(DxDecisionList *list, const DxClause *c, DxEvalCtx *ctx, Dx
 
             field.kind = DX_NODE_FIELD;
             field.slot = c->slots[i];
-            dx_decision_list_keep_value(list, dx_expr_eval(&field, ctx, &v) == DX_EVAL_OK ? &v : &none);
+            keep(user_data, dx_expr_eval(&field, ctx, &v) == DX_EVAL_OK ? &v : &none);
         }
         break;
     }
+}
+
+static void
+keep_in_list(gpointer list, const DxValue *v)
+{
+    dx_decision_list_keep_value(list, v);
+}
+
+static void
+record_clause_values(DxDecisionList *list, const DxClause *c, DxEvalCtx *ctx, DxReason *r)
+{
+    r->a = list->values->len;
+    dx_clause_read_values(c, ctx, keep_in_list, list);
     r->b = (int64_t)list->values->len - r->a;
 }
 

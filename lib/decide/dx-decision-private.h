@@ -128,6 +128,14 @@ typedef enum {
 
 G_GNUC_INTERNAL DxClauseShape dx_clause_shape(const DxClause *c);
 
+/* The values a failed clause's sentence shows (dx_explain_clause_values()
+ * reads them in this order), each passed to @keep: the compared value and
+ * a computed right side; nothing for a flag; every field read otherwise
+ * (DX_TYPE_NONE when missing). Text values borrow the context's slots. */
+typedef void (*DxClauseKeepFunc)(gpointer user_data, const DxValue *v);
+G_GNUC_INTERNAL void dx_clause_read_values(const DxClause *c, DxEvalCtx *ctx, DxClauseKeepFunc keep,
+                                           gpointer user_data);
+
 G_GNUC_INTERNAL DxDecisionList *dx_decision_list_new(DxRuleset *rs);
 /* A list for a worker's block: small first allocations, since its records
  * move into the batch's list and its strings are adopted by it. */

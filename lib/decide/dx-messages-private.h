@@ -71,6 +71,11 @@ typedef enum {
     DX_MSG_PARAM_NO_VALUE,
     DX_MSG_NO_APPROVAL_DATE,
     DX_MSG_RANK_EVAL_ERROR,
+    /* §13: the other forms of a payment run's reasons */
+    DX_MSG_REQUIREMENT_FAILED_ONE,
+    DX_MSG_REQUIREMENT_FORFEIT_REST,
+    DX_MSG_REQUIREMENT_NO_ROW,
+    DX_MSG_REQUIREMENT_EVAL_ERROR,
 
     /* ORDER DxStatus: the status as people read it (explain's result line) */
     DX_MSG_STATUS_APPROVED,

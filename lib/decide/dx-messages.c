@@ -123,6 +123,18 @@ static const DxMessage messages[] = {
     { "rank_eval_error", "label error",
       "择优排序指标「{label}」无法计算：{error}",
       "the ranking metric “{label}” cannot be computed: {error}" },
+    { "requirement_failed_one", "line of requirement detail",
+      "第 {line}/{of} 期拨付条件「{requirement}」不满足：{detail}；本期不再拨付",
+      "installment {line}/{of}: condition “{requirement}” fails: {detail}; this installment is not paid" },
+    { "requirement_forfeit_rest", "line of by",
+      "第 {line}/{of} 期不再拨付：第 {by}/{of} 期拨付条件不满足",
+      "installment {line}/{of} is not paid: the conditions of installment {by}/{of} failed" },
+    { "requirement_no_row", "line of",
+      "第 {line}/{of} 期暂缓拨付：核查数据中没有该企业",
+      "installment {line}/{of} is held: the checks have no row for this enterprise" },
+    { "requirement_eval_error", "line of requirement error",
+      "第 {line}/{of} 期拨付条件「{requirement}」无法计算：{error}，暂缓拨付",
+      "installment {line}/{of} is held: condition “{requirement}” cannot be computed: {error}" },
 
     /* ORDER DxStatus */
     { "status_approved", "", "予以兑现", "approved" },

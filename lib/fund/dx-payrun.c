@@ -2,12 +2,19 @@
  *
  * DxPayrun (dx-payrun.h): the lines due by D, decided and committed as one
  * payment run (docs/rules.md §13). The ledger keeps the lines and the
- * runs (lib/ledger/dx-ledger-lines.c); this file decides and writes
- * payments.csv and payments.json.
+ * runs (lib/ledger/dx-ledger-lines.c); this file decides, in schedule
+ * order, and writes payments.csv, payments.json and payments-explained.csv.
+ * A line's conditions are checked in dx-payrun-check.c.
  */
 #include "duixian/duixian.h"
+#include "fund/dx-payrun-private.h"
 #include "ledger/dx-ledger-lines-private.h"
+#include "ledger/dx-ledger-private.h"
+#include "input/dx-checks-private.h"
+#include "input/dx-history-private.h"
+#include "input/dx-prior-private.h"
 #include "rules/dx-ruleset-private.h"
+#include "decide/dx-messages-private.h"
 #include "base/dx-num-private.h"
 #include "base/dx-out-private.h"
 #include "base/dx-json-private.h"
@@ -17,7 +24,9 @@
 typedef struct {
     const DxLedgerLine *line;
     DxSettleKind kind;
-    const char *reasons;
+    const char *reasons;  /* codes joined by ';' (the run's string chunk) */
+    const char *text;     /* the Chinese sentences, "" for a paid line */
+    gboolean decided;     /* this run has decided it (forfeit_rest decides later lines early) */
 } PayLine;
 
 struct _DxPayrun {
@@ -27,8 +36,12 @@ struct _DxPayrun {
     gint32 day;
     DxLedgerLines lines;
     GArray *out;          /* PayLine, schedule order */
-    int64_t paid_fen;
-    size_t n_paid;
+    DxChecks *checks;     /* (nullable) */
+    DxPriorBook *book;    /* history files; the ledger is added when the run reads it */
+    GPtrArray *history_hashes;
+    GHashTable *received; /* enterprise_id -> int64_t[n_received_keys] */
+    GStringChunk *strings;
+    DxPayrunTotals total;
     gint64 id;
     gboolean ran;
     char *json;           /* payments.json, made once when decided: the ledger keeps it too */
@@ -53,6 +66,10 @@ dx_payrun_new(DxRuleset *rules, DxLedger *ledger, const char *through, GError **
     self->day = day;
     dx_ledger_lines_init(&self->lines);
     self->out = g_array_new(FALSE, FALSE, sizeof(PayLine));
+    self->book = dx_prior_book_new();
+    self->history_hashes = g_ptr_array_new_with_free_func(g_free);
+    self->received = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    self->strings = g_string_chunk_new(4096);
     return self;
 }
 
@@ -64,6 +81,11 @@ dx_payrun_free(DxPayrun *self)
     dx_ruleset_unref(self->rs);
     dx_ledger_lines_clear(&self->lines);
     g_array_unref(self->out);
+    dx_checks_free(self->checks);
+    dx_prior_book_free(self->book);
+    g_ptr_array_unref(self->history_hashes);
+    g_hash_table_unref(self->received);
+    g_string_chunk_free(self->strings);
     g_free(self->through);
     g_free(self->json);
     g_free(self);
@@ -99,14 +121,103 @@ payrun_policy(const DxRuleset *rs, const char *id)
     return NULL;
 }
 
-/* Every due line, paid: a policy of this release has no `requires`. */
+/* What the line's enterprise received under each received() key (§11):
+ * history and the ledger as it stands, the grant being paid included. */
+static const int64_t *
+payrun_received(DxPayrun *self, const char *enterprise_id)
+{
+    const DxRuleset *rs = self->rs;
+    int64_t *v = g_hash_table_lookup(self->received, enterprise_id);
+
+    if (v != NULL || rs->n_received_keys == 0)
+        return v;
+    v = g_new0(int64_t, rs->n_received_keys);
+    for (guint k = 0; k < rs->n_received_keys; k++) {
+        const DxReceivedKey *key = &rs->received_keys[k];
+        gboolean taken;
+
+        if (key->group)
+            v[k] = dx_prior_book_get_group_held(self->book, enterprise_id, key->key);
+        else
+            dx_prior_book_get_policy(self->book, enterprise_id, key->key, &v[k], &taken);
+    }
+    g_hash_table_insert(self->received, (gpointer)enterprise_id, v);
+    return v;
+}
+
+static void
+payline_settle(DxPayrun *self, PayLine *p, DxSettleKind kind, const char *codes, const char *text)
+{
+    p->kind = kind;
+    p->reasons = g_string_chunk_insert_const(self->strings, codes);
+    p->text = g_string_chunk_insert_const(self->strings, text);
+    p->decided = TRUE;
+}
+
+/* §13 forfeit_rest: every higher-numbered line of the grant still
+ * scheduled is forfeited now, whatever its date; one this run paid stays
+ * paid, one it held (or has yet to reach) is forfeited. @index maps a
+ * line to its place in self->out + 1. */
+static void
+payrun_forfeit_rest(DxPayrun *self, const DxLedgerLine *l, GHashTable *index)
+{
+    for (guint32 j = l->installment + 1; j <= l->of; j++) {
+        DxLedgerLine *later = dx_ledger_lines_find(&self->lines, l->ref_seq, l->ref_index, j);
+        g_autofree char *text = NULL;
+        guint at;
+
+        if (later == NULL || later->state != DX_LINE_SCHEDULED)
+            continue;
+        at = GPOINTER_TO_UINT(g_hash_table_lookup(index, later));
+        if (at == 0) {
+            PayLine p = { later, DX_SETTLE_FORFEITED, "", "", FALSE };
+
+            g_array_append_val(self->out, p);
+            at = self->out->len;
+            g_hash_table_insert(index, later, GUINT_TO_POINTER(at));
+        }
+        if (g_array_index(self->out, PayLine, at - 1).decided &&
+            g_array_index(self->out, PayLine, at - 1).kind == DX_SETTLE_PAID)
+            continue;
+        text = DX_MSG_DUP(DX_MSG_REQUIREMENT_FORFEIT_REST, FALSE, DX_MSG_I("line", j), DX_MSG_I("of", l->of),
+                          DX_MSG_I("by", l->installment));
+        payline_settle(self, &g_array_index(self->out, PayLine, at - 1), DX_SETTLE_FORFEITED, "requirement_failed",
+                       text);
+    }
+}
+
+static void
+payrun_count(DxPayrunTotals *t, const PayLine *p)
+{
+    switch (p->kind) {
+    case DX_SETTLE_PAID:
+        t->paid_fen += p->line->amount_fen;
+        t->paid_lines++;
+        break;
+    case DX_SETTLE_FORFEITED:
+        t->forfeited_fen += p->line->amount_fen;
+        t->forfeited_lines++;
+        break;
+    case DX_SETTLE_HELD:
+        t->held_fen += p->line->amount_fen;
+        t->held_lines++;
+        break;
+    }
+}
+
+/* Every scheduled line due by D, in schedule order, checked against its
+ * installment's requires in the given ruleset (§13). */
 static gboolean
 payrun_decide(DxPayrun *self, GError **error)
 {
+    g_autoptr(GHashTable) index = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_autoptr(GString) codes = g_string_new(NULL);
+    g_autoptr(GString) text = g_string_new(NULL);
+
     for (guint i = 0; i < self->lines.lines->len; i++) {
         const DxLedgerLine *l = &g_array_index(self->lines.lines, DxLedgerLine, i);
         const DxPolicy *pol;
-        PayLine p = { l, DX_SETTLE_PAID, "" };
+        PayLine p = { l, DX_SETTLE_PAID, "", "", FALSE };
 
         if (l->state != DX_LINE_SCHEDULED || l->day > self->day)
             continue;
@@ -120,10 +231,35 @@ payrun_decide(DxPayrun *self, GError **error)
             return FALSE;
         }
         g_array_append_val(self->out, p);
-        self->paid_fen += l->amount_fen;
-        self->n_paid++;
     }
     g_array_sort(self->out, payline_cmp);
+    for (guint i = 0; i < self->out->len; i++)
+        g_hash_table_insert(index, (gpointer)g_array_index(self->out, PayLine, i).line, GUINT_TO_POINTER(i + 1));
+    /* forfeit_rest may append later lines: they are decided already */
+    for (guint i = 0; i < self->out->len; i++) {
+        PayLine *p = &g_array_index(self->out, PayLine, i);
+        const DxLedgerLine *l = p->line;
+        const DxPolicy *pol;
+        gboolean rest = FALSE;
+        DxSettleKind kind;
+
+        if (p->decided)
+            continue;
+        pol = payrun_policy(self->rs, l->policy_id);
+        g_string_truncate(codes, 0);
+        g_string_truncate(text, 0);
+        /* parameters in force on the line's own date, not the run's */
+        kind = dx_payrun_check_line(self->rs, pol, l->installment, l->of,
+                                    dx_checks_lookup(self->checks, l->enterprise_id), l->day,
+                                    payrun_received(self, l->enterprise_id), codes, text, &rest);
+        payline_settle(self, p, kind, codes->str, text->str);
+        if (rest)
+            payrun_forfeit_rest(self, l, index);   /* may move self->out: p is not used after */
+    }
+    g_array_sort(self->out, payline_cmp);
+    memset(&self->total, 0, sizeof self->total);
+    for (guint i = 0; i < self->out->len; i++)
+        payrun_count(&self->total, &g_array_index(self->out, PayLine, i));
     self->json = payrun_json(self);
     return TRUE;
 }
@@ -145,6 +281,52 @@ payrun_fund_known(DxPayrun *self, GError **error)
 }
 
 gboolean
+dx_payrun_set_checks_file(DxPayrun *self, const char *path, const DxLoadOptions *options, GError **error)
+{
+    DxChecks *checks;
+
+    g_return_val_if_fail(self != NULL && path != NULL && !self->ran, FALSE);
+    checks = dx_checks_read_file(self->rs, path, options, error);
+    if (checks == NULL)
+        return FALSE;
+    dx_checks_free(self->checks);
+    self->checks = checks;
+    return TRUE;
+}
+
+gboolean
+dx_payrun_add_history_file(DxPayrun *self, const char *path, GError **error)
+{
+    char *sha = NULL;
+
+    g_return_val_if_fail(self != NULL && path != NULL && !self->ran, FALSE);
+    if (!dx_history_load_file(path, self->book, &sha, error))
+        return FALSE;
+    g_ptr_array_add(self->history_hashes, sha);
+    return TRUE;
+}
+
+const char *const *
+dx_payrun_get_warnings(const DxPayrun *self)
+{
+    static const char *const none[] = { NULL };
+
+    g_return_val_if_fail(self != NULL, none);
+    return self->checks != NULL ? dx_checks_get_warnings(self->checks) : none;
+}
+
+/* Under the write lock (or a dry run's snapshot): the lines, and what
+ * received() reads (§11). */
+static gboolean
+payrun_read_and_decide(DxPayrun *self, GError **error)
+{
+    return dx_ledger_read_lines(self->ledger, self->rs->fund_id, &self->lines, error) &&
+           (self->rs->n_received_keys == 0 ||
+            dx_ledger_load_prior(self->ledger, self->rs->fund_id, self->book, 0, error)) &&
+           payrun_decide(self, error);
+}
+
+gboolean
 dx_payrun_run(DxPayrun *self, gboolean dry_run, GError **error)
 {
     g_autofree DxLedgerSettle *settles = NULL;
@@ -153,18 +335,18 @@ dx_payrun_run(DxPayrun *self, gboolean dry_run, GError **error)
     g_return_val_if_fail(self != NULL && !self->ran, FALSE);
     if (!payrun_fund_known(self, error))
         return FALSE;
-    if (dry_run) {
-        if (!dx_ledger_read_lines(self->ledger, self->rs->fund_id, &self->lines, error) || !payrun_decide(self, error))
-            return FALSE;
-        self->ran = TRUE;
-        return TRUE;
-    }
-    /* read and commit under one write lock: no other run settles a line between */
-    if (!dx_ledger_begin_payrun(self->ledger, error))
+    /* read and commit under one write lock: no other run settles a line
+     * between; a dry run reads one snapshot, without the lock */
+    if (!(dry_run ? dx_ledger_begin_read(self->ledger, error) : dx_ledger_begin_payrun(self->ledger, error)))
         return FALSE;
-    if (!dx_ledger_read_lines(self->ledger, self->rs->fund_id, &self->lines, error) || !payrun_decide(self, error)) {
+    if (!payrun_read_and_decide(self, error)) {
         dx_ledger_abort_payrun(self->ledger);
         return FALSE;
+    }
+    if (dry_run) {
+        dx_ledger_abort_payrun(self->ledger);
+        self->ran = TRUE;
+        return TRUE;
     }
     settles = g_new0(DxLedgerSettle, MAX(self->out->len, 1));
     for (guint i = 0; i < self->out->len; i++) {
@@ -173,11 +355,34 @@ dx_payrun_run(DxPayrun *self, gboolean dry_run, GError **error)
         settles[i] = (DxLedgerSettle){ p->line->ref_seq, p->line->ref_index, p->line->installment, p->kind,
                                        p->line->amount_fen, p->line->enterprise_id, p->line->envelope, p->reasons };
     }
-    info = (DxLedgerPayrunInfo){ self->rs->fund_id, self->through, self->rs->sha256, "", self->json };
+    info = (DxLedgerPayrunInfo){ self->rs->fund_id, self->through, self->rs->sha256,
+                                 self->checks != NULL ? dx_checks_get_sha256(self->checks) : "", self->json };
     if (!dx_ledger_commit_payrun(self->ledger, &self->lines, &info, settles, self->out->len, &self->id, error))
         return FALSE;
     self->ran = TRUE;
     return TRUE;
+}
+
+static void
+json_totals(GString *j, const DxPayrunTotals *t)
+{
+    g_string_append_printf(j,
+                           "{\"forfeited_fen\": %lld, \"forfeited_lines\": %zu, \"held_fen\": %lld, \"held_lines\": %zu,"
+                           " \"paid_fen\": %lld, \"paid_lines\": %zu}",
+                           (long long)t->forfeited_fen, t->forfeited_lines, (long long)t->held_fen, t->held_lines,
+                           (long long)t->paid_fen, t->paid_lines);
+}
+
+static void
+payrun_envelope_totals(const DxPayrun *self, const char *key, DxPayrunTotals *t)
+{
+    memset(t, 0, sizeof *t);
+    for (guint i = 0; i < self->out->len; i++) {
+        const PayLine *p = &g_array_index(self->out, PayLine, i);
+
+        if (key == NULL || strcmp(p->line->envelope, key) == 0)
+            payrun_count(t, p);
+    }
 }
 
 /* payments.json (§13): totals per envelope, every envelope of the fund
@@ -200,28 +405,55 @@ payrun_json(const DxPayrun *self)
     }
     for (guint k = 0; k < self->rs->n_envelopes; k++) {
         const char *key = self->rs->envelopes[order[k]].key;
-        int64_t paid = 0;
-        size_t n = 0;
+        DxPayrunTotals t;
 
-        for (guint i = 0; i < self->out->len; i++) {
-            const PayLine *p = &g_array_index(self->out, PayLine, i);
-
-            if (p->kind == DX_SETTLE_PAID && strcmp(p->line->envelope, key) == 0) {
-                paid += p->line->amount_fen;
-                n++;
-            }
-        }
+        payrun_envelope_totals(self, key, &t);
         g_string_append(j, k > 0 ? ",\n    " : "\n    ");
         dx_json_append_string(j, key);
-        g_string_append_printf(j, ": {\"forfeited_fen\": 0, \"forfeited_lines\": 0, \"held_fen\": 0, \"held_lines\": 0,"
-                                  " \"paid_fen\": %" G_GINT64_FORMAT ", \"paid_lines\": %zu}",
-                               paid, n);
+        g_string_append(j, ": ");
+        json_totals(j, &t);
     }
-    g_string_append(j, "\n  },\n  \"forfeited_fen\": 0,\n  \"format\": \"duixian/2\",\n  \"fund\": ");
+    g_string_append_printf(j, "\n  },\n  \"forfeited_fen\": %lld,\n  \"format\": \"duixian/2\",\n  \"fund\": ",
+                           (long long)self->total.forfeited_fen);
     dx_json_append_string(j, self->rs->fund_id);
-    g_string_append_printf(j, ",\n  \"held_fen\": 0,\n  \"paid_fen\": %" G_GINT64_FORMAT ",\n  \"through\": \"%s\"\n}\n",
-                           self->paid_fen, self->through);
+    g_string_append_printf(j, ",\n  \"held_fen\": %lld,\n  \"paid_fen\": %lld,\n  \"through\": \"%s\"\n}\n",
+                           (long long)self->total.held_fen, (long long)self->total.paid_fen, self->through);
     return g_string_free(j, FALSE);
+}
+
+/* payments-explained.csv: the sentence of every line held or forfeited,
+ * in payments.csv's order, for the people who answer the enterprise. */
+static gboolean
+payrun_write_explained(const DxPayrun *self, const char *dir, GError **error)
+{
+    g_autofree char *path = g_build_filename(dir, "payments-explained.csv", NULL);
+    static const char *const status[] = { "held", "paid", "forfeited" };
+    DxOutFile o;
+
+    if (!dx_out_open(&o, path, "app_id,enterprise_id,policy_id,installment,of,status,explanation\n", error))
+        return FALSE;
+    for (guint i = 0; i < self->out->len; i++) {
+        const PayLine *p = &g_array_index(self->out, PayLine, i);
+
+        if (p->kind == DX_SETTLE_PAID)
+            continue;
+        dx_out_cell(o.buf, p->line->app_id);
+        g_string_append_c(o.buf, ',');
+        dx_out_cell(o.buf, p->line->enterprise_id);
+        g_string_append_c(o.buf, ',');
+        dx_out_cell(o.buf, p->line->policy_id);
+        g_string_append_c(o.buf, ',');
+        dx_out_int(o.buf, p->line->installment);
+        g_string_append_c(o.buf, ',');
+        dx_out_int(o.buf, p->line->of);
+        g_string_append_c(o.buf, ',');
+        g_string_append(o.buf, status[p->kind]);
+        g_string_append_c(o.buf, ',');
+        dx_out_cell(o.buf, p->text);
+        g_string_append_c(o.buf, '\n');
+        dx_out_flush(&o, FALSE);
+    }
+    return dx_out_close(&o, TRUE, error);
 }
 
 #define PAYMENTS_CSV_HEADER "batch_id,date,bureau,enterprise_id,app_id,policy_id,installment,of,amount_fen,status,reasons\n"
@@ -281,21 +513,43 @@ dx_payrun_write(DxPayrun *self, const char *dir, GError **error)
         return FALSE;
     if (!dx_out_open(&o, json_path, self->json, error))
         return FALSE;
-    return dx_out_close(&o, TRUE, error);
+    if (!dx_out_close(&o, TRUE, error))
+        return FALSE;
+    return payrun_write_explained(self, dir, error);
 }
 
 int64_t
 dx_payrun_get_paid_fen(const DxPayrun *self)
 {
     g_return_val_if_fail(self != NULL, 0);
-    return self->paid_fen;
+    return self->total.paid_fen;
 }
 
 size_t
 dx_payrun_get_n_paid(const DxPayrun *self)
 {
     g_return_val_if_fail(self != NULL, 0);
-    return self->n_paid;
+    return self->total.paid_lines;
+}
+
+gboolean
+dx_payrun_get_totals(const DxPayrun *self, const char *envelope, DxPayrunTotals *totals)
+{
+    g_return_val_if_fail(self != NULL && totals != NULL, FALSE);
+    memset(totals, 0, sizeof *totals);
+    if (!self->ran)
+        return FALSE;
+    if (envelope == NULL) {
+        *totals = self->total;
+        return TRUE;
+    }
+    for (guint e = 0; e < self->rs->n_envelopes; e++) {
+        if (strcmp(self->rs->envelopes[e].key, envelope) == 0) {
+            payrun_envelope_totals(self, envelope, totals);
+            return TRUE;
+        }
+    }
+    return FALSE;
 }
 
 int64_t

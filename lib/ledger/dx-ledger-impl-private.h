@@ -123,6 +123,8 @@ struct _DxLedger {
 
     /* The round being written, between begin_round and commit/abort. */
     gboolean in_round;
+    /* Between begin_payrun and commit/abort: what is read cannot change. */
+    gboolean in_payrun;
     gboolean round_failed;     /* an append failed: the round must not commit */
     gint64 round_id;           /* 0 until add_round */
     char *round_fund_id, *round_approval_date, *round_created_at;

@@ -106,6 +106,9 @@ G_GNUC_INTERNAL gboolean dx_ledger_commit_payrun(DxLedger *self, const DxLedgerL
                                                  const DxLedgerSettle *settles, gsize n_settles, gint64 *payrun_id,
                                                  GError **error);
 G_GNUC_INTERNAL void dx_ledger_abort_payrun(DxLedger *self);
+/* A dry run's one consistent view of the ledger, without the write lock
+ * (a read-only ledger too): read, decide, then dx_ledger_abort_payrun(). */
+G_GNUC_INTERNAL gboolean dx_ledger_begin_read(DxLedger *self, GError **error);
 
 /* §15 for a round: forfeited fen of live grants go back to their
  * envelope and to the enterprise's room under the fund's cap (never to

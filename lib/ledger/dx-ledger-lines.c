@@ -268,13 +268,29 @@ gboolean
 dx_ledger_begin_payrun(DxLedger *self, GError **error)
 {
     g_return_val_if_fail(self != NULL && !self->in_round, FALSE);
-    return dx_ledger_begin(self, error);
+    if (!dx_ledger_begin(self, error))
+        return FALSE;
+    self->in_payrun = TRUE;
+    return TRUE;
+}
+
+gboolean
+dx_ledger_begin_read(DxLedger *self, GError **error)
+{
+    g_return_val_if_fail(self != NULL && !self->in_round, FALSE);
+    /* deferred: the first read takes a snapshot, and no write lock is
+     * needed, so a read-only ledger can be read this way */
+    if (!dx_store_exec(self->store, "BEGIN"))
+        return dx_ledger_fail(self, error, "cannot read the ledger");
+    self->in_payrun = TRUE;
+    return TRUE;
 }
 
 void
 dx_ledger_abort_payrun(DxLedger *self)
 {
     g_return_if_fail(self != NULL);
+    self->in_payrun = FALSE;
     dx_ledger_rollback(self);
 }
 
@@ -335,6 +351,7 @@ dx_ledger_commit_payrun(DxLedger *self, const DxLedgerLines *lines, const DxLedg
     g_return_val_if_fail(info->fund_id != NULL && info->through != NULL, FALSE);
     g_return_val_if_fail(settles != NULL || n_settles == 0, FALSE);
 
+    self->in_payrun = FALSE;   /* nothing more is read before the commit */
     if (!payrun_check(self, lines, settles, n_settles, error))
         goto fail;
     for (gsize i = 0; i < n_settles; i++) {

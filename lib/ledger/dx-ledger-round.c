@@ -65,7 +65,8 @@ dx_ledger_load_prior(DxLedger *self, const char *fund_id, DxPriorBook *book, gin
     int rc;
 
     g_return_val_if_fail(self != NULL, FALSE);
-    g_return_val_if_fail(self->in_round, FALSE);   /* what it reads must not change before commit */
+    /* what it reads must not change before the commit */
+    g_return_val_if_fail(self->in_round || self->in_payrun, FALSE);
     g_return_val_if_fail(fund_id != NULL, FALSE);
     g_return_val_if_fail(book != NULL, FALSE);
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
