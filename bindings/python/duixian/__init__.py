@@ -63,12 +63,13 @@ from .batch import Batch
 from .ruleset import Field, Param, Policy, Ruleset
 from .fit import FitResult, RuleTestResult, fit, run_rule_tests
 from .ledger import Ledger, LedgerRound
+from .payrun import PaymentRun, PaymentTotals, pay
 from .round import EnvelopeSummary, PolicySummary, Round, Schedule, ScheduleLine, Summary
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Ruleset", "Batch", "Round", "Ledger", "LedgerRound",
+    "Ruleset", "Batch", "Round", "Ledger", "LedgerRound", "PaymentRun", "PaymentTotals", "pay",
     "Decision", "DecisionList", "Reason", "Status",
     "ScheduleLine", "Schedule", "Summary", "EnvelopeSummary", "PolicySummary",
     "FitResult", "fit", "RuleTestResult", "run_rule_tests", "Field", "FieldType", "Param", "ParamValue", "UsedParam", "Policy", "Encoding",

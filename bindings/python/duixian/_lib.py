@@ -241,6 +241,16 @@ _PROTOTYPES = {
     "dx_ledger_get_round_n_decisions": (_U64, [_P, _SZ]),
     "dx_ledger_get_charged_fen": (_I64, [_P, _S, _S]),
     "dx_ledger_dup_head_hash": (_P, [_P]),
+    # dx-payrun.h
+    "dx_payrun_new": (_P, [_P, _P, _S, _E]),
+    "dx_payrun_free": (None, [_P]),
+    "dx_payrun_set_checks_file": (_B, [_P, _S, _P, _E]),
+    "dx_payrun_add_history_file": (_B, [_P, _S, _E]),
+    "dx_payrun_run": (_B, [_P, _B, _E]),
+    "dx_payrun_write": (_B, [_P, _S, _E]),
+    "dx_payrun_get_id": (_I64, [_P]),
+    "dx_payrun_get_totals": (_B, [_P, _S, _P]),
+    "dx_payrun_get_warnings": (ctypes.POINTER(_S), [_P]),
     # dx-round.h
     "dx_round_new": (_P, [_P, _S, _E]),
     "dx_round_free": (None, [_P]),
