@@ -18,6 +18,7 @@
 
 #include "duixian/duixian.h"
 #include "fund/dx-payrun-private.h"
+#include "input/dx-application-private.h"
 #include "base/dx-num-private.h"
 
 static const char rules[] =
@@ -105,10 +106,12 @@ check(Fixture *f, guint k, const DxApplication *app, const char *on, int64_t rec
 {
     const DxPolicy *pol = &f->rs->policies[0];
     int64_t rec[1] = { received };
+    DxChecksRow r = { app != NULL ? app->slots : NULL, app != NULL ? app->present : NULL, 2 };
 
     g_string_truncate(f->codes, 0);
     g_string_truncate(f->text, 0);
-    return dx_payrun_check_line(f->rs, pol, k, pol->n_installments, app, day(on), rec, f->codes, f->text, rest);
+    return dx_payrun_check_line(f->rs, pol, k, pol->n_installments, app != NULL ? &r : NULL, day(on), rec, f->codes,
+                                f->text, rest);
 }
 
 static void

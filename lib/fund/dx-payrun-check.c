@@ -63,12 +63,17 @@ error_words(const DxRuleset *rs, const DxEvalCtx *ctx)
 }
 
 DxSettleKind
-dx_payrun_check_line(const DxRuleset *rs, const DxPolicy *pol, guint k, guint of, const DxApplication *row,
+dx_payrun_check_line(const DxRuleset *rs, const DxPolicy *pol, guint k, guint of, const DxChecksRow *row,
                      gint32 day, const int64_t *received, GString *codes, GString *text, gboolean *forfeit_rest)
 {
     const DxInstallment *ins = &pol->installments[k - 1];
-    g_autofree DxEvalState *state = NULL;
-    g_autofree guint8 *value = NULL;
+    /* a million lines are checked per run: no allocation unless one fails */
+    DxEvalState state_buf[16];
+    guint8 value_buf[16];
+    g_autofree DxEvalState *state_heap = NULL;
+    g_autofree guint8 *value_heap = NULL;
+    DxEvalState *state = state_buf;
+    guint8 *value = value_buf;
     g_autoptr(GString) missing = NULL;
     g_autofree guint8 *seen = NULL;
     gboolean any_error = FALSE, any_false = FALSE, any_missing = FALSE;
@@ -82,8 +87,10 @@ dx_payrun_check_line(const DxRuleset *rs, const DxPolicy *pol, guint k, guint of
         append_text(text, DX_MSG_DUP(DX_MSG_REQUIREMENT_NO_ROW, FALSE, DX_MSG_I("line", k), DX_MSG_I("of", of)));
         return DX_SETTLE_HELD;
     }
-    state = g_new0(DxEvalState, ins->n_requires);
-    value = g_new0(guint8, ins->n_requires);
+    if (ins->n_requires > G_N_ELEMENTS(state_buf)) {
+        state = state_heap = g_new0(DxEvalState, ins->n_requires);
+        value = value_heap = g_new0(guint8, ins->n_requires);
+    }
     ctx.slots = row->slots;
     ctx.present = row->present;
     ctx.defaults = rs->defaults;

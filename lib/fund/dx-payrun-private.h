@@ -7,7 +7,7 @@
 
 #include <glib.h>
 #include "rules/dx-ruleset-private.h"
-#include "input/dx-application-private.h"
+#include "input/dx-checks-private.h"
 #include "ledger/dx-ledger-lines-private.h"
 
 /* Decides line @k of @of of @pol (1-based) for the enterprise whose checks
@@ -26,5 +26,5 @@
  * sentences, joined by '；', to @text. *forfeit_rest is set when the line
  * is forfeited and its installment says on_fail: forfeit_rest. */
 G_GNUC_INTERNAL DxSettleKind dx_payrun_check_line(const DxRuleset *rs, const DxPolicy *pol, guint k, guint of,
-                                                  const DxApplication *row, gint32 day, const int64_t *received,
+                                                  const DxChecksRow *row, gint32 day, const int64_t *received,
                                                   GString *codes, GString *text, gboolean *forfeit_rest);

@@ -149,17 +149,26 @@ static void
 payline_settle(DxPayrun *self, PayLine *p, DxSettleKind kind, const char *codes, const char *text)
 {
     p->kind = kind;
-    p->reasons = g_string_chunk_insert_const(self->strings, codes);
-    p->text = g_string_chunk_insert_const(self->strings, text);
+    /* most lines are paid, with nothing to say */
+    p->reasons = *codes != '\0' ? g_string_chunk_insert_const(self->strings, codes) : "";
+    p->text = *text != '\0' ? g_string_chunk_insert_const(self->strings, text) : "";
     p->decided = TRUE;
+}
+
+/* The place + 1 in self->out of each line of self->lines (0: not taken),
+ * by the line's place in self->lines. */
+static guint *
+payrun_slot(guint *slots, const DxPayrun *self, const DxLedgerLine *l)
+{
+    return &slots[l - (const DxLedgerLine *)(void *)self->lines.lines->data];
 }
 
 /* §13 forfeit_rest: every higher-numbered line of the grant still
  * scheduled is forfeited now, whatever its date; one this run paid stays
- * paid, one it held (or has yet to reach) is forfeited. @index maps a
- * line to its place in self->out + 1. */
+ * paid, one it held (or has yet to reach) is forfeited. @slots: see
+ * payrun_slot(). */
 static void
-payrun_forfeit_rest(DxPayrun *self, const DxLedgerLine *l, GHashTable *index)
+payrun_forfeit_rest(DxPayrun *self, const DxLedgerLine *l, guint *slots)
 {
     for (guint32 j = l->installment + 1; j <= l->of; j++) {
         DxLedgerLine *later = dx_ledger_lines_find(&self->lines, l->ref_seq, l->ref_index, j);
@@ -168,13 +177,12 @@ payrun_forfeit_rest(DxPayrun *self, const DxLedgerLine *l, GHashTable *index)
 
         if (later == NULL || later->state != DX_LINE_SCHEDULED)
             continue;
-        at = GPOINTER_TO_UINT(g_hash_table_lookup(index, later));
+        at = *payrun_slot(slots, self, later);
         if (at == 0) {
             PayLine p = { later, DX_SETTLE_FORFEITED, "", "", FALSE };
 
             g_array_append_val(self->out, p);
-            at = self->out->len;
-            g_hash_table_insert(index, later, GUINT_TO_POINTER(at));
+            at = *payrun_slot(slots, self, later) = self->out->len;
         }
         if (g_array_index(self->out, PayLine, at - 1).decided &&
             g_array_index(self->out, PayLine, at - 1).kind == DX_SETTLE_PAID)
@@ -210,9 +218,13 @@ payrun_count(DxPayrunTotals *t, const PayLine *p)
 static gboolean
 payrun_decide(DxPayrun *self, GError **error)
 {
-    g_autoptr(GHashTable) index = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_autofree guint *slots = g_new0(guint, MAX(self->lines.lines->len, 1));
     g_autoptr(GString) codes = g_string_new(NULL);
     g_autoptr(GString) text = g_string_new(NULL);
+
+    /* at most every line: one allocation instead of twenty doublings */
+    g_array_set_size(self->out, self->lines.lines->len);
+    g_array_set_size(self->out, 0);
 
     for (guint i = 0; i < self->lines.lines->len; i++) {
         const DxLedgerLine *l = &g_array_index(self->lines.lines, DxLedgerLine, i);
@@ -234,13 +246,14 @@ payrun_decide(DxPayrun *self, GError **error)
     }
     g_array_sort(self->out, payline_cmp);
     for (guint i = 0; i < self->out->len; i++)
-        g_hash_table_insert(index, (gpointer)g_array_index(self->out, PayLine, i).line, GUINT_TO_POINTER(i + 1));
+        *payrun_slot(slots, self, g_array_index(self->out, PayLine, i).line) = i + 1;
     /* forfeit_rest may append later lines: they are decided already */
     for (guint i = 0; i < self->out->len; i++) {
         PayLine *p = &g_array_index(self->out, PayLine, i);
         const DxLedgerLine *l = p->line;
         const DxPolicy *pol;
-        gboolean rest = FALSE;
+        gboolean rest = FALSE, have_row;
+        DxChecksRow row;
         DxSettleKind kind;
 
         if (p->decided)
@@ -249,12 +262,12 @@ payrun_decide(DxPayrun *self, GError **error)
         g_string_truncate(codes, 0);
         g_string_truncate(text, 0);
         /* parameters in force on the line's own date, not the run's */
-        kind = dx_payrun_check_line(self->rs, pol, l->installment, l->of,
-                                    dx_checks_lookup(self->checks, l->enterprise_id), l->day,
+        have_row = dx_checks_lookup(self->checks, l->enterprise_id, &row);
+        kind = dx_payrun_check_line(self->rs, pol, l->installment, l->of, have_row ? &row : NULL, l->day,
                                     payrun_received(self, l->enterprise_id), codes, text, &rest);
         payline_settle(self, p, kind, codes->str, text->str);
         if (rest)
-            payrun_forfeit_rest(self, l, index);   /* may move self->out: p is not used after */
+            payrun_forfeit_rest(self, l, slots);   /* may move self->out: p is not used after */
     }
     g_array_sort(self->out, payline_cmp);
     memset(&self->total, 0, sizeof self->total);

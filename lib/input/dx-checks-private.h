@@ -19,6 +19,14 @@
 
 typedef struct _DxChecks DxChecks;
 
+/* One enterprise's row: a value per ruleset slot and a presence flag, as
+ * an application has (app_id, submitted_on and policy never present). */
+typedef struct {
+    const DxValue *slots;
+    const guint8 *present;
+    guint64 line;                /* where the row starts in the file */
+} DxChecksRow;
+
 /* Reads @path: CSV, or a YAML/JSON list of maps when its name ends in
  * .yaml, .yml or .json. NULL with @error set ("path:line:col: field: why")
  * on a bad cell, a wrong cell count, an empty enterprise_id, two rows of
@@ -28,9 +36,10 @@ G_GNUC_INTERNAL DxChecks *dx_checks_read_file(DxRuleset *rs, const char *path, c
 G_GNUC_INTERNAL void dx_checks_free(DxChecks *checks);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxChecks, dx_checks_free)
 
-/* The row of @enterprise_id, or NULL (borrowed, lives with @checks). Its
- * app_id, submitted_on and policy slots are never present. */
-G_GNUC_INTERNAL const DxApplication *dx_checks_lookup(const DxChecks *checks, const char *enterprise_id);
+/* Fills @row with the row of @enterprise_id (borrowed, lives with
+ * @checks) and returns TRUE, or FALSE when there is none (or @checks is
+ * NULL). */
+G_GNUC_INTERNAL gboolean dx_checks_lookup(const DxChecks *checks, const char *enterprise_id, DxChecksRow *row);
 G_GNUC_INTERNAL guint dx_checks_get_n_rows(const DxChecks *checks);
 /* Hex SHA-256 of the file, for the ledger entry that used it. */
 G_GNUC_INTERNAL const char *dx_checks_get_sha256(const DxChecks *checks);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The checks file (dx-checks-private.h): rows read as applications are,
- * by the same cell parsers, then kept per enterprise. A checks file holds
- * one row per enterprise of the fund, a few thousand, so each row is its
- * own DxApplication with its texts copied.
+ * by the same cell parsers, into one reused DxApplication, then copied into
+ * flat arrays (a value and a flag per slot per row, texts in one chunk):
+ * a fund with a million lines has a quarter of a million enterprises, and
+ * an application apiece would cost more than the run that reads them.
  */
 #include "duixian/duixian.h"
 #include "input/dx-checks-private.h"
@@ -19,7 +20,12 @@
 struct _DxChecks {
     DxRuleset *rs;               /* (owned ref) */
     char *name;
-    GHashTable *rows;            /* enterprise_id (the row's own text) -> DxApplication* (owned) */
+    GHashTable *rows;            /* enterprise_id (in texts) -> row index + 1 */
+    GArray *values;              /* DxValue, rs->n_fields per row; texts point into texts */
+    GByteArray *present;         /* rs->n_fields per row */
+    GArray *lines;               /* guint64 per row */
+    GStringChunk *texts;
+    DxApplication *reader;       /* reused for every row */
     char *sha256;
     GPtrArray *warnings;         /* char*, NULL-terminated */
 };
@@ -31,7 +37,12 @@ checks_new(DxRuleset *rs, const char *name)
 
     self->rs = dx_ruleset_ref(rs);
     self->name = g_strdup(name);
-    self->rows = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)dx_application_free);
+    self->rows = g_hash_table_new(g_str_hash, g_str_equal);
+    self->values = g_array_new(FALSE, FALSE, sizeof(DxValue));
+    self->present = g_byte_array_new();
+    self->lines = g_array_new(FALSE, FALSE, sizeof(guint64));
+    self->texts = g_string_chunk_new(64 * 1024);
+    self->reader = dx_application_new(rs);
     self->warnings = g_ptr_array_new_with_free_func(g_free);
     return self;
 }
@@ -42,6 +53,11 @@ dx_checks_free(DxChecks *self)
     if (self == NULL)
         return;
     g_hash_table_unref(self->rows);
+    g_array_unref(self->values);
+    g_byte_array_unref(self->present);
+    g_array_unref(self->lines);
+    g_string_chunk_free(self->texts);
+    dx_application_free(self->reader);
     g_ptr_array_unref(self->warnings);
     g_free(self->sha256);
     g_free(self->name);
@@ -50,14 +66,16 @@ dx_checks_free(DxChecks *self)
 }
 
 /* The row's first problem as a fatal error, or its missing or repeated
- * enterprise; else the row joins the checks (taking @app). */
+ * enterprise; else the row (in @app, which stays the caller's) is copied
+ * into the checks. */
 static gboolean
 checks_take_row(DxChecks *self, DxApplication *app, guint64 line, GError **error)
 {
     static const guint ignored[] = { DX_SLOT_APP_ID, DX_SLOT_SUBMITTED_ON, DX_SLOT_POLICY };
     const DxRuleset *rs = self->rs;
-    const char *eid;
-    const DxApplication *had;
+    const DxValue *eid;
+    const char *key;
+    guint had, n = rs->n_fields;
 
     if (app->problems->len > 0) {
         const DxCellProblem *p = &g_array_index(app->problems, DxCellProblem, 0);
@@ -69,39 +87,44 @@ checks_take_row(DxChecks *self, DxApplication *app, guint64 line, GError **error
         else
             g_set_error(error, DX_ERROR, DX_ERROR_INPUT_INVALID, "%s:%" G_GUINT64_FORMAT ":%u: field “%s”: %s",
                         self->name, line, p->column, rs->fields[p->slot].name, why);
-        dx_application_free(app);
         return FALSE;
     }
-    for (guint i = 0; rs->has_bad_defaults && i < rs->n_fields; i++) {
+    for (guint i = 0; rs->has_bad_defaults && i < n; i++) {
         if (!app->present[i] && rs->fields[i].default_bad != NULL) {
             g_autofree char *why = dx_bilingual_pick(rs->fields[i].default_bad, TRUE);
 
             g_set_error(error, DX_ERROR, DX_ERROR_INPUT_INVALID,
                         "%s:%" G_GUINT64_FORMAT ": field “%s” is empty and its default is out of bounds: %s",
                         self->name, line, rs->fields[i].name, why);
-            dx_application_free(app);
             return FALSE;
         }
     }
     if (!app->present[DX_SLOT_ENTERPRISE_ID]) {
         g_set_error(error, DX_ERROR, DX_ERROR_INPUT_INVALID, "%s:%" G_GUINT64_FORMAT ": enterprise_id is empty",
                     self->name, line);
-        dx_application_free(app);
+        return FALSE;
+    }
+    eid = &app->slots[DX_SLOT_ENTERPRISE_ID];
+    if ((had = GPOINTER_TO_UINT(g_hash_table_lookup(self->rows, eid->u.t.s))) != 0) {
+        g_set_error(error, DX_ERROR, DX_ERROR_INPUT_INVALID,
+                    "%s:%" G_GUINT64_FORMAT ": enterprise_id “%s” has a row already (line %" G_GUINT64_FORMAT ")",
+                    self->name, line, eid->u.t.s, g_array_index(self->lines, guint64, had - 1));
         return FALSE;
     }
     for (guint i = 0; i < G_N_ELEMENTS(ignored); i++)
         app->present[ignored[i]] = 0;
-    dx_application_own_texts(app);
-    eid = app->slots[DX_SLOT_ENTERPRISE_ID].u.t.s;
-    if ((had = g_hash_table_lookup(self->rows, eid)) != NULL) {
-        g_set_error(error, DX_ERROR, DX_ERROR_INPUT_INVALID,
-                    "%s:%" G_GUINT64_FORMAT ": enterprise_id “%s” has a row already (line %" G_GUINT64_FORMAT ")",
-                    self->name, line, eid, had->row);
-        dx_application_free(app);
-        return FALSE;
+    g_array_append_vals(self->values, app->slots, n);
+    g_byte_array_append(self->present, app->present, n);
+    g_array_append_val(self->lines, line);
+    /* the reader's texts are borrowed from its buffer: copied once here */
+    for (guint i = 0; i < n; i++) {
+        DxValue *v = &g_array_index(self->values, DxValue, self->values->len - n + i);
+
+        if (app->present[i] && v->type == DX_TYPE_TEXT)
+            v->u.t.s = g_string_chunk_insert_len(self->texts, v->u.t.s, v->u.t.len);
     }
-    app->row = line;
-    g_hash_table_insert(self->rows, (gpointer)eid, app);
+    key = g_array_index(self->values, DxValue, self->values->len - n + DX_SLOT_ENTERPRISE_ID).u.t.s;
+    g_hash_table_insert(self->rows, (gpointer)key, GUINT_TO_POINTER(self->lines->len));
     return TRUE;
 }
 
@@ -152,10 +175,9 @@ checks_read_csv(DxChecks *self, const char *data, gsize len, const DxLoadOptions
         guint64 line = dx_csv_reader_get_line(reader);
         guint bad_col = 0;
         const char *problem = dx_csv_reader_get_record_problem(reader, &bad_col);
-        DxApplication *app = dx_application_new(self->rs);
 
-        dx_csv_record_to_app(app, &cols, (const char *const *)cells, n_cells, line, problem, bad_col);
-        if (!checks_take_row(self, app, line, error))
+        dx_csv_record_to_app(self->reader, &cols, (const char *const *)cells, n_cells, line, problem, bad_col);
+        if (!checks_take_row(self, self->reader, line, error))
             return FALSE;
     }
     if (local != NULL) {
@@ -186,12 +208,10 @@ checks_read_yaml(DxChecks *self, const char *data, gsize len, const DxLoadOption
         return FALSE;
     }
     for (guint i = 0; i < root->n_items; i++) {
-        DxApplication *app = dx_application_new(self->rs);
-
-        dx_yaml_item_to_app(self->rs, app, root->values[i], i, seen, unknown, unknown_list);
+        dx_yaml_item_to_app(self->rs, self->reader, root->values[i], i, seen, unknown, unknown_list);
         for (guint s = 0; s < self->rs->n_fields; s++)
             column_of_slot[s] |= seen[s] != 0;
-        if (!checks_take_row(self, app, root->values[i]->line, error))
+        if (!checks_take_row(self, self->reader, root->values[i]->line, error))
             return FALSE;
     }
     checks_warn_builtins(self, column_of_slot);
@@ -234,10 +254,18 @@ dx_checks_read_file(DxRuleset *rs, const char *path, const DxLoadOptions *option
     return g_steal_pointer(&self);
 }
 
-const DxApplication *
-dx_checks_lookup(const DxChecks *self, const char *enterprise_id)
+gboolean
+dx_checks_lookup(const DxChecks *self, const char *enterprise_id, DxChecksRow *row)
 {
-    return self != NULL ? g_hash_table_lookup(self->rows, enterprise_id) : NULL;
+    guint at = self != NULL ? GPOINTER_TO_UINT(g_hash_table_lookup(self->rows, enterprise_id)) : 0;
+    gsize n = self != NULL ? self->rs->n_fields : 0;
+
+    if (at == 0)
+        return FALSE;
+    row->slots = &g_array_index(self->values, DxValue, (at - 1) * n);
+    row->present = &self->present->data[(at - 1) * n];
+    row->line = g_array_index(self->lines, guint64, at - 1);
+    return TRUE;
 }
 
 guint
