@@ -76,6 +76,8 @@ typedef enum {
     DX_MSG_REQUIREMENT_FORFEIT_REST,
     DX_MSG_REQUIREMENT_NO_ROW,
     DX_MSG_REQUIREMENT_EVAL_ERROR,
+    /* §14: a review that cannot judge a commitment */
+    DX_MSG_COMMITMENT_EVAL_ERROR,
 
     /* ORDER DxStatus: the status as people read it (explain's result line) */
     DX_MSG_STATUS_APPROVED,

@@ -135,6 +135,9 @@ static const DxMessage messages[] = {
     { "requirement_eval_error", "line of requirement error",
       "第 {line}/{of} 期拨付条件「{requirement}」无法计算：{error}，暂缓拨付",
       "installment {line}/{of} is held: condition “{requirement}” cannot be computed: {error}" },
+    { "commitment_eval_error", "commitment error",
+      "承诺「{commitment}」无法计算：{error}，本次未复核",
+      "commitment “{commitment}” not reviewed: it cannot be computed: {error}" },
 
     /* ORDER DxStatus */
     { "status_approved", "", "予以兑现", "approved" },
