@@ -31,6 +31,7 @@ struct _DxPayrun {
     size_t n_paid;
     gint64 id;
     gboolean ran;
+    gboolean pending;     /* decided and appended in the open transaction, not yet committed */
     char *json;           /* payments.json, made once when decided: the ledger keeps it too */
 };
 
@@ -61,6 +62,8 @@ dx_payrun_free(DxPayrun *self)
 {
     if (self == NULL)
         return;
+    if (self->pending)
+        dx_ledger_abort_payrun(self->ledger);   /* decided, never committed: the ledger as it was */
     dx_ruleset_unref(self->rs);
     dx_ledger_lines_clear(&self->lines);
     g_array_unref(self->out);
@@ -145,7 +148,7 @@ payrun_fund_known(DxPayrun *self, GError **error)
 }
 
 gboolean
-dx_payrun_run(DxPayrun *self, gboolean dry_run, GError **error)
+dx_payrun_decide(DxPayrun *self, gboolean dry_run, GError **error)
 {
     g_autofree DxLedgerSettle *settles = NULL;
     DxLedgerPayrunInfo info;
@@ -174,10 +177,32 @@ dx_payrun_run(DxPayrun *self, gboolean dry_run, GError **error)
                                        p->line->amount_fen, p->line->enterprise_id, p->line->envelope, p->reasons };
     }
     info = (DxLedgerPayrunInfo){ self->rs->fund_id, self->through, self->rs->sha256, "", self->json };
-    if (!dx_ledger_commit_payrun(self->ledger, &self->lines, &info, settles, self->out->len, &self->id, error))
+    if (!dx_ledger_append_payrun(self->ledger, &self->lines, &info, settles, self->out->len, &self->id, error))
         return FALSE;
     self->ran = TRUE;
+    self->pending = TRUE;
     return TRUE;
+}
+
+gboolean
+dx_payrun_commit(DxPayrun *self, GError **error)
+{
+    g_return_val_if_fail(self != NULL && self->ran, FALSE);
+    if (!self->pending)
+        return TRUE;
+    self->pending = FALSE;
+    if (!dx_ledger_finish_payrun(self->ledger, error)) {
+        self->id = 0;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+dx_payrun_run(DxPayrun *self, gboolean dry_run, GError **error)
+{
+    g_return_val_if_fail(self != NULL && !self->ran, FALSE);
+    return dx_payrun_decide(self, dry_run, error) && dx_payrun_commit(self, error);
 }
 
 /* payments.json (§13): totals per envelope, every envelope of the fund
