@@ -64,8 +64,8 @@ cmd_pay(const DxCliCommand *cmd, int argc, char **argv)
                                (long long)dx_payrun_get_id(run), ledger_path);
         /* no command re-creates a payment run's files yet (a second run of
          * the same date pays nothing): say so rather than name one */
-        restore = g_strdup_printf(_("no command yet: the run is ledger entry %lld; do not pay through %s again, "
-                                    "it would pay nothing"), (long long)dx_payrun_get_id(run), through);
+        restore = g_strdup_printf(_("no command re-creates a payment run's files yet; do not pay through %s again "
+                                    "(it would pay nothing)"), through);
         if (!dx_cli_stage_note_commit(stage, ledger_path, head, what, restore, &error))
             return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
     }

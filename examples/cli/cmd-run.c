@@ -253,13 +253,14 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
          * the head is already the one the commit leaves. */
         g_autofree char *head_file = g_build_filename(sdir, "ledger-head.txt", NULL);
         g_autofree char *r = dx_cli_shell_word(argv[1]), *l = dx_cli_shell_word(ledger_path);
-        g_autofree char *o = dx_cli_shell_word(out);
+        g_autofree char *o = dx_cli_shell_word(out), *cmd_line = NULL;
 
         head = dx_ledger_dup_head_hash(ledger);
         head_line = g_strconcat(head, "\n", NULL);
+        cmd_line = g_strdup_printf("duixian report %s --ledger %s --round %lld --out-dir %s", r, l,
+                                   (long long)dx_round_get_round_id(round), o);
         what = g_strdup_printf(_("round %lld of %s"), (long long)dx_round_get_round_id(round), ledger_path);
-        restore = g_strdup_printf("duixian report %s --ledger %s --round %lld --out-dir %s", r, l,
-                                  (long long)dx_round_get_round_id(round), o);
+        restore = g_strdup_printf(_("restore them with: %s"), cmd_line);
         if (!g_file_set_contents(head_file, head_line, -1, &error) ||
             !dx_cli_stage_note_commit(stage, ledger_path, head, what, restore, &error))
             return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);

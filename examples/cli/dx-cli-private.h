@@ -151,7 +151,8 @@ typedef struct _DxCliStage DxCliStage;
 DxCliStage *dx_cli_stage_new(const char *dir, GError **error);
 const char *dx_cli_stage_get_path(DxCliStage *st);
 /* Notes, before the COMMIT, what it commits: the ledger, the head it will
- * leave, @what ("round 3 of L") and the command that restores its files. */
+ * leave, @what ("round 3 of L") and @restore, how to restore its files
+ * ("restore them with: duixian report …"). */
 gboolean dx_cli_stage_note_commit(DxCliStage *st, const char *ledger_path, const char *head, const char *what,
                                   const char *restore, GError **error);
 /* Blocks SIGINT, SIGTERM and SIGHUP until dx_cli_stage_free(): call it just before the COMMIT. */
@@ -165,7 +166,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxCliStage, dx_cli_stage_free)
  * was committing and the ledger has its commit: FALSE with the restore
  * command in @error if @fail_if_committed, else the same on stderr. */
 gboolean dx_cli_stage_sweep(const char *dir, gboolean fail_if_committed, GError **error);
-/* "WHAT is committed, but its files are not all in place: restore them with: RESTORE" (g_free). */
+/* "WHAT is committed, but its files are not all in place: RESTORE" (g_free). */
 char *dx_cli_stage_committed_message(const char *what, const char *restore);
 /* @s quoted for a shell only when it needs to be (g_free). */
 char *dx_cli_shell_word(const char *s);

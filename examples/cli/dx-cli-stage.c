@@ -178,8 +178,7 @@ stage_remove_tree(const char *path)
 char *
 dx_cli_stage_committed_message(const char *what, const char *restore)
 {
-    return g_strdup_printf(_("%s is committed, but its files are not all in place: restore them with: %s"), what,
-                           restore);
+    return g_strdup_printf(_("%s is committed, but its files are not all in place: %s"), what, restore);
 }
 
 /* A stale stage's note: did its COMMIT happen? Appends the message to @msgs when it did (or may have). */

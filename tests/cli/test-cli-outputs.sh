@@ -221,7 +221,7 @@ note() {   # $1 directory, $2 head: a note as dx_cli_stage_note_commit() writes 
     sh -c 'exit 0' & dead=$!; wait $dead
     mkdir -p "$1/.duixian-stage-$dead"
     echo partial > "$1/.duixian-stage-$dead/decisions.csv"
-    printf '[commit]\nledger=%s\nhead=%s\nwhat=round 9 of %s\nrestore=duixian report %s --ledger %s --round 9 --out-dir %s\n' \
+    printf '[commit]\nledger=%s\nhead=%s\nwhat=round 9 of %s\nrestore=restore them with: duixian report %s --ledger %s --round 9 --out-dir %s\n' \
         "$BL" "$2" "$BL" "$R" "$BL" "$1" > "$1/.duixian-stage-$dead/.commit"
     echo $dead
 }
@@ -270,7 +270,8 @@ mkdir -p "$tmp/pb/payments.json" && touch "$tmp/pb/payments.json/keep"
 ok "pay: a rename failing after the commit: exit 4" exit_code 4 "$DX" pay "$R" --ledger "$P" --through 2022-12-31 \
     --out "$tmp/pb"
 ok "… the message says the payment run is committed" has "$tmp/ec.err" \
-    "the payment run through 2022-12-31 (ledger entry" "is committed, but its files are not all in place"
+    "the payment run through 2022-12-31 (ledger entry" "is committed, but its files are not all in place" \
+    "no command re-creates a payment run's files yet; do not pay through 2022-12-31 again"
 ok "… it is: the same date again pays nothing" sh -c "'$DX' pay '$R' --ledger '$P' --through 2022-12-31 --out '$tmp/pc' &&
     [ \$(wc -l < '$tmp/pc/payments.csv') = 1 ]"
 ok "… no temporary is left" no_temps "$tmp/pb"
