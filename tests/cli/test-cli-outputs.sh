@@ -126,24 +126,24 @@ wait_for() {
     done
 }
 # The signal is sent to a stopped run (SIGSTOP once the file appears, then
-# the signal, then SIGCONT), so that where it lands is known: before the
-# run's note (.commit, written just before the COMMIT) the run must die of
-# it with nothing committed; after it, signals are held until the files are
-# in place, so the round is either not committed or committed with all its
-# files. Either way no temporary may be left.
-check_outcome() {   # $1 signal, $2 where, $3 rc, $4 1 when the note was there
-    before=$BH
+# the signal, then SIGCONT), so that where it lands is known: stopped with
+# the file still there and before the run's note (.commit, written just
+# before the COMMIT), the run must die of it with nothing committed. Past
+# the note (the shell was slow to stop it), signals are held until the
+# files are in place: the round is either not committed, or committed with
+# all its files. Either way no temporary may be left.
+check_outcome() {   # $1 signal, $2 where, $3 rc, $4 1 when it stopped before its note with $2 still there
     now=$(head_of "$BL")
-    if [ "$now" = "$before" ]; then
-        ok "SIG$1 at $2: the run dies of it" [ "$3" -gt 128 ]
+    if [ "$now" = "$BH" ]; then
+        ok "SIG$1 at $2: the run dies of it, committing nothing" [ "$3" -gt 128 ]
         ok "… no temporary is left, before any other command" no_temps "$tmp/s"
         ok "… no file either" is_empty "$tmp/s"
-        ok "… the ledger's head is as before" true
     else
-        ok "SIG$1 at $2, after the run's note: committed, so it finished first" [ "$4" = 1 ]
+        # only when it got past its note before it stopped (a loaded machine)
+        ok "SIG$1 at $2, stopped only after its note: committed, so it finished first" [ "$4" = 0 ]
         ok "… no temporary is left, before any other command" no_temps "$tmp/s"
-        ok "… with all its files" sh -c "[ -s '$tmp/s/decisions.csv' ] && [ -s '$tmp/s/summary.json' ]"
-        ok "… ledger-head.txt is the new head" sh -c "[ \"\$(cat '$tmp/s/ledger-head.txt')\" = '$now' ]"
+        ok "… with all its files, ledger-head.txt the new head" sh -c "[ -s '$tmp/s/decisions.csv' ] &&
+            [ -s '$tmp/s/summary.json' ] && [ \"\$(cat '$tmp/s/ledger-head.txt')\" = '$now' ]"
         BH=$now
     fi
 }
@@ -155,13 +155,13 @@ for sig in TERM INT HUP; do
         f=$at$([ "$at" = decisions.csv.tmp- ] && echo $pid)
         wait_for "$tmp/s" "$f"
         kill -STOP $pid 2>/dev/null
-        noted=0
-        [ -e "$tmp/s/.duixian-stage-$pid/.commit" ] && noted=1
-        [ -e "$tmp/s/.duixian-stage-$pid/$f" ] || echo "# SIG$sig: $f was gone when the run stopped"
+        before=0
+        [ -e "$tmp/s/.duixian-stage-$pid/$f" ] && [ ! -e "$tmp/s/.duixian-stage-$pid/.commit" ] && before=1
+        [ $before = 1 ] || echo "# SIG$sig: the run was past $f or its note when it stopped"
         kill -$sig $pid 2>/dev/null
         kill -CONT $pid 2>/dev/null
         wait $pid
-        check_outcome $sig "${at:-the staging directory's creation}" $? $noted
+        check_outcome $sig "${at:-the staging directory's creation}" $? $before
     done
 done
 ok "the ledger verifies after the signals" exit_code 0 "$DX" verify "$BL"
