@@ -77,6 +77,7 @@ cmd_pay(const DxCliCommand *cmd, int argc, char **argv)
 
         if (m == NULL)
             return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
+        dx_cli_stage_mark_incomplete(stage);
         return dx_cli_fail(DX_EXIT_OUTPUT, "%s; %s", error->message, m);
     }
     paid = dx_money_format(dx_payrun_get_paid_fen(run));

@@ -275,6 +275,7 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
 
         if (m == NULL)
             return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
+        dx_cli_stage_mark_incomplete(stage);
         return dx_cli_fail(DX_EXIT_OUTPUT, "%s; %s", error->message, m);
     }
     run_print_table(rs, round, batch, out, ledger == NULL, dry_run, format);

@@ -159,12 +159,18 @@ gboolean dx_cli_stage_note_commit(DxCliStage *st, const char *ledger_path, const
 void dx_cli_stage_hold_signals(DxCliStage *st);
 /* Renames every staged file into DIR, by name, @last (nullable) last. */
 gboolean dx_cli_stage_publish(DxCliStage *st, const char *last, GError **error);
+/* After dx_cli_stage_publish() failed past the commit: keeps the note as
+ * DIR/.duixian-incomplete, so that the next command writing into DIR says
+ * again what is committed and how to restore it (once). */
+void dx_cli_stage_mark_incomplete(DxCliStage *st);
 void dx_cli_stage_free(DxCliStage *st);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxCliStage, dx_cli_stage_free)
 /* Removes the temporaries that dead processes left in DIR (staging
  * directories, NAME.tmp-PID files), saying so on stderr. When one of them
- * was committing and the ledger has its commit: FALSE with the restore
- * command in @error if @fail_if_committed, else the same on stderr. */
+ * was committing and the ledger has its commit, or DIR/.duixian-incomplete
+ * says a command could not put its files in place: FALSE with the restore
+ * command in @error if @fail_if_committed, else the same on stderr; the
+ * note is removed either way. */
 gboolean dx_cli_stage_sweep(const char *dir, gboolean fail_if_committed, GError **error);
 /* "WHAT is committed, but its files are not all in place: RESTORE" (g_free). */
 char *dx_cli_stage_committed_message(const char *what, const char *restore);

@@ -41,6 +41,7 @@
 
 #define STAGE_PREFIX ".duixian-stage-"
 #define STAGE_NOTE ".commit"
+#define STAGE_INCOMPLETE ".duixian-incomplete"   /* in DIR: a rename failed after the commit */
 
 static const int stage_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
@@ -236,6 +237,23 @@ dx_cli_stage_sweep(const char *dir, gboolean fail_if_committed, GError **error)
                     dir, pid);
         }
     }
+    {
+        /* the note of a command whose rename failed after its commit: said once, by the next command */
+        g_autofree char *marker = g_build_filename(dir, STAGE_INCOMPLETE, NULL);
+        g_autoptr(GKeyFile) kf = g_key_file_new();
+
+        if (g_key_file_load_from_file(kf, marker, G_KEY_FILE_NONE, NULL)) {
+            g_autofree char *what = g_key_file_get_string(kf, "commit", "what", NULL);
+            g_autofree char *restore = g_key_file_get_string(kf, "commit", "restore", NULL);
+
+            if (what != NULL && restore != NULL) {
+                g_autofree char *m = dx_cli_stage_committed_message(what, restore);
+
+                g_string_append_printf(msgs, "%s%s: %s", msgs->len > 0 ? "\n" : "", dir, m);
+            }
+        }
+        g_unlink(marker);
+    }
     if (msgs->len == 0)
         return TRUE;
     if (!fail_if_committed) {
@@ -364,6 +382,15 @@ dx_cli_stage_publish(DxCliStage *st, const char *last, GError **error)
         }
     }
     return TRUE;
+}
+
+void
+dx_cli_stage_mark_incomplete(DxCliStage *st)
+{
+    g_autofree char *note = g_build_filename(st->path, STAGE_NOTE, NULL);
+    g_autofree char *marker = g_build_filename(st->dir, STAGE_INCOMPLETE, NULL);
+
+    g_rename(note, marker);   /* best effort: DIR may be what refused the renames */
 }
 
 void

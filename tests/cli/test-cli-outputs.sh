@@ -93,6 +93,13 @@ ok "… the message names the round and the restore command" has "$tmp/blocked.e
 ok "… the round is in the ledger" sh -c "[ \$('$DX' ledger '$L' | grep -c '^  round ') = 3 ]"
 ok "… no temporary is left" no_temps "$O"
 ok "… ledger-head.txt, put in place last, is not there" [ ! -e "$O/ledger-head.txt" ]
+H=$(head_of "$L")
+ok "the next run into that directory refuses (exit 4)" exit_code 4 "$DX" run "$R" "$A" --approval-date 2023-01-30 \
+    --ledger "$L" --out "$O"
+ok "… saying again what is committed and the restore command" has "$tmp/ec.err" "$O: round $id of $L is committed" \
+    "restore them with: duixian report $R --ledger $L --round $id --out-dir $O"
+ok "… committing nothing" sh -c "[ \"\$('$DX' ledger '$L' | sed -n 's/^head //p')\" = '$H' ]"
+ok "… and leaving no note: it says so once" sh -c "[ -z \"\$(ls -A '$O' | grep '^\.')\" ]"
 ok "a twin run on a copy of the ledger as it was" exit_code 0 "$DX" run "$R" "$A" --approval-date 2022-12-30 \
     --ledger "$tmp/twin.db" --out "$tmp/twin"
 rm -r "$O/summary.json"
@@ -272,6 +279,9 @@ ok "pay: a rename failing after the commit: exit 4" exit_code 4 "$DX" pay "$R" -
 ok "… the message says the payment run is committed" has "$tmp/ec.err" \
     "the payment run through 2022-12-31 (ledger entry" "is committed, but its files are not all in place" \
     "no command re-creates a payment run's files yet; do not pay through 2022-12-31 again"
+ok "… the next pay into that directory says it again and refuses (exit 4)" exit_code 4 "$DX" pay "$R" --ledger "$P" \
+    --through 2022-12-31 --out "$tmp/pb"
+ok "… naming the payment run" has "$tmp/ec.err" "$tmp/pb: the payment run through 2022-12-31 (ledger entry"
 ok "… it is: the same date again pays nothing" sh -c "'$DX' pay '$R' --ledger '$P' --through 2022-12-31 --out '$tmp/pc' &&
     [ \$(wc -l < '$tmp/pc/payments.csv') = 1 ]"
 ok "… no temporary is left" no_temps "$tmp/pb"
