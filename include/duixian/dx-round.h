@@ -218,7 +218,9 @@ DX_EXPORT const DxScheduleLine *dx_round_get_schedule_line(DxRound *self, size_t
  * dx_round_get_round_id:
  * @self: a round
  *
- * Gets the ledger's id of the committed round, or 0.
+ * Gets the ledger's id of the committed round, or 0. Between
+ * dx_round_decide() and dx_round_commit() it is the id the round will
+ * have; 0 again after dx_round_abort() or a failed commit.
  *
  * Returns: the ledger's id of the committed round, or 0.
  *
