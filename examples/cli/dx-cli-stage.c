@@ -216,7 +216,6 @@ dx_cli_stage_sweep(const char *dir, gboolean fail_if_committed, GError **error)
 {
     g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
     g_autoptr(GString) msgs = g_string_new(NULL);
-    g_autofree char *tmp_suffix = NULL;
     const char *name;
 
     while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
@@ -282,6 +281,7 @@ dx_cli_stage_new(const char *dir, GError **error)
     g_autoptr(DxCliStage) st = NULL;
     g_autofree char *name = g_strdup_printf(STAGE_PREFIX "%ld", (long)getpid());
 
+    g_return_val_if_fail(!stage_live, NULL);   /* one stage at a time */
     if (g_mkdir_with_parents(dir, 0755) != 0 || access(dir, W_OK) != 0) {
         g_set_error(error, DX_ERROR, DX_ERROR_IO, "%s: %s", dir, g_strerror(errno));
         return NULL;
@@ -291,7 +291,6 @@ dx_cli_stage_new(const char *dir, GError **error)
     st = g_new0(DxCliStage, 1);
     st->dir = g_strdup(dir);
     st->path = g_build_filename(dir, name, NULL);
-    g_return_val_if_fail(!stage_live, NULL);
     /* the handler first, so that no signal finds the directory made and no
      * handler to remove it */
     if (strlen(st->path) < sizeof stage_path) {
