@@ -38,13 +38,6 @@ cmd_pay(const DxCliCommand *cmd, int argc, char **argv)
     if (!g_file_test(ledger_path, G_FILE_TEST_EXISTS))
         return dx_cli_fail(DX_EXIT_LEDGER, _("%s: no such ledger (a payment run pays what rounds committed)"),
                            ledger_path);
-    /* the files go into a staging directory in DIR, the run is committed,
-     * then they are renamed into place (docs/cli.md, "Outputs and the
-     * commit"); a DIR where a killed run left a committed run without its
-     * files is refused */
-    stage = dx_cli_stage_new(out, &error);
-    if (stage == NULL)
-        return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
     /* a dry run only reads: it neither migrates nor locks the file */
     ledger = dry_run ? dx_ledger_open_readonly(ledger_path, &error) : dx_ledger_open(ledger_path, &error);
     if (ledger == NULL)
@@ -52,6 +45,13 @@ cmd_pay(const DxCliCommand *cmd, int argc, char **argv)
     run = dx_payrun_new(rs, ledger, through, &error);
     if (run == NULL)
         return dx_cli_usage_error(cmd, "%s", error->message);
+    /* (after the usage errors) the files go into a staging directory in DIR, the run is committed,
+     * then they are renamed into place (docs/cli.md, "Outputs and the
+     * commit"); a DIR where a killed run left a committed run without its
+     * files is refused */
+    stage = dx_cli_stage_new(out, &error);
+    if (stage == NULL)
+        return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
     if (!dx_payrun_decide(run, dry_run, &error))
         return dx_cli_fail(g_error_matches(error, DX_ERROR, DX_ERROR_VALUE_INVALID) ? DX_EXIT_RULES : DX_EXIT_LEDGER,
                            "%s", error->message);
