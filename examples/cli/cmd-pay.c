@@ -2,6 +2,8 @@
  *
  * duixian pay RULES --ledger FILE --through D --out DIR [--dry-run] (拨付):
  * a payment run over the ledger's installment lines (docs/rules.md §13).
+ * payments.csv and payments.json are staged, the run committed, then the
+ * files renamed into DIR (dx-cli-stage.c), as run does.
  */
 #include "dx-cli-private.h"
 

@@ -3,7 +3,9 @@
  * duixian run RULES APPS --approval-date D --out DIR: a whole round (spec
  * §6 steps 1-10) into DIR/decisions.csv, schedule.csv and summary.json
  * (and report.html), committed to --ledger unless --dry-run, then the
- * closing table per bureau. What is left in each envelope comes from the
+ * closing table per bureau. The files are written into a staging
+ * directory first, the round is committed, then they are renamed into DIR
+ * (dx-cli-stage.c). What is left in each envelope comes from the
  * round itself (dx_round_get_envelope_remaining_fen()), not from reading
  * summary.json back.
  */
