@@ -2,7 +2,8 @@
  *
  * duixian pay RULES --ledger FILE --through D [--checks FILE] [--history FILE]...
  *             --out DIR [--dry-run] (拨付): a payment run over the ledger's
- * installment lines (docs/rules.md §13).
+ * installment lines (docs/rules.md §13). The files are staged, the run
+ * committed, then the files renamed into DIR (dx-cli-stage.c), as run does.
  */
 #include "dx-cli-private.h"
 
@@ -48,10 +49,11 @@ cmd_pay(const DxCliCommand *cmd, int argc, char **argv)
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
     g_autoptr(DxRuleset) rs = NULL;
-    g_autoptr(DxLedger) ledger = NULL;
+    g_autoptr(DxCliStage) stage = NULL;   /* freed last: a held signal waits for the rollback */
+    g_autoptr(DxLedger) ledger = NULL;    /* freed after the run, which may roll back on it */
     g_autoptr(DxPayrun) run = NULL;
     g_autoptr(GError) error = NULL;
-    g_autofree char *paid = NULL;
+    g_autofree char *paid = NULL, *what = NULL, *restore = NULL;
     int rc = dx_cli_parse(cmd, entries, &argc, &argv);
 
     if (rc != DX_CLI_CONTINUE)
@@ -79,11 +81,41 @@ cmd_pay(const DxCliCommand *cmd, int argc, char **argv)
     }
     for (const char *const *w = dx_payrun_get_warnings(run); *w != NULL; w++)
         fprintf(stderr, "duixian: warning: %s\n", *w);
-    if (!dx_payrun_run(run, dry_run, &error))
+    /* (after the usage errors) the files go into a staging directory in DIR, the run is committed,
+     * then they are renamed into place (docs/cli.md, "Outputs and the
+     * commit"); a DIR where a killed run left a committed run without its
+     * files is refused */
+    stage = dx_cli_stage_new(out, &error);
+    if (stage == NULL)
+        return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
+    if (!dx_payrun_decide(run, dry_run, &error))
         return dx_cli_fail(g_error_matches(error, DX_ERROR, DX_ERROR_VALUE_INVALID) ? DX_EXIT_RULES : DX_EXIT_LEDGER,
                            "%s", error->message);
-    if (!dx_payrun_write(run, out, &error))
+    if (!dx_payrun_write(run, dx_cli_stage_get_path(stage), &error))
         return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
+    if (!dry_run) {
+        g_autofree char *head = dx_ledger_dup_head_hash(ledger);
+
+        what = g_strdup_printf(_("the payment run through %s (ledger entry %lld of %s)"), through,
+                               (long long)dx_payrun_get_id(run), ledger_path);
+        /* no command re-creates a payment run's files yet (a second run of
+         * the same date pays nothing): say so rather than name one */
+        restore = g_strdup_printf(_("no command re-creates a payment run's files yet; do not pay through %s again "
+                                    "(it would pay nothing)"), through);
+        if (!dx_cli_stage_note_commit(stage, ledger_path, head, what, restore, &error))
+            return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
+    }
+    dx_cli_stage_hold_signals(stage);   /* from here a signal waits until the files are in place */
+    if (!dx_payrun_commit(run, &error))
+        return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
+    if (!dx_cli_stage_publish(stage, "payments.json", &error)) {
+        g_autofree char *m = what != NULL ? dx_cli_stage_committed_message(what, restore) : NULL;
+
+        if (m == NULL)
+            return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
+        dx_cli_stage_mark_incomplete(stage);
+        return dx_cli_fail(DX_EXIT_OUTPUT, "%s; %s", error->message, m);
+    }
     paid = dx_money_format(dx_payrun_get_paid_fen(run));
     if (dry_run)
         printf(_("dry run through %s: would pay %zu lines, %s (nothing committed); files in %s\n"), through,

@@ -24,6 +24,11 @@ report_from_ledger(DxRuleset *rs, const char *ledger_path, gint64 round, const c
 
     if (tmp == NULL || g_mkdir_with_parents(tmp, 0755) != 0)
         return dx_cli_fail(DX_EXIT_OUTPUT, "%s: %s", tmp != NULL ? tmp : "temporary directory", g_strerror(errno));
+    /* --out-dir is how a round's files are restored after a run was killed
+     * between its commit and its renames: clear what the dead run left,
+     * saying so, but go on (this is the restore) */
+    if (keep_dir != NULL)
+        dx_cli_stage_sweep(keep_dir, FALSE, NULL);
     ledger = dx_ledger_open_readonly(ledger_path, &error);
     if (ledger == NULL || !dx_ledger_export_round(ledger, rs, round, tmp, &error))
         rc = dx_cli_fail(g_error_matches(error, DX_ERROR, DX_ERROR_IO) ? DX_EXIT_OUTPUT : DX_EXIT_LEDGER, "%s",

@@ -3,7 +3,9 @@
  * duixian run RULES APPS --approval-date D --out DIR: a whole round (spec
  * §6 steps 1-10) into DIR/decisions.csv, schedule.csv and summary.json
  * (and report.html), committed to --ledger unless --dry-run, then the
- * closing table per bureau. What is left in each envelope comes from the
+ * closing table per bureau. The files are written into a staging
+ * directory first, the round is committed, then they are renamed into DIR
+ * (dx-cli-stage.c). What is left in each envelope comes from the
  * round itself (dx_round_get_envelope_remaining_fen()), not from reading
  * summary.json back.
  */
@@ -170,12 +172,13 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
     };
     g_autoptr(DxRuleset) rs = NULL;
     g_autoptr(DxBatch) batch = NULL;
+    g_autoptr(DxCliStage) stage = NULL;   /* freed after the round: a held signal waits for the rollback */
+    g_autoptr(DxLedger) ledger = NULL;    /* freed after the round, which may roll back on it */
     g_autoptr(DxRound) round = NULL;
-    g_autoptr(DxLedger) ledger = NULL;
     g_autoptr(DxLoadOptions) opts = dx_load_options_new();
     g_autoptr(GError) error = NULL;
-    const char *committed;
-    g_autofree char *head = NULL, *head_line = NULL;
+    const char *sdir;
+    g_autofree char *head = NULL, *head_line = NULL, *what = NULL, *restore = NULL;
     guint threads = 1;
     int rc = dx_cli_parse(cmd, entries, &argc, &argv);
 
@@ -211,9 +214,15 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
     dx_batch_set_hash_input(batch, ledger_path != NULL && !dry_run);
     if (!dx_cli_read_apps(batch, argv[2], opts, &error))
         return dx_cli_fail(DX_EXIT_INPUT, "%s", error->message);
-    /* check the output directory before committing anything */
-    if (g_mkdir_with_parents(out, 0755) != 0 || access(out, W_OK) != 0)
-        return dx_cli_fail(DX_EXIT_OUTPUT, "%s: %s", out, g_strerror(errno));
+    /* every file is written into a staging directory in DIR, the round is
+     * committed, then the files are renamed into place (docs/cli.md,
+     * "Outputs and the commit"); this also checks DIR before anything is
+     * decided, and refuses a DIR where a killed run left a committed round
+     * without its files */
+    stage = dx_cli_stage_new(out, &error);
+    if (stage == NULL)
+        return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
+    sdir = dx_cli_stage_get_path(stage);
     if (ledger_path != NULL) {
         ledger = dx_ledger_open(ledger_path, &error);
         if (ledger == NULL)
@@ -221,33 +230,55 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
         dx_round_set_ledger(round, ledger);
     }
     dx_round_set_dry_run(round, dry_run);
-    if (!dx_round_run(round, batch, &error))
+    /* a failure from here to dx_round_commit() rolls the round back when
+     * `round` is freed (before `ledger`, declared earlier) */
+    if (!dx_round_decide(round, batch, &error))
         return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
-    committed = ledger != NULL && !dry_run ? " (the round IS committed to the ledger)" : "";
-    if (!dx_round_write_outputs(round, out, &error))
-        return dx_cli_fail(DX_EXIT_OUTPUT, "%s%s", error->message, committed);
+    if (!dx_round_write_outputs(round, sdir, &error))
+        return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
     if (report) {
-        g_autofree char *html = g_build_filename(out, "report.html", NULL);
+        g_autofree char *html = g_build_filename(sdir, "report.html", NULL);
 
-        if (!dx_report_write_html(rs, out, html, &error))
-            return dx_cli_fail(DX_EXIT_OUTPUT, "%s%s", error->message, committed);
+        if (!dx_report_write_html(rs, sdir, html, &error))
+            return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
     }
     /* before --output-encoding recodes the CSVs: the workbooks read them as UTF-8 */
-    if (xlsx && !dx_cli_write_round_xlsx(rs, out, &error))
-        return dx_cli_fail(DX_EXIT_OUTPUT, "%s%s", error->message, committed);
-    if (gb18030 && (!dx_cli_recode_output(out, "decisions.csv", &error) ||
-                    !dx_cli_recode_output(out, "schedule.csv", &error)))
-        return dx_cli_fail(DX_EXIT_OUTPUT, "%s%s", error->message, committed);
+    if (xlsx && !dx_cli_write_round_xlsx(rs, sdir, &error))
+        return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
+    if (gb18030 && (!dx_cli_recode_output(sdir, "decisions.csv", &error) ||
+                    !dx_cli_recode_output(sdir, "schedule.csv", &error)))
+        return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
     if (ledger != NULL && !dry_run) {
         /* the head kept outside the ledger (verify --expect-head); not in
          * summary.json, whose keys rules.md §8 fixes and which
-         * report --ledger re-creates byte for byte */
-        g_autofree char *head_file = g_build_filename(out, "ledger-head.txt", NULL);
+         * report --ledger re-creates byte for byte. The round is sealed:
+         * the head is already the one the commit leaves. */
+        g_autofree char *head_file = g_build_filename(sdir, "ledger-head.txt", NULL);
+        g_autofree char *r = dx_cli_shell_word(argv[1]), *l = dx_cli_shell_word(ledger_path);
+        g_autofree char *o = dx_cli_shell_word(out), *cmd_line = NULL;
 
         head = dx_ledger_dup_head_hash(ledger);
         head_line = g_strconcat(head, "\n", NULL);
-        if (!g_file_set_contents(head_file, head_line, -1, &error))
-            return dx_cli_fail(DX_EXIT_OUTPUT, "%s%s", error->message, committed);
+        cmd_line = g_strdup_printf("duixian report %s --ledger %s --round %lld --out-dir %s", r, l,
+                                   (long long)dx_round_get_round_id(round), o);
+        what = g_strdup_printf(_("round %lld of %s"), (long long)dx_round_get_round_id(round), ledger_path);
+        restore = g_strdup_printf(_("restore them with: %s"), cmd_line);
+        if (!g_file_set_contents(head_file, head_line, -1, &error) ||
+            !dx_cli_stage_note_commit(stage, ledger_path, head, what, restore, &error))
+            return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
+    }
+    /* from here a signal waits until the files are in place */
+    dx_cli_stage_hold_signals(stage);
+    if (!dx_round_commit(round, &error))
+        return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
+    /* ledger-head.txt last: a directory that has it has the round's other files */
+    if (!dx_cli_stage_publish(stage, "ledger-head.txt", &error)) {
+        g_autofree char *m = what != NULL ? dx_cli_stage_committed_message(what, restore) : NULL;
+
+        if (m == NULL)
+            return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
+        dx_cli_stage_mark_incomplete(stage);
+        return dx_cli_fail(DX_EXIT_OUTPUT, "%s; %s", error->message, m);
     }
     run_print_table(rs, round, batch, out, ledger == NULL, dry_run, format);
     if (ledger != NULL && !dry_run && strcmp(format, "text") == 0) {

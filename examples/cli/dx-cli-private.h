@@ -132,3 +132,47 @@ gboolean dx_cli_write_round_xlsx(DxRuleset *rs, const char *dir, GError **error)
 /* A status or reason code in Chinese, as the library's messages say it. */
 const char *dx_cli_status_zh(const char *status);
 const char *dx_cli_reason_zh(const char *code);
+
+/* ---- staged outputs (dx-cli-stage.c; docs/cli.md "Outputs and the commit") ---- */
+
+/* A command's files, written into DIR/.duixian-stage-PID, then committed,
+ * then renamed into DIR:
+ *   st = dx_cli_stage_new(DIR)      ; write into dx_cli_stage_get_path(st)
+ *   dx_cli_stage_note_commit(...)   ; what is about to be committed
+ *   dx_cli_stage_hold_signals(st)   ; commit
+ *   dx_cli_stage_publish(st, LAST)  ; on failure: dx_cli_stage_committed_message()
+ * dx_cli_stage_free() removes what is left, restores the signal handlers
+ * and lets a held signal take effect. */
+typedef struct _DxCliStage DxCliStage;
+
+/* Creates DIR (with parents) and the staging directory, after
+ * dx_cli_stage_sweep(DIR, TRUE); installs the SIGINT/SIGTERM/SIGHUP handler
+ * that removes it. NULL with @error (DX_ERROR_IO) otherwise. */
+DxCliStage *dx_cli_stage_new(const char *dir, GError **error);
+const char *dx_cli_stage_get_path(DxCliStage *st);
+/* Notes, before the COMMIT, what it commits: the ledger, the head it will
+ * leave, @what ("round 3 of L") and @restore, how to restore its files
+ * ("restore them with: duixian report …"). */
+gboolean dx_cli_stage_note_commit(DxCliStage *st, const char *ledger_path, const char *head, const char *what,
+                                  const char *restore, GError **error);
+/* Blocks SIGINT, SIGTERM and SIGHUP until dx_cli_stage_free(): call it just before the COMMIT. */
+void dx_cli_stage_hold_signals(DxCliStage *st);
+/* Renames every staged file into DIR, by name, @last (nullable) last. */
+gboolean dx_cli_stage_publish(DxCliStage *st, const char *last, GError **error);
+/* After dx_cli_stage_publish() failed past the commit: keeps the note as
+ * DIR/.duixian-incomplete, so that the next command writing into DIR says
+ * again what is committed and how to restore it (once). */
+void dx_cli_stage_mark_incomplete(DxCliStage *st);
+void dx_cli_stage_free(DxCliStage *st);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxCliStage, dx_cli_stage_free)
+/* Removes the temporaries that dead processes left in DIR (staging
+ * directories, NAME.tmp-PID files), saying so on stderr. When one of them
+ * was committing and the ledger has its commit, or DIR/.duixian-incomplete
+ * says a command could not put its files in place: FALSE with the restore
+ * command in @error if @fail_if_committed, else the same on stderr; the
+ * note is removed either way. */
+gboolean dx_cli_stage_sweep(const char *dir, gboolean fail_if_committed, GError **error);
+/* "WHAT is committed, but its files are not all in place: RESTORE" (g_free). */
+char *dx_cli_stage_committed_message(const char *what, const char *restore);
+/* @s quoted for a shell only when it needs to be (g_free). */
+char *dx_cli_shell_word(const char *s);

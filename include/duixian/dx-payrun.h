@@ -140,8 +140,45 @@ DX_EXPORT const char *const *dx_payrun_get_warnings(const DxPayrun *self) G_GNUC
 DX_EXPORT gboolean dx_payrun_run(DxPayrun *self, gboolean dry_run, GError **error) G_GNUC_NON_NULL(1);
 
 /**
+ * dx_payrun_decide:
+ * @self: a run that has not run
+ * @dry_run: decide, but commit nothing
+ * @error: return location for a #GError
+ *
+ * dx_payrun_run() without its COMMIT: the lines are read under the
+ * ledger's write lock, decided and (unless @dry_run) the run's entries
+ * written inside the open transaction; dx_payrun_get_id() gives the entry
+ * the run will be. Write the files then, with dx_payrun_write() into a new
+ * directory beside the final one, commit with dx_payrun_commit() and
+ * rename the files into place: a failure or a signal before the commit
+ * leaves the ledger as it was and no committed run without its files
+ * (docs/cli.md, "Outputs and the commit"). Freeing the run before
+ * dx_payrun_commit() rolls it back. The ledger stays locked in between.
+ *
+ * Returns: %TRUE on success (with %FALSE nothing is left pending)
+ *
+ * Since: 0.2
+ */
+DX_EXPORT gboolean dx_payrun_decide(DxPayrun *self, gboolean dry_run, GError **error) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_payrun_commit:
+ * @self: a run that dx_payrun_decide() decided
+ * @error: return location for a #GError
+ *
+ * Commits what dx_payrun_decide() left pending; %TRUE at once for a dry
+ * run or a run committed already. A failed COMMIT rolls the run back
+ * (dx_payrun_get_id() is then 0).
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.2
+ */
+DX_EXPORT gboolean dx_payrun_commit(DxPayrun *self, GError **error) G_GNUC_NON_NULL(1);
+
+/**
  * dx_payrun_write:
- * @self: a run that ran
+ * @self: a run that ran, or that dx_payrun_decide() decided
  * @dir: the output directory (created if needed)
  * @error: return location for a #GError
  *
@@ -211,7 +248,8 @@ DX_EXPORT int64_t dx_payrun_get_id(const DxPayrun *self) G_GNUC_NON_NULL(1);
  * dx_payrun_free:
  * @self: (nullable): a run
  *
- * Frees the run (the ledger stays open).
+ * Frees the run (the ledger stays open; a run dx_payrun_decide() left
+ * uncommitted is rolled back, so the ledger must still be open).
  *
  * Since: 0.2
  */

@@ -41,7 +41,9 @@ DX_EXPORT DxRound *dx_round_new(DxRuleset *ruleset, const char *approval_date, G
  * dx_round_free:
  * @self: (nullable): the round
  *
- * Frees @self (what it committed stays in the ledger).
+ * Frees @self (what it committed stays in the ledger; a round that
+ * dx_round_decide() left pending is rolled back, so the ledger must still
+ * be open).
  *
  * Since: 0.1
  */
@@ -121,6 +123,60 @@ DX_EXPORT gboolean dx_round_run(DxRound *self, DxBatch *batch, GError **error)
     G_GNUC_NON_NULL(1, 2);
 
 /**
+ * dx_round_decide:
+ * @self: a round, not yet run
+ * @batch: the applications; the round takes its decisions and finishes it
+ * @error: return location for a #GError, or %NULL
+ *
+ * dx_round_run() without its last step: steps 1-10 are run and, with a
+ * ledger and not a dry run, every entry of the round is written inside the
+ * ledger's open transaction (its write lock held) but not committed. From
+ * here the round's getters work, dx_round_get_round_id() gives the id the
+ * round will have and dx_ledger_dup_head_hash() the head it will leave, so
+ * the round's files can be written (under temporary names) before
+ * dx_round_commit() commits it; then the files are renamed into place.
+ * That order means a failure or a signal before the commit leaves no
+ * round without files, and the ledger as it was. dx_round_abort(), or
+ * freeing the round, rolls the uncommitted round back. Without a ledger
+ * or as a dry run this is dx_round_run(), and dx_round_commit() does
+ * nothing.
+ *
+ * The ledger stays locked until dx_round_commit() or dx_round_abort(): do
+ * the writing in between, and nothing slow.
+ *
+ * Returns: %TRUE, or %FALSE with @error set (nothing is left pending)
+ * Since: 0.2
+ */
+DX_EXPORT gboolean dx_round_decide(DxRound *self, DxBatch *batch, GError **error)
+    G_GNUC_NON_NULL(1, 2);
+
+/**
+ * dx_round_commit:
+ * @self: a round that dx_round_decide() decided
+ * @error: return location for a #GError, or %NULL
+ *
+ * Commits the round dx_round_decide() left pending (%TRUE at once when
+ * nothing is pending: no ledger, a dry run, or committed already). If the
+ * COMMIT fails the round is rolled back and dx_round_get_round_id() is 0.
+ *
+ * Returns: %TRUE, or %FALSE with @error set (%DX_ERROR_LEDGER)
+ * Since: 0.2
+ */
+DX_EXPORT gboolean dx_round_commit(DxRound *self, GError **error) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_round_abort:
+ * @self: a round
+ *
+ * Rolls back the round dx_round_decide() left pending, if any: the ledger
+ * is as it was and dx_round_get_round_id() is 0. The decisions, schedule
+ * and summary stay readable. dx_round_free() does the same.
+ *
+ * Since: 0.2
+ */
+DX_EXPORT void dx_round_abort(DxRound *self) G_GNUC_NON_NULL(1);
+
+/**
  * dx_round_get_decisions:
  * @self: a round
  *
@@ -162,7 +218,9 @@ DX_EXPORT const DxScheduleLine *dx_round_get_schedule_line(DxRound *self, size_t
  * dx_round_get_round_id:
  * @self: a round
  *
- * Gets the ledger's id of the committed round, or 0.
+ * Gets the ledger's id of the committed round, or 0. Between
+ * dx_round_decide() and dx_round_commit() it is the id the round will
+ * have; 0 again after dx_round_abort() or a failed commit.
  *
  * Returns: the ledger's id of the committed round, or 0.
  *
@@ -216,7 +274,10 @@ DX_EXPORT char *dx_round_dup_summary_json(DxRound *self) G_GNUC_NON_NULL(1);
  * @error: return location for a #GError, or %NULL
  *
  * Writes decisions.csv, schedule.csv and summary.json into @dir, each
- * replaced atomically. Returns: %TRUE, or %FALSE with %DX_ERROR_IO
+ * replaced atomically. To have no committed round without its files, call
+ * it between dx_round_decide() and dx_round_commit() on a new directory
+ * beside the final one, and rename the files into place after the commit
+ * (docs/cli.md, "Outputs and the commit"). Returns: %TRUE, or %FALSE with %DX_ERROR_IO
  * Since: 0.1
  */
 DX_EXPORT gboolean dx_round_write_outputs(DxRound *self, const char *dir, GError **error)

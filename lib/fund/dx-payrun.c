@@ -44,6 +44,7 @@ struct _DxPayrun {
     DxPayrunTotals total;
     gint64 id;
     gboolean ran;
+    gboolean pending;     /* decided and appended in the open transaction, not yet committed */
     char *json;           /* payments.json, made once when decided: the ledger keeps it too */
 };
 
@@ -78,6 +79,8 @@ dx_payrun_free(DxPayrun *self)
 {
     if (self == NULL)
         return;
+    if (self->pending)
+        dx_ledger_abort_payrun(self->ledger);   /* decided, never committed: the ledger as it was */
     dx_ruleset_unref(self->rs);
     dx_ledger_lines_clear(&self->lines);
     g_array_unref(self->out);
@@ -340,7 +343,7 @@ payrun_read_and_decide(DxPayrun *self, GError **error)
 }
 
 gboolean
-dx_payrun_run(DxPayrun *self, gboolean dry_run, GError **error)
+dx_payrun_decide(DxPayrun *self, gboolean dry_run, GError **error)
 {
     g_autofree DxLedgerSettle *settles = NULL;
     DxLedgerPayrunInfo info;
@@ -370,10 +373,32 @@ dx_payrun_run(DxPayrun *self, gboolean dry_run, GError **error)
     }
     info = (DxLedgerPayrunInfo){ self->rs->fund_id, self->through, self->rs->sha256,
                                  self->checks != NULL ? dx_checks_get_sha256(self->checks) : "", self->json };
-    if (!dx_ledger_commit_payrun(self->ledger, &self->lines, &info, settles, self->out->len, &self->id, error))
+    if (!dx_ledger_append_payrun(self->ledger, &self->lines, &info, settles, self->out->len, &self->id, error))
         return FALSE;
     self->ran = TRUE;
+    self->pending = TRUE;
     return TRUE;
+}
+
+gboolean
+dx_payrun_commit(DxPayrun *self, GError **error)
+{
+    g_return_val_if_fail(self != NULL && self->ran, FALSE);
+    if (!self->pending)
+        return TRUE;
+    self->pending = FALSE;
+    if (!dx_ledger_finish_payrun(self->ledger, error)) {
+        self->id = 0;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+dx_payrun_run(DxPayrun *self, gboolean dry_run, GError **error)
+{
+    g_return_val_if_fail(self != NULL && !self->ran, FALSE);
+    return dx_payrun_decide(self, dry_run, error) && dx_payrun_commit(self, error);
 }
 
 static void
@@ -471,7 +496,7 @@ payrun_write_explained(const DxPayrun *self, const char *dir, GError **error)
 
 #define PAYMENTS_CSV_HEADER "batch_id,date,bureau,enterprise_id,app_id,policy_id,installment,of,amount_fen,status,reasons\n"
 
-/* The treasury's payment files (国库集中支付): one CSV per batch_id of the
+/* The treasury's payment files (国库集中支付): treasury-BATCH.csv per batch_id of the
  * lines paid, in payments.csv's order, with what a payment order needs:
  * the enterprise (its name from the checks row when given), the amount in
  * 元 and in fen, the policy and its basis. */
@@ -489,15 +514,10 @@ append_yuan(GString *out, int64_t fen)
 static gboolean
 payrun_write_treasury(const DxPayrun *self, const char *dir, GError **error)
 {
-    g_autofree char *tdir = g_build_filename(dir, "treasury", NULL);
     char batch[64] = "";
     DxOutFile o = { 0 };
     gboolean open = FALSE;
 
-    if (g_mkdir_with_parents(tdir, 0755) != 0) {
-        g_set_error(error, DX_ERROR, DX_ERROR_IO, "%s: cannot be created", tdir);
-        return FALSE;
-    }
     for (guint i = 0; i < self->out->len; i++) {
         const PayLine *p = &g_array_index(self->out, PayLine, i);
         const DxLedgerLine *l = p->line;
@@ -516,8 +536,10 @@ payrun_write_treasury(const DxPayrun *self, const char *dir, GError **error)
             if (open && !dx_out_close(&o, TRUE, error))
                 return FALSE;
             g_strlcpy(batch, id, sizeof batch);
-            name = g_strconcat(batch, ".csv", NULL);
-            path = g_build_filename(tdir, name, NULL);
+            /* beside the other files, not in a directory of their own:
+             * a command's outputs are staged and renamed one by one */
+            name = g_strconcat("treasury-", batch, ".csv", NULL);
+            path = g_build_filename(dir, name, NULL);
             if (!dx_out_open(&o, path, TREASURY_CSV_HEADER, error))
                 return FALSE;
             open = TRUE;

@@ -39,6 +39,7 @@ struct _DxRound {
     DxEnvelopeUse *use;           /* per envelope */
     char *input_sha256;
     gint64 round_id;
+    gboolean pending;             /* decided and sealed in the open transaction, not yet committed */
 };
 
 DxRound *
@@ -70,6 +71,7 @@ dx_round_free(DxRound *self)
 {
     if (self == NULL)
         return;
+    dx_round_abort(self);   /* a round decided but never committed leaves the ledger as it was */
     dx_prior_book_free(self->book);
     g_ptr_array_unref(self->history_hashes);
     if (self->schedule != NULL)
@@ -209,11 +211,12 @@ round_commit(DxRound *self, GError **error)
         if (!dx_ledger_add_decision(self->ledger, self->round_id, &di, error))
             return FALSE;
     }
-    return dx_ledger_commit_round(self->ledger, error);
+    /* every entry written: from here the ledger's head is the round's */
+    return dx_ledger_seal_round(self->ledger, error);
 }
 
 gboolean
-dx_round_run(DxRound *self, DxBatch *batch, GError **error)
+dx_round_decide(DxRound *self, DxBatch *batch, GError **error)
 {
     g_autofree guint *order = NULL;
     guint n_order = 0;
@@ -263,9 +266,43 @@ dx_round_run(DxRound *self, DxBatch *batch, GError **error)
             dx_ledger_abort_round(self->ledger);
             self->round_id = 0;
             return FALSE;
+        } else {
+            self->pending = TRUE;
         }
     }
     return TRUE;
+}
+
+gboolean
+dx_round_commit(DxRound *self, GError **error)
+{
+    g_return_val_if_fail(self != NULL && self->ran, FALSE);
+    if (!self->pending)
+        return TRUE;
+    self->pending = FALSE;
+    if (!dx_ledger_commit_round(self->ledger, error)) {
+        self->round_id = 0;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void
+dx_round_abort(DxRound *self)
+{
+    g_return_if_fail(self != NULL);
+    if (!self->pending)
+        return;
+    self->pending = FALSE;
+    dx_ledger_abort_round(self->ledger);
+    self->round_id = 0;
+}
+
+gboolean
+dx_round_run(DxRound *self, DxBatch *batch, GError **error)
+{
+    g_return_val_if_fail(self != NULL && batch != NULL, FALSE);
+    return dx_round_decide(self, batch, error) && dx_round_commit(self, error);
 }
 
 void

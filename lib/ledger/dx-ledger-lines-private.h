@@ -109,6 +109,16 @@ G_GNUC_INTERNAL void dx_ledger_abort_payrun(DxLedger *self);
 /* A dry run's one consistent view of the ledger, without the write lock
  * (a read-only ledger too): read, decide, then dx_ledger_abort_payrun(). */
 G_GNUC_INTERNAL gboolean dx_ledger_begin_read(DxLedger *self, GError **error);
+/* dx_ledger_commit_payrun() in two steps, so that the caller can write its
+ * files between them (docs/cli.md, "Outputs and the commit"): append
+ * checks and appends the run inside the open transaction (the ledger's
+ * head and the run's id are known from here; a failure rolls back), finish
+ * COMMITs (a failure rolls back). */
+G_GNUC_INTERNAL gboolean dx_ledger_append_payrun(DxLedger *self, const DxLedgerLines *lines,
+                                                 const DxLedgerPayrunInfo *info,
+                                                 const DxLedgerSettle *settles, gsize n_settles, gint64 *payrun_id,
+                                                 GError **error);
+G_GNUC_INTERNAL gboolean dx_ledger_finish_payrun(DxLedger *self, GError **error);
 
 /* §15 for a round: forfeited fen of live grants go back to their
  * envelope and to the enterprise's room under the fund's cap (never to

@@ -341,7 +341,7 @@ payrun_check(DxLedger *self, const DxLedgerLines *lines, const DxLedgerSettle *s
 }
 
 gboolean
-dx_ledger_commit_payrun(DxLedger *self, const DxLedgerLines *lines, const DxLedgerPayrunInfo *info,
+dx_ledger_append_payrun(DxLedger *self, const DxLedgerLines *lines, const DxLedgerPayrunInfo *info,
                         const DxLedgerSettle *settles, gsize n_settles, gint64 *payrun_id, GError **error)
 {
     g_autofree char *now = NULL;
@@ -410,8 +410,6 @@ dx_ledger_commit_payrun(DxLedger *self, const DxLedgerLines *lines, const DxLedg
             goto fail;
     }
     dx_ledger_buf_clear(&body);
-    if (!dx_ledger_commit(self, error))
-        return FALSE;
     if (payrun_id != NULL)
         *payrun_id = header;
     return TRUE;
@@ -419,6 +417,27 @@ fail:
     dx_ledger_buf_clear(&body);
     dx_ledger_rollback(self);
     return FALSE;
+}
+
+gboolean
+dx_ledger_finish_payrun(DxLedger *self, GError **error)
+{
+    g_return_val_if_fail(self != NULL, FALSE);
+    return dx_ledger_commit(self, error);
+}
+
+gboolean
+dx_ledger_commit_payrun(DxLedger *self, const DxLedgerLines *lines, const DxLedgerPayrunInfo *info,
+                        const DxLedgerSettle *settles, gsize n_settles, gint64 *payrun_id, GError **error)
+{
+    gint64 id = 0;
+
+    if (!dx_ledger_append_payrun(self, lines, info, settles, n_settles, &id, error) ||
+        !dx_ledger_finish_payrun(self, error))
+        return FALSE;
+    if (payrun_id != NULL)
+        *payrun_id = id;
+    return TRUE;
 }
 
 /* ------------------------------------------------ what forfeits give back */

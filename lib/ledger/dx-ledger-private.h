@@ -10,6 +10,10 @@
  *   dx_ledger_add_round        the round's header entry
  *   dx_ledger_add_decision     one decision (grant and schedule inside); they are
  *                              buffered and written 4096 to a `decisions` entry
+ *   dx_ledger_seal_round       (optional) the last entry written and the
+ *                              header checked, still uncommitted: the head
+ *                              (dx_ledger_dup_head_hash) is the round's, so
+ *                              its files can be written before the COMMIT
  *   dx_ledger_commit_round     COMMIT, or dx_ledger_abort_round: ROLLBACK
  *
  * Every entry is hash-chained to the one before it (see dx-ledger.c).
@@ -58,5 +62,6 @@ G_GNUC_INTERNAL gboolean dx_ledger_add_round(DxLedger *self, const DxLedgerRound
                                              GError **error);
 G_GNUC_INTERNAL gboolean dx_ledger_add_decision(DxLedger *self, gint64 round_id, const DxLedgerDecisionInfo *info,
                                                 GError **error);
+G_GNUC_INTERNAL gboolean dx_ledger_seal_round(DxLedger *self, GError **error);
 G_GNUC_INTERNAL gboolean dx_ledger_commit_round(DxLedger *self, GError **error);
 G_GNUC_INTERNAL void dx_ledger_abort_round(DxLedger *self);

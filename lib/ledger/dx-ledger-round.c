@@ -215,6 +215,39 @@ dx_ledger_add_decision(DxLedger *self, gint64 round_id, const DxLedgerDecisionIn
     return TRUE;
 }
 
+/* The checks and the last chunk of dx_ledger_commit_round(), without the
+ * COMMIT; a failure leaves the transaction for the caller to roll back. */
+static gboolean
+ledger_round_seal(DxLedger *self, GError **error)
+{
+    if (self->round_failed)
+        return ledger_round_failed(self, error);
+    if (self->round_id != 0 &&
+        (self->round_n != self->round_declared_n || self->round_granted != self->round_declared_granted)) {
+        /* the header must describe exactly the entries that follow it */
+        g_set_error(error, DX_ERROR, DX_ERROR_LEDGER,
+                    "%s: round %" G_GINT64_FORMAT " declared %" G_GUINT64_FORMAT " decisions granting %" G_GINT64_FORMAT
+                    " fen, but %" G_GUINT64_FORMAT " granting %" G_GINT64_FORMAT " fen were added",
+                    self->name, self->round_id, self->round_declared_n, self->round_declared_granted,
+                    self->round_n, self->round_granted);
+        return FALSE;
+    }
+    return ledger_flush_chunk(self, error);
+}
+
+gboolean
+dx_ledger_seal_round(DxLedger *self, GError **error)
+{
+    g_return_val_if_fail(self != NULL, FALSE);
+    g_return_val_if_fail(self->in_round, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (ledger_round_seal(self, error))
+        return TRUE;
+    self->round_failed = TRUE;
+    return FALSE;
+}
+
 gboolean
 dx_ledger_commit_round(DxLedger *self, GError **error)
 {
@@ -224,23 +257,11 @@ dx_ledger_commit_round(DxLedger *self, GError **error)
     g_return_val_if_fail(self->in_round, FALSE);
     g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-    if (self->round_failed) {
-        ledger_round_failed(self, error);
+    /* after dx_ledger_seal_round() the chunk is empty: sealing again only checks */
+    if (!ledger_round_seal(self, error))
         dx_ledger_rollback(self);
-    } else if (self->round_id != 0 &&
-               (self->round_n != self->round_declared_n || self->round_granted != self->round_declared_granted)) {
-        /* the header must describe exactly the entries that follow it */
-        g_set_error(error, DX_ERROR, DX_ERROR_LEDGER,
-                    "%s: round %" G_GINT64_FORMAT " declared %" G_GUINT64_FORMAT " decisions granting %" G_GINT64_FORMAT
-                    " fen, but %" G_GUINT64_FORMAT " granting %" G_GINT64_FORMAT " fen were added",
-                    self->name, self->round_id, self->round_declared_n, self->round_declared_granted,
-                    self->round_n, self->round_granted);
-        dx_ledger_rollback(self);
-    } else if (!ledger_flush_chunk(self, error)) {
-        dx_ledger_rollback(self);
-    } else {
+    else
         ok = dx_ledger_commit(self, error);
-    }
     dx_ledger_round_clear(self);
     return ok;
 }

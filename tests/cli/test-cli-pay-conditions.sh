@@ -27,10 +27,10 @@ ok "run 1 through 2022-06-30 pays the 7 lines at approval" exit_code 0 "$DX" pay
 ok "… 30.48万元, nothing held" [ "$(sums "$tmp/p1/payments.json")" = '30480000 0 0' ]
 # the treasury's files, one per batch: commerce 3 x 5万元 + 3 x 1600元, finance 15万元
 ok "… treasury files: one per batch_id, amounts in 元 and fen" sh -c "
-    ls '$tmp/p1/treasury' | tr '\n' ' ' | grep -qx '20220630-commerce.csv 20220630-finance.csv ' &&
-    [ \"\$(awk -F, 'NR > 1 { print \$6, \$7, \$12, \$13 }' '$tmp/p1/treasury/20220630-finance.csv')\" = 'A6 FIN-HQ 150000.00 15000000' ] &&
-    [ \"\$(awk -F, 'NR > 1 { n++; s += \$13 } END { print n, s }' '$tmp/p1/treasury/20220630-commerce.csv')\" = '6 15480000' ] &&
-    grep -q '^20220630-commerce,2022-06-30,commerce,E1,,A4,COM-REPORT,统计报表报送补贴（分三年拨付）,铜商务发〔2022〕29号,1,3,1600.00,160000\$' '$tmp/p1/treasury/20220630-commerce.csv'"
+    ls '$tmp/p1' | grep treasury | tr '\n' ' ' | grep -qx 'treasury-20220630-commerce.csv treasury-20220630-finance.csv ' &&
+    [ \"\$(awk -F, 'NR > 1 { print \$6, \$7, \$12, \$13 }' '$tmp/p1/treasury-20220630-finance.csv')\" = 'A6 FIN-HQ 150000.00 15000000' ] &&
+    [ \"\$(awk -F, 'NR > 1 { n++; s += \$13 } END { print n, s }' '$tmp/p1/treasury-20220630-commerce.csv')\" = '6 15480000' ] &&
+    grep -q '^20220630-commerce,2022-06-30,commerce,E1,,A4,COM-REPORT,统计报表报送补贴（分三年拨付）,铜商务发〔2022〕29号,1,3,1600.00,160000\$' '$tmp/p1/treasury-20220630-commerce.csv'"
 
 # 2023-06-30 without checks: the six lines with requires are held (no
 # row), FIN-HQ's second half (no requires) is paid: 15万; held 3 x 2万 + 3 x 1600元
@@ -104,9 +104,9 @@ ok "run 4 through 2024-06-30 with checks-2024.csv (label columns)" exit_code 0 "
 ok "… pays the line held before, and the rest as worked out" [ "$(sums "$tmp/p4/payments.json")" = '5320000 3160000 0' ]
 ok "… line by line (app/installment status reasons)" [ "$(rows "$tmp/p4/payments.csv")" = 'A3/2 paid |A1/3 forfeited requirement_failed|A3/3 paid |A4/3 paid |A5/3 forfeited requirement_failed|A8/3 paid |' ]
 ok "… treasury: only paid lines, the name from the checks row" sh -c "
-    [ \"\$(cat '$tmp/p4/treasury/'*.csv | grep -c forfeited)\" = 0 ] &&
-    grep -q '^20230630-commerce,2023-06-30,commerce,E3,丙商贸有限公司,A3,COM-GRAD,.*,2,3,20000.00,2000000\$' '$tmp/p4/treasury/20230630-commerce.csv' &&
-    [ \"\$(awk -F, 'FNR > 1 { s += \$13 } END { print s }' '$tmp/p4/treasury/'*.csv)\" = 5320000 ]"
+    [ \"\$(cat '$tmp/p4/treasury-'*.csv | grep -c forfeited)\" = 0 ] &&
+    grep -q '^20230630-commerce,2023-06-30,commerce,E3,丙商贸有限公司,A3,COM-GRAD,.*,2,3,20000.00,2000000\$' '$tmp/p4/treasury-20230630-commerce.csv' &&
+    [ \"\$(awk -F, 'FNR > 1 { s += \$13 } END { print s }' '$tmp/p4/treasury-'*.csv)\" = 5320000 ]"
 ok "… the parameter in force on the line's date" has "$tmp/p4/payments-explained.csv" \
     "A5,E4,COM-REPORT,3,3,forfeited,第 3/3 期拨付条件「零售额达标」不满足：本年零售额为 550万元，要求 ≥ 600万元；本期不再拨付"
 ok "run 5 through 2030-12-31" exit_code 0 "$DX" pay "$R" --ledger "$L" --through 2030-12-31 --out "$tmp/p5"
