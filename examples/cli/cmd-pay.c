@@ -35,7 +35,7 @@ cmd_pay(const DxCliCommand *cmd, int argc, char **argv)
 {
     g_autofree char *ledger_path = NULL, *through = NULL, *out = NULL, *checks = NULL;
     g_auto(GStrv) history = NULL;
-    gboolean dry_run = FALSE;
+    gboolean dry_run = FALSE, xlsx = FALSE;
     const GOptionEntry entries[] = {
         { "ledger", 0, 0, G_OPTION_ARG_FILENAME, &ledger_path, N_("The ledger holding the rounds (required)"), "FILE" },
         { "through", 0, 0, G_OPTION_ARG_FILENAME, &through, N_("Pay the lines due on or before this date (required)"),
@@ -45,6 +45,8 @@ cmd_pay(const DxCliCommand *cmd, int argc, char **argv)
           N_("The enterprises' data the installment conditions are checked on (CSV, YAML or JSON)"), "FILE" },
         { "history", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &history,
           N_("Awards from outside this fund, for received() (repeatable)"), "FILE" },
+        { "xlsx", 0, 0, G_OPTION_ARG_NONE, &xlsx,
+          N_("Also write each treasury payment file as Excel (treasury-BATCH.xlsx)"), NULL },
         { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Decide and write the files; commit nothing"), NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
@@ -91,7 +93,8 @@ cmd_pay(const DxCliCommand *cmd, int argc, char **argv)
     if (!dx_payrun_decide(run, dry_run, &error))
         return dx_cli_fail(g_error_matches(error, DX_ERROR, DX_ERROR_VALUE_INVALID) ? DX_EXIT_RULES : DX_EXIT_LEDGER,
                            "%s", error->message);
-    if (!dx_payrun_write(run, dx_cli_stage_get_path(stage), &error))
+    if (!dx_payrun_write(run, dx_cli_stage_get_path(stage), &error) ||
+        (xlsx && !dx_cli_write_treasury_xlsx(dx_cli_stage_get_path(stage), &error)))
         return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
     if (!dry_run) {
         g_autofree char *head = dx_ledger_dup_head_hash(ledger);
@@ -130,14 +133,15 @@ cmd_pay(const DxCliCommand *cmd, int argc, char **argv)
 const DxCliCommand dx_cli_pay = {
     "pay", "RULES", N_("拨付: pay the installments due by a date, as one ledger entry"),
     "usage: duixian pay RULES --ledger FILE --through YYYY-MM-DD [--checks FILE] [--history FILE]...\n"
-    "                   --out DIR [--dry-run]\n",
+    "                   --out DIR [--xlsx] [--dry-run]\n",
     N_("拨付: every installment line of the ledger still scheduled and dated on or before\n"
     "--through is taken in schedule order, as one payment run committed to the ledger.\n"
     "A line whose installment has requires is checked on the enterprise's row of\n"
     "--checks: paid when every condition holds, forfeited when one fails (forfeit_rest:\n"
     "the grant's later lines too), held when data is missing. A second run with the\n"
     "same date pays nothing twice. Writes payments.csv, payments.json (totals per\n"
-    "envelope) and payments-explained.csv (why each line was held or forfeited)."),
+    "envelope), payments-explained.csv (why each line was held or forfeited) and\n"
+    "treasury-BATCH.csv per batch of the lines paid, for the treasury (--xlsx: also .xlsx)."),
     "examples:\n"
     "  duixian pay rules/wuchang-2022.yaml --ledger out/ledger.db --through 2022-12-31 --out out/pay-2022\n"
     "  duixian pay rules/wuchang-2022.yaml --ledger out/ledger.db --through 2023-06-30 --checks checks-2023.csv --out out/pay-2023\n"

@@ -129,6 +129,9 @@ gssize dx_cli_policy_index(DxRuleset *rs, const char *policy);
 
 /* DIR/decisions.xlsx and DIR/schedule.xlsx from DIR's round files. */
 gboolean dx_cli_write_round_xlsx(DxRuleset *rs, const char *dir, GError **error);
+/* pay --xlsx: treasury-BATCH.xlsx beside each treasury-BATCH.csv in @dir
+ * (dx-cli-xlsx-pay.c). */
+gboolean dx_cli_write_treasury_xlsx(const char *dir, GError **error);
 /* A status or reason code in Chinese, as the library's messages say it. */
 const char *dx_cli_status_zh(const char *status);
 const char *dx_cli_reason_zh(const char *code);

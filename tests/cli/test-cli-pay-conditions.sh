@@ -99,14 +99,36 @@ assert d["bureaus"]["finance"]["paid_lines"] == 0
 #   E4 550万 < 600万               A5/3 forfeited 1600元
 #   E5 700万                       A8/3 paid 1600元 (its 2/3 was forfeited: installments are independent)
 # paid 2万 + 3万 + 2 x 1600元 = 5,320,000; forfeited 3万 + 1600元 = 3,160,000; held 0
-ok "run 4 through 2024-06-30 with checks-2024.csv (label columns)" exit_code 0 "$DX" pay "$R" --ledger "$L" \
-    --through 2024-06-30 --checks "$D/checks-2024.csv" --out "$tmp/p4"
+ok "run 4 through 2024-06-30 with checks-2024.csv (label columns), --xlsx" exit_code 0 "$DX" pay "$R" --ledger "$L" \
+    --through 2024-06-30 --checks "$D/checks-2024.csv" --out "$tmp/p4" --xlsx
 ok "… pays the line held before, and the rest as worked out" [ "$(sums "$tmp/p4/payments.json")" = '5320000 3160000 0' ]
 ok "… line by line (app/installment status reasons)" [ "$(rows "$tmp/p4/payments.csv")" = 'A3/2 paid |A1/3 forfeited requirement_failed|A3/3 paid |A4/3 paid |A5/3 forfeited requirement_failed|A8/3 paid |' ]
 ok "… treasury: only paid lines, the name from the checks row" sh -c "
     [ \"\$(cat '$tmp/p4/treasury-'*.csv | grep -c forfeited)\" = 0 ] &&
     grep -q '^20230630-commerce,2023-06-30,commerce,E3,丙商贸有限公司,A3,COM-GRAD,.*,2,3,20000.00,2000000\$' '$tmp/p4/treasury-20230630-commerce.csv' &&
     [ \"\$(awk -F, 'FNR > 1 { s += \$13 } END { print s }' '$tmp/p4/treasury-'*.csv)\" = 5320000 ]"
+# read back with a real reader (openpyxl, Debian's python3-openpyxl)
+if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+    ok "… treasury-BATCH.xlsx read back: each row as in the CSV, 元 to the fen, and the total" /usr/bin/python3 -c '
+import csv, glob, os, sys, openpyxl
+from decimal import Decimal
+files = sorted(glob.glob(os.path.join(sys.argv[1], "treasury-*.csv")))
+assert len(files) == 2, files
+for f in files:
+    rows = list(csv.reader(open(f, encoding="utf-8")))[1:]
+    ws = openpyxl.load_workbook(f[:-4] + ".xlsx").active
+    got = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(got) == len(rows) + 1, (f, len(got), len(rows))
+    for r, g in zip(rows, got):
+        assert (g[0], g[3], g[4], g[5], g[6], g[9]) == (r[0], r[3], r[4] or None, r[5], r[6], r[9] + "/" + r[10]), (r, g)
+        assert g[1].date().isoformat() == r[1], (r[1], g[1])
+        assert Decimal(str(round(g[10], 2))) == Decimal(r[11]) and int(g[11]) == int(r[12]), (r, g)
+    total = got[-1]
+    assert total[0] == "合计" and int(total[11]) == sum(int(r[12]) for r in rows), total
+' "$tmp/p4"
+else
+    ok "# SKIP python3-openpyxl is not installed" true
+fi
 ok "… the parameter in force on the line's date" has "$tmp/p4/payments-explained.csv" \
     "A5,E4,COM-REPORT,3,3,forfeited,第 3/3 期拨付条件「零售额达标」不满足：本年零售额为 550万元，要求 ≥ 600万元；本期不再拨付"
 ok "run 5 through 2030-12-31" exit_code 0 "$DX" pay "$R" --ledger "$L" --through 2030-12-31 --out "$tmp/p5"
