@@ -254,6 +254,13 @@ ledger_check_schema(DxLedger *self, gboolean *empty, GError **error)
         g_free(*slot);
         *slot = g_strdup(v);
     }
+    if (rc != DX_STMT_DONE && dx_store_kind(self->store) != DX_STORE_SQLITE && format == NULL) {
+        /* a server prepares when the statement runs: no meta table shows here */
+        g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: not a duixian ledger (%s)", self->name,
+                    dx_store_errmsg(self->store));
+        dx_stmt_finalize(st);
+        return FALSE;
+    }
     dx_stmt_finalize(st);
     if (rc != DX_STMT_DONE)
         return dx_ledger_fail(self, error, "cannot read the ledger");
