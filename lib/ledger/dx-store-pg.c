@@ -234,9 +234,12 @@ pg_begin(DxStore *store)
             return TRUE;
         if (strcmp(pg->sqlstate, "42P01") == 0) {
             /* no entries table yet: a new ledger. Creators take an advisory
-             * lock instead, so that two of them do not both create it */
+             * lock instead, so that two of them do not both create it. READ
+             * COMMITTED, since that lock is a query and would freeze a
+             * SERIALIZABLE snapshot before the wait: the next statements
+             * must see the tables that the creator before us committed */
             pg_exec(store, "ROLLBACK");
-            if (!pg_exec(store, "BEGIN ISOLATION LEVEL SERIALIZABLE"))
+            if (!pg_exec(store, "BEGIN ISOLATION LEVEL READ COMMITTED"))
                 return FALSE;
             if (pg_exec(store, "SELECT pg_advisory_xact_lock(7140713)"))
                 return TRUE;
