@@ -278,11 +278,12 @@ pg_commit(DxStore *store)
 
     if (!ok && PQstatus(pg->conn) != CONNECTION_OK) {
         /* the server may have committed before the connection dropped */
-        g_autofree char *m = g_strdup_printf("%s (the connection dropped during COMMIT: run verify and look at"
-                                             " the head to see whether it was committed)",
-                                             PQerrorMessage(pg->conn));
+        g_autofree char *m = NULL;
 
-        pg_set_error(pg, g_strdelimit(m, "\n\t", ' '), "08006");
+        pg_set_error(pg, PQerrorMessage(pg->conn), "08006");
+        m = g_strdup_printf("%s (the connection dropped during COMMIT: whether the server committed is"
+                            " unknown here; run verify and look at the head)", pg->errmsg);
+        pg_set_error(pg, m, "08006");
     } else if (!ok) {
         pg_set_result_error(pg, res);
     }

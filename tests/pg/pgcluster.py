@@ -61,6 +61,11 @@ class Cluster:
             raise RuntimeError("psql: " + r.stderr.strip())
         return r.stdout.strip()
 
+    def popen_sql(self, db, query):
+        """psql running @query in the background (wait() for it)."""
+        return subprocess.Popen([self.psql, "-h", self.dir, "-p", self.port, "-U", "dx", "-d", db, "-qAt",
+                                 "-c", query], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
     def newdb(self, name):
         self.sql("postgres", "CREATE DATABASE " + name)
         return self.url.rsplit("/", 1)[0] + "/" + name
