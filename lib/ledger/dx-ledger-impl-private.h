@@ -5,6 +5,7 @@
  *
  *   dx-ledger-sql.c     store plumbing: errors, statements, rollback
  *   dx-store.c          the store (dx-store-private.h), dispatching to
+ *   dx-store-sql.c      (placeholders rewritten, for a backend that needs it)
  *   dx-store-sqlite.c   the store on SQLite, or
  *   dx-store-pg.c       the store on PostgreSQL
  *   dx-ledger-schema.c  the schema in each store's dialect

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * DxLedger (dx-ledger.h, dx-ledger-private.h): one SQLite file holding an
- * append-only table of entries and a meta table naming the format and its
+ * DxLedger (dx-ledger.h, dx-ledger-private.h): one SQLite file, or one
+ * PostgreSQL database (docs/ledger.md), holding an append-only table of entries and a meta table naming the format and its
  * version (3). An entry is one of three kinds:
  *
  *   round      a round's header: fund, dates, ruleset and input hashes,
@@ -70,9 +70,10 @@
  * decodes bodies in C; only grants count, and an entry without any
  * (granted_fen = 0) is skipped unread.
  *
- * Concurrency is SQLite's: a round and a revocation run inside BEGIN
- * IMMEDIATE, so a second writer waits (busy timeout) for the first to
- * commit and then reads what it wrote. A round's decisions are buffered
+ * Concurrency is the store's: a round and a revocation run inside
+ * dx_store_begin() (SQLite: BEGIN IMMEDIATE; PostgreSQL: SERIALIZABLE with
+ * the entries table locked against writers first), so a second writer
+ * waits for the first to commit and then reads what it wrote. A round's decisions are buffered
  * here and written LEDGER_CHUNK at a time, all inside its transaction.
  * This file does not cache anything that lives in the database across
  * transactions.

@@ -48,8 +48,9 @@ struct _DxStmt {
 
 G_GNUC_INTERNAL DxStore *dx_store_sqlite_open(const char *path, gboolean readonly, char **errmsg);
 G_GNUC_INTERNAL void dx_store_sqlite_recover(const char *path);
+/* @sql with $N for ?N and ?; *n_params: the highest N (newly allocated). */
+G_GNUC_INTERNAL char *dx_store_dollar_placeholders(const char *sql, int *n_params);
 #ifdef DX_HAVE_POSTGRESQL
-/* @conninfo: a postgresql:// URI or a key=value string; @display: its
- * redacted form, for messages. */
+/* @conninfo: a postgresql:// URI or a key=value string. */
 G_GNUC_INTERNAL DxStore *dx_store_pg_open(const char *conninfo, gboolean readonly, char **errmsg);
 #endif

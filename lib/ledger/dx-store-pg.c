@@ -35,7 +35,6 @@
 #define OID_INT2 21
 #define OID_INT4 23
 #define OID_TEXT 25
-#define OID_FLOAT4 700
 #define OID_FLOAT8 701
 
 /* As long as SQLite's busy timeout: a writer waits this long for another. */
@@ -320,44 +319,6 @@ pg_count_tables(DxStore *store, gint64 *n)
 
 /* ------------------------------------------------------------- statements */
 
-/* SQLite's placeholders as PostgreSQL's: ?N is $N, a bare ? is one more
- * than the highest so far. Quoted text and identifiers are copied as they
- * are. */
-static char *
-pg_rewrite(const char *sql, int *n_params)
-{
-    GString *out = g_string_sized_new(strlen(sql) + 16);
-    int max = 0;
-
-    for (const char *p = sql; *p != '\0'; p++) {
-        if (*p == '\'' || *p == '"') {
-            char q = *p;
-
-            g_string_append_c(out, *p++);
-            while (*p != '\0' && *p != q)
-                g_string_append_c(out, *p++);
-            if (*p == '\0')
-                break;
-            g_string_append_c(out, *p);
-        } else if (*p == '?') {
-            int k = 0;
-
-            if (g_ascii_isdigit(p[1])) {
-                while (g_ascii_isdigit(p[1]))
-                    k = k * 10 + (*++p - '0');
-            } else {
-                k = max + 1;
-            }
-            max = MAX(max, k);
-            g_string_append_printf(out, "$%d", k);
-        } else {
-            g_string_append_c(out, *p);
-        }
-    }
-    *n_params = max;
-    return g_string_free(out, FALSE);
-}
-
 static DxStmt *
 pg_prepare(DxStore *store, const char *sql, gboolean persistent)
 {
@@ -366,7 +327,7 @@ pg_prepare(DxStore *store, const char *sql, gboolean persistent)
 
     st->head.ops = &pg_ops;
     st->store = PG(store);
-    st->sql = pg_rewrite(sql, &n);
+    st->sql = dx_store_dollar_placeholders(sql, &n);
     st->n_params = n;
     st->types = g_new0(Oid, MAX(n, 1));
     st->values = g_new0(const char *, MAX(n, 1));
@@ -497,7 +458,6 @@ pg_column_type(DxStmt *s, int col)
     case OID_INT4:
     case OID_INT2:
         return DX_STORE_INTEGER;
-    case OID_FLOAT4:
     case OID_FLOAT8:
         return DX_STORE_FLOAT;
     case OID_BYTEA:
@@ -507,20 +467,28 @@ pg_column_type(DxStmt *s, int col)
     }
 }
 
+/* 8 bytes in network order */
+static guint64
+pg_be64(const guint8 *v)
+{
+    guint64 u = 0;
+
+    for (int i = 0; i < 8; i++)
+        u = u << 8 | v[i];
+    return u;
+}
+
 static gint64
 pg_column_int64(DxStmt *s, int col)
 {
     PgStmt *st = PS(s);
     const guint8 *v = (const guint8 *)PQgetvalue(st->res, st->row, col);
-    guint64 u = 0;
 
     if (PQgetisnull(st->res, st->row, col))
         return 0;
     switch (PQftype(st->res, col)) {
     case OID_INT8:
-        for (int i = 0; i < 8; i++)
-            u = u << 8 | v[i];
-        return (gint64)u;
+        return (gint64)pg_be64(v);
     case OID_INT4:
         return (gint32)((guint32)v[0] << 24 | (guint32)v[1] << 16 | (guint32)v[2] << 8 | v[3]);
     case OID_INT2:
@@ -530,33 +498,20 @@ pg_column_int64(DxStmt *s, int col)
     }
 }
 
+/* Only to hash what someone else stored (the chain's 'f' tag): float8 is
+ * read exactly, anything else through its integer value. */
 static double
 pg_column_double(DxStmt *s, int col)
 {
     PgStmt *st = PS(s);
-    const guint8 *v = (const guint8 *)PQgetvalue(st->res, st->row, col);
-    guint64 u = 0;
+    double d;
+    guint64 u;
 
-    /* only to hash what someone else stored (the 'f' tag of the chain) */
-    switch (PQftype(st->res, col)) {
-    case OID_FLOAT8: {
-        double d;
-
-        for (int i = 0; i < 8; i++)
-            u = u << 8 | v[i];
-        memcpy(&d, &u, 8);
-        return d;
-    }
-    case OID_FLOAT4: {
-        float f;
-        guint32 w = (guint32)v[0] << 24 | (guint32)v[1] << 16 | (guint32)v[2] << 8 | v[3];
-
-        memcpy(&f, &w, 4);
-        return f;
-    }
-    default:
+    if (PQftype(st->res, col) != OID_FLOAT8)
         return (double)pg_column_int64(s, col);
-    }
+    u = pg_be64((const guint8 *)PQgetvalue(st->res, st->row, col));
+    memcpy(&d, &u, 8);
+    return d;
 }
 
 static const char *
