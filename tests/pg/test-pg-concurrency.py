@@ -11,6 +11,8 @@ another while the others do the same. Then:
   - every round committed (a writer waits for the ledger, it is not
     refused), and `duixian verify` passes;
   - no envelope is charged past its total (`ledger --format csv`);
+  - a round started while another transaction holds the ledger's lock
+    waits for it and commits; `duixian ledger` meanwhile does not wait;
   - (then) PROCS processes open one new ledger at once: the schema is
     created once and every round commits;
   - the rounds, in the order the server committed them (read from the
@@ -29,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pgcluster import Cluster  # noqa: E402
@@ -141,6 +144,26 @@ def main():
             with open(os.path.join(tmp, "c-%03d" % k, "decisions.csv"), encoding="utf-8") as f:
                 total += sum(int(r["granted_fen"]) for r in csv.DictReader(f))
         ok(total == g_pg, "Σ granted_fen over every round's decisions.csv (%d) is what the ledger charged" % total)
+
+        # a writer waits for the lock; a reader does not
+        holder = pg.popen_sql("concurrent", "BEGIN; LOCK TABLE entries IN SHARE ROW EXCLUSIVE MODE;"
+                                            " SELECT pg_sleep(3); COMMIT;")
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        reader = run("ledger", url)
+        t_read = time.monotonic() - t0
+        t0 = time.monotonic()
+        extra = os.path.join(tmp, "late.csv")
+        with open(extra, "w", encoding="utf-8") as f:
+            f.write(open(parts[0], encoding="utf-8").readline())   # the header only: a round of nothing
+        writer = run("run", rules, extra, "--approval-date", "2022-06-30", "--ledger", url, "--out",
+                     os.path.join(tmp, "late"))
+        t_write = time.monotonic() - t0
+        holder.wait()
+        ok(reader.returncode == 0 and t_read < 2.0, "a reader does not wait for a writer (%.2f s)" % t_read,
+           reader.stderr)
+        ok(writer.returncode == 0 and t_write >= 1.5, "a writer waits for the writer before it, then commits"
+           " (%.2f s)" % t_write, writer.stderr)
 
         # a new ledger: the schema is created once, however many open it at once
         for t in range(3):
