@@ -27,6 +27,7 @@ import csv
 import hashlib
 import io
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pgcluster import Cluster  # noqa: E402
+
+WORK = []   # scratch directories, removed on every exit
 
 cli, root = sys.argv[1], sys.argv[2]
 procs = int(sys.argv[3]) if len(sys.argv) > 3 else 8
@@ -77,6 +80,7 @@ def slices(tmp, n):
 
 def main():
     tmp = tempfile.mkdtemp(prefix="dx-pgcon-")
+    WORK.append(tmp)
     with Cluster(root) as pg:
         url = pg.newdb("concurrent")
         parts = slices(tmp, procs * rounds)
@@ -182,4 +186,8 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    finally:
+        for d in WORK:
+            shutil.rmtree(d, ignore_errors=True)

@@ -24,6 +24,7 @@ Prints TAP; exit 0 when every check passed, 77 without server binaries.
 """
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,6 +33,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pgcluster import Cluster  # noqa: E402
+
+WORK = []   # scratch directories, removed on every exit
 
 cli, root = sys.argv[1], sys.argv[2]
 commits = int(sys.argv[3]) if len(sys.argv) > 3 else 30
@@ -65,6 +68,7 @@ def clean_failure(res):
 def main():
     rng = random.Random(int(os.environ.get("DX_FAULT_SEED", "17")))
     tmp = tempfile.mkdtemp(prefix="dx-pgfault-")
+    WORK.append(tmp)
     apps = os.path.join(tmp, "apps.csv")
     subprocess.run([sys.executable, os.path.join(root, "examples", "gen-applications.py"), "20000", apps],
                    check=True, capture_output=True)
@@ -191,11 +195,15 @@ def main():
         stopped_dir = pg.dir
         subprocess.run(["sh", pg.script, "stop", stopped_dir], capture_output=True)
         res = one_round(3000)
-        ok(clean_failure(res) and "Connection refused" in res.stderr or "No such file" in res.stderr,
+        ok(clean_failure(res) and ("Connection refused" in res.stderr or "No such file" in res.stderr),
            "the server stopped: one clear line", res.stderr)
     print("1..%d" % n_test)
     return 0 if failed == 0 else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    finally:
+        for d in WORK:
+            shutil.rmtree(d, ignore_errors=True)

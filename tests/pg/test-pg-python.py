@@ -9,12 +9,15 @@ server binaries. Needs DUIXIAN_LIBRARY and PYTHONPATH (meson sets them).
 """
 import csv
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pgcluster import Cluster  # noqa: E402
+
+WORK = []   # scratch directories, removed on every exit
 
 cli, root = sys.argv[1], sys.argv[2]
 n_test = failed = 0
@@ -33,6 +36,7 @@ def ok(cond, what, detail=""):
 def main():
     import duixian
     tmp = tempfile.mkdtemp(prefix="dx-pgpy-")
+    WORK.append(tmp)
     rules = duixian.Ruleset.load(os.path.join(root, "rules", "wuchang-2022.yaml"))
     apps = os.path.join(root, "examples", "applications-2022.csv")
     with Cluster(root) as pg:
@@ -67,4 +71,8 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    finally:
+        for d in WORK:
+            shutil.rmtree(d, ignore_errors=True)
