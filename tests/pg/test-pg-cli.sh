@@ -111,6 +111,10 @@ ok "wuchang: report --ledger on both" both_same "$lite" "$pg" "$DX" report "$R" 
 ok "wuchang: … the same report" cmp "$tmp/w/report-lite.html" "$tmp/w/report-pg.html"
 ok "wuchang: explain against both" both_same "$lite" "$pg" "$DX" explain "$R" "$A" --app "$app" \
     --approval-date 2022-06-30 --ledger {}
+ok "wuchang: replay round 1 on both" both_same "$lite" "$pg" "$DX" replay {} --round 1 "$R" "$A"
+ok "… identical" has "$tmp/both.b" "identical"
+ok "wuchang: compare --ledger on both" both_same "$lite" "$pg" "$DX" compare "$R" "$R" "$A" --approval-date 2022-07-01 \
+    --ledger {} --out "$tmp/w/cmp-@TAG@"
 ok "wuchang: verify on both" both_same "$lite" "$pg" "$DX" verify {}
 update_refused() { ! pgsql wuchang "UPDATE entries SET granted_fen = 0" 2>"$tmp/upd.err"; }
 edit_found() {
