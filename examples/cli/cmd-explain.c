@@ -44,7 +44,7 @@ explain_run_round(DxRound *round, DxBatch *batch, const char *ledger_path, DxLed
 
     if (ledger_path != NULL) {
         /* a dry run still takes the write lock while it reads, as run --dry-run does */
-        if (!g_file_test(ledger_path, G_FILE_TEST_EXISTS))
+        if (!dx_cli_ledger_exists(ledger_path))
             return dx_cli_fail(DX_EXIT_LEDGER, _("%s: no such ledger"), ledger_path);
         *ledger = dx_ledger_open(ledger_path, &error);
         if (*ledger == NULL)

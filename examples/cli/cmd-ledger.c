@@ -2,6 +2,8 @@
  *
  * duixian ledger FILE [--format text|csv|json]: per envelope the total,
  * what is charged and what remains; the rounds; the head hash.
+ * duixian ledger copy SRC DST: the ledger moved to another store (SQLite
+ * file or PostgreSQL server), its head unchanged.
  */
 #include "dx-cli-private.h"
 
@@ -32,6 +34,29 @@ ledger_params_envelopes(const char *params)
     return pairs;
 }
 
+/* ledger copy SRC DST */
+static int
+ledger_copy(char **argv)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DxLedger) ledger = NULL;
+    g_autofree char *dst = dx_ledger_location_display(argv[3]);
+    g_autofree char *head = NULL;
+    uint64_t n = 0;
+
+    if (!dx_cli_ledger_exists(argv[2]))
+        return dx_cli_fail(DX_EXIT_LEDGER, _("%s: no such ledger"), argv[2]);
+    if (!dx_ledger_copy(argv[2], argv[3], &n, &error))
+        return dx_cli_fail(g_error_matches(error, DX_ERROR, DX_ERROR_LEDGER_CORRUPT) ? DX_EXIT_CORRUPT : DX_EXIT_LEDGER,
+                           "%s", error->message);
+    ledger = dx_ledger_open_readonly(argv[3], &error);
+    if (ledger == NULL)
+        return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
+    head = dx_ledger_dup_head_hash(ledger);
+    printf("copied %llu entries to %s, head %s\n", (unsigned long long)n, dst, head);
+    return DX_EXIT_OK;
+}
+
 static int
 cmd_ledger(const DxCliCommand *cmd, int argc, char **argv)
 {
@@ -50,6 +75,11 @@ cmd_ledger(const DxCliCommand *cmd, int argc, char **argv)
 
     if (rc != DX_CLI_CONTINUE)
         return rc;
+    if (argc >= 2 && strcmp(argv[1], "copy") == 0 && !g_file_test(argv[1], G_FILE_TEST_EXISTS)) {
+        if (argc != 4 || format != NULL)
+            return dx_cli_usage_error(cmd, _("ledger copy takes two arguments: SRC DST"));
+        return ledger_copy(argv);
+    }
     if (argc != 2)
         return dx_cli_usage_error(cmd, _("ledger takes one argument: FILE"));
     if (format != NULL && !dx_cli_one_of(format, "text", "csv", "json", NULL))
@@ -124,10 +154,13 @@ cmd_ledger(const DxCliCommand *cmd, int argc, char **argv)
 
 const DxCliCommand dx_cli_ledger = {
     "ledger", "FILE", N_("per envelope: total, charged, remaining; the rounds; the head hash"),
-    "usage: duixian ledger FILE [--format text|csv|json]\n",
-    N_("Per envelope: total, charged, remaining; the rounds; the head hash."),
+    "usage: duixian ledger FILE [--format text|csv|json]\n"
+    "       duixian ledger copy SRC DST\n",
+    N_("Per envelope: total, charged, remaining; the rounds; the head hash. ledger copy SRC DST copies a ledger"
+       " between stores (a file, or a PostgreSQL server: postgresql://USER@HOST/DB), its head unchanged."),
     "examples:\n"
     "  duixian ledger out/ledger.db\n"
-    "  duixian ledger out/ledger.db --format csv\n",
+    "  duixian ledger out/ledger.db --format csv\n"
+    "  duixian ledger copy out/ledger.db postgresql://duixian@db.example/fund\n",
     cmd_ledger,
 };

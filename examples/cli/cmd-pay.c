@@ -65,7 +65,7 @@ cmd_pay(const DxCliCommand *cmd, int argc, char **argv)
     rs = dx_cli_load_rules(argv[1]);
     if (rs == NULL)
         return DX_EXIT_RULES;
-    if (!g_file_test(ledger_path, G_FILE_TEST_EXISTS))
+    if (!dx_cli_ledger_exists(ledger_path))
         return dx_cli_fail(DX_EXIT_LEDGER, _("%s: no such ledger (a payment run pays what rounds committed)"),
                            ledger_path);
     /* a dry run only reads: it neither migrates nor locks the file */

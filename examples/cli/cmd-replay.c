@@ -202,7 +202,7 @@ cmd_replay(const DxCliCommand *cmd, int argc, char **argv)
     g_autoptr(DxRound) round = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) recorded_history = NULL;
-    g_autofree char *date = NULL, *rules_sha = NULL, *input_sha = NULL, *params = NULL;
+    g_autofree char *date = NULL, *rules_sha = NULL, *input_sha = NULL, *params = NULL, *name = NULL;
     g_autofree char *recorded_dir = NULL, *replayed_dir = NULL;
     gboolean same = TRUE;
     guint64 id = 0;
@@ -222,12 +222,13 @@ cmd_replay(const DxCliCommand *cmd, int argc, char **argv)
     ledger = dx_ledger_open(argv[1], &error);
     if (ledger == NULL)
         return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
+    name = dx_ledger_location_display(argv[1]);   /* never a password */
     for (size_t i = 0; i < dx_ledger_get_n_rounds(ledger); i++) {
         if (dx_ledger_get_round_id(ledger, i) == (int64_t)id)
             index = (gssize)i;
     }
     if (index < 0)
-        return dx_cli_fail(DX_EXIT_LEDGER, _("%s: no round %s (duixian ledger FILE lists them)"), argv[1], round_s);
+        return dx_cli_fail(DX_EXIT_LEDGER, _("%s: no round %s (duixian ledger FILE lists them)"), name, round_s);
     date = dx_ledger_dup_round_field(ledger, (size_t)index, "approval_date");
     rules_sha = dx_ledger_dup_round_field(ledger, (size_t)index, "ruleset_sha256");
     input_sha = dx_ledger_dup_round_field(ledger, (size_t)index, "input_sha256");
@@ -240,7 +241,7 @@ cmd_replay(const DxCliCommand *cmd, int argc, char **argv)
     round = dx_round_new(rs, date, &error);
     if (round == NULL)
         return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
-    printf("replay of round %s of %s, approval date %s\n", round_s, argv[1], date);
+    printf("replay of round %s of %s, approval date %s\n", round_s, name, date);
     if (!replay_same("rules", rules_sha, dx_ruleset_get_sha256(rs))) {
         /* dx_ledger_export_round() needs the round's own rules (names,
          * envelopes, groups): other rules can be run, not compared */

@@ -19,20 +19,21 @@ cmd_revoke(const DxCliCommand *cmd, int argc, char **argv)
     };
     g_autoptr(DxLedger) ledger = NULL;
     g_autoptr(GError) error = NULL;
-    g_autofree char *head = NULL;
+    g_autofree char *head = NULL, *name = NULL;
     int rc = dx_cli_parse(cmd, entries, &argc, &argv);
 
     if (rc != DX_CLI_CONTINUE)
         return rc;
     if (argc != 2 || app == NULL || reason == NULL || *reason == '\0')
         return dx_cli_usage_error(cmd, _("revoke takes FILE --app APP_ID --reason TEXT (a reason is required)"));
-    if (!g_file_test(argv[1], G_FILE_TEST_EXISTS))
+    if (!dx_cli_ledger_exists(argv[1]))
         return dx_cli_fail(DX_EXIT_LEDGER, _("%s: no such ledger"), argv[1]);
     ledger = dx_ledger_open(argv[1], &error);
     if (ledger == NULL || !dx_ledger_revoke(ledger, app, reason, &error))
         return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
     head = dx_ledger_dup_head_hash(ledger);
-    printf("revoked the grants of %s in %s\n", app, argv[1]);
+    name = dx_ledger_location_display(argv[1]);   /* never a password */
+    printf("revoked the grants of %s in %s\n", app, name);
     printf("ledger head: %s\n", head);
     return DX_EXIT_OK;
 }

@@ -282,7 +282,9 @@ cmd_run(const DxCliCommand *cmd, int argc, char **argv)
     }
     run_print_table(rs, round, batch, out, ledger == NULL, dry_run, format);
     if (ledger != NULL && !dry_run && strcmp(format, "text") == 0) {
-        printf("committed as round %" G_GINT64_FORMAT " of %s\n", dx_round_get_round_id(round), ledger_path);
+        g_autofree char *name = dx_ledger_location_display(ledger_path);   /* never a password */
+
+        printf("committed as round %" G_GINT64_FORMAT " of %s\n", dx_round_get_round_id(round), name);
         printf("ledger head: %s\n", head);
     }
     if (report && strcmp(format, "text") == 0)

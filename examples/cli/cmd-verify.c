@@ -18,7 +18,7 @@ cmd_verify(const DxCliCommand *cmd, int argc, char **argv)
     };
     g_autoptr(DxLedger) ledger = NULL;
     g_autoptr(GError) error = NULL;
-    g_autofree char *head = NULL;
+    g_autofree char *head = NULL, *name = NULL;
     uint64_t n = 0;
     gboolean ok;
     int rc = dx_cli_parse(cmd, entries, &argc, &argv);
@@ -32,12 +32,13 @@ cmd_verify(const DxCliCommand *cmd, int argc, char **argv)
         return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
     if (expect != NULL && *expect == '\0')
         return dx_cli_usage_error(cmd, _("--expect-head takes a head hash"));
+    name = dx_ledger_location_display(argv[1]);   /* never a password */
     ok = expect != NULL ? dx_ledger_verify_through(ledger, expect, &n, &error) : dx_ledger_verify(ledger, &n, &error);
     if (!ok)
         return dx_cli_fail(g_error_matches(error, DX_ERROR, DX_ERROR_LEDGER_CORRUPT) ? DX_EXIT_CORRUPT : DX_EXIT_LEDGER,
-                           "%s: %s", argv[1], error->message);
+                           "%s: %s", name, error->message);
     head = dx_ledger_dup_head_hash(ledger);
-    printf("%s: ok, %" G_GUINT64_FORMAT " entries, head %s\n", argv[1], n, head);
+    printf("%s: ok, %" G_GUINT64_FORMAT " entries, head %s\n", name, n, head);
     return DX_EXIT_OK;
 }
 

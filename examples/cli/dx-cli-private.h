@@ -55,6 +55,9 @@ int dx_cli_usage_error(const DxCliCommand *cmd, const char *fmt, ...) G_GNUC_PRI
 int dx_cli_match_register(DxRuleset *rs, const char *path, const char *date, const char *out, guint threads);
 /* Prints "duixian: MESSAGE" to stderr and returns @code. */
 int dx_cli_fail(int code, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* A ledger location is there: a file that exists, or a server (whose
+ * database the open then checks). */
+gboolean dx_cli_ledger_exists(const char *location);
 
 /* TRUE when @value is one of the NULL-terminated words that follow. */
 gboolean dx_cli_one_of(const char *value, ...) G_GNUC_NULL_TERMINATED;

@@ -24,6 +24,12 @@ cli_vprint_error(const char *fmt, va_list ap)
     fprintf(stderr, "duixian: %s\n", msg);
 }
 
+gboolean
+dx_cli_ledger_exists(const char *location)
+{
+    return dx_ledger_location_is_server(location) || g_file_test(location, G_FILE_TEST_EXISTS);
+}
+
 int
 dx_cli_fail(int code, const char *fmt, ...)
 {

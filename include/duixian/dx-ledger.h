@@ -5,7 +5,9 @@
  * @short_description: the hash-chained record of a fund's rounds
  *
  * DxLedger: the record of a fund's rounds, kept for years in one SQLite
- * database file. A round commits in one transaction or not at all; every
+ * database file, or in a PostgreSQL database that several systems share
+ * (a location of the form `postgresql://USER@HOST/DBNAME`, `postgres://…`
+ * or libpq's `host=HOST dbname=DBNAME`; see docs/ledger.md). A round commits in one transaction or not at all; every
  * entry (round header, decision with its grant and schedule, revocation)
  * is appended, never updated or deleted, and hash-chained to the entry
  * before it, so dx_ledger_verify() finds any edit. A DxLedger has a single
@@ -25,10 +27,13 @@ G_BEGIN_DECLS
 
 /**
  * dx_ledger_open:
- * @path: (type filename): the ledger file; created (with its schema) if missing
+ * @path: (type filename): the ledger file; created (with its schema) if
+ *   missing. Or a PostgreSQL connection string (dx_ledger_location_is_server()),
+ *   whose database gets the schema if it has no tables
  * @error: return location for a #GError, or %NULL
  *
- * Opens a ledger for rounds to read and commit.
+ * Opens a ledger for rounds to read and commit. Messages name the ledger
+ * as dx_ledger_location_display() does, never with a password.
  *
  * Returns: (transfer full): the ledger, or %NULL with %DX_ERROR_LEDGER
  *   (cannot open or create, not a duixian ledger, newer schema);
@@ -39,7 +44,8 @@ DX_EXPORT DxLedger *dx_ledger_open(const char *path, GError **error) G_GNUC_NON_
 
 /**
  * dx_ledger_open_readonly:
- * @path: (type filename): an existing ledger file
+ * @path: (type filename): an existing ledger file, or a PostgreSQL
+ *   connection string
  * @error: return location for a #GError, or %NULL
  *
  * Opens without ever writing (for `ledger` and `verify`).
@@ -57,6 +63,53 @@ DX_EXPORT DxLedger *dx_ledger_open_readonly(const char *path, GError **error) G_
  * Since: 0.1
  */
 DX_EXPORT void dx_ledger_free(DxLedger *self);
+
+/**
+ * dx_ledger_location_is_server:
+ * @location: what would be given to dx_ledger_open()
+ *
+ * Tells a PostgreSQL connection string from a file name: a location that
+ * begins with `postgresql://` or `postgres://`, or that begins with a
+ * keyword and `=` (libpq's `host=… dbname=…` form), names a server. Such
+ * a location is no file to test for or create directories for.
+ *
+ * Returns: %TRUE for a server, %FALSE for a file
+ * Since: 0.2
+ */
+DX_EXPORT gboolean dx_ledger_location_is_server(const char *location) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ledger_location_display:
+ * @location: what would be given to dx_ledger_open()
+ *
+ * The form of @location to print: a file's display name, or a connection
+ * string with its password (`user:PASSWORD@`, `password=PASSWORD`) shown
+ * as `***`. Every message of the ledger names it this way.
+ *
+ * Returns: (transfer full): the text; free with g_free()
+ * Since: 0.2
+ */
+DX_EXPORT char *dx_ledger_location_display(const char *location) G_GNUC_NON_NULL(1);
+
+/**
+ * dx_ledger_copy:
+ * @src: the ledger to copy (a file or a server's connection string)
+ * @dst: where to copy it: a new file, or a server database without a ledger
+ *   (no tables, or a ledger without entries)
+ * @n_entries: (out) (optional): the number of entries copied
+ * @error: return location for a #GError, or %NULL
+ *
+ * Copies every entry of @src, column for column, into @dst in one
+ * transaction, so that SQLite and PostgreSQL ledgers move either way.
+ * @src is verified first and @dst after; the copy commits only when @dst
+ * verifies and its head equals @src's. Nothing is written when it fails.
+ *
+ * Returns: %TRUE on success, %FALSE with %DX_ERROR_LEDGER or
+ *   %DX_ERROR_LEDGER_CORRUPT (@src does not verify)
+ * Since: 0.2
+ */
+DX_EXPORT gboolean dx_ledger_copy(const char *src, const char *dst, uint64_t *n_entries, GError **error)
+    G_GNUC_NON_NULL(1, 2);
 
 /**
  * dx_ledger_verify:

@@ -4,7 +4,11 @@
  * ledger stores and why is the opening comment of dx-ledger.c):
  *
  *   dx-ledger-sql.c     store plumbing: errors, statements, rollback
- *   dx-store-sqlite.c   the store on SQLite (dx-store-private.h)
+ *   dx-store.c          the store (dx-store-private.h), dispatching to
+ *   dx-store-sql.c      (placeholders rewritten, for a backend that needs it)
+ *   dx-store-sqlite.c   the store on SQLite, or
+ *   dx-store-pg.c       the store on PostgreSQL
+ *   dx-ledger-schema.c  the schema in each store's dialect
  *   dx-ledger-chain.c   the canonical form each entry's hash covers
  *   dx-ledger-codec.c   encoding and decoding a decisions entry's body
  *   dx-ledger.c         opening (schema, versions), appending, transactions
@@ -13,6 +17,7 @@
  *   dx-ledger-verify.c  recomputing the chain and checking every round
  *   dx-ledger-query.c   the getters
  *   dx-ledger-export.c  a round's files re-created from the ledger
+ *   dx-ledger-copy.c    a ledger copied to another store
  *
  * Calls go down this list only, never back up it.
  */
@@ -226,6 +231,11 @@ G_GNUC_INTERNAL gboolean dx_ledger_read_str(LedgerReader *r, LedgerStr *s);
 
 /* ---- dx-ledger-lines.c: verify's check of a payments entry's body ---- */
 G_GNUC_INTERNAL gboolean dx_ledger_check_payments(DxLedger *self, DxStmt *st, GString *what);
+
+/* ---- dx-ledger-schema.c: the tables, per store ---- */
+G_GNUC_INTERNAL const char *dx_ledger_schema_sql(DxStoreKind kind);
+/* SQLite only: version 3 to 4 */
+G_GNUC_INTERNAL extern const char dx_ledger_migrate_3_sql[];
 
 /* ---- dx-ledger.c: open, schema, append, transactions ---- */
 G_GNUC_INTERNAL char *dx_ledger_now_utc(void);

@@ -179,7 +179,7 @@ dx_ledger_get_charged_fen(DxLedger *self, const char *fund_id, const char *envel
         return 0;
     }
 
-    st = dx_ledger_prepare_or_warn(self, "SELECT coalesce(SUM(granted_fen), 0) FROM entries " LEDGER_GRANTS_WHERE
+    st = dx_ledger_prepare_or_warn(self, "SELECT CAST(coalesce(SUM(granted_fen), 0) AS BIGINT) FROM entries " LEDGER_GRANTS_WHERE
                                       " AND kind = 'revoke' AND envelope = ?2");
     if (st == NULL)
         return 0;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * DxLedger (dx-ledger.h, dx-ledger-private.h): one SQLite file holding an
- * append-only table of entries and a meta table naming the format and its
+ * DxLedger (dx-ledger.h, dx-ledger-private.h): one SQLite file, or one
+ * PostgreSQL database (docs/ledger.md), holding an append-only table of entries and a meta table naming the format and its
  * version (3). An entry is one of three kinds:
  *
  *   round      a round's header: fund, dates, ruleset and input hashes,
@@ -70,9 +70,10 @@
  * decodes bodies in C; only grants count, and an entry without any
  * (granted_fen = 0) is skipped unread.
  *
- * Concurrency is SQLite's: a round and a revocation run inside BEGIN
- * IMMEDIATE, so a second writer waits (busy timeout) for the first to
- * commit and then reads what it wrote. A round's decisions are buffered
+ * Concurrency is the store's: a round and a revocation run inside
+ * dx_store_begin() (SQLite: BEGIN IMMEDIATE; PostgreSQL: SERIALIZABLE with
+ * the entries table locked against writers first), so a second writer
+ * waits for the first to commit and then reads what it wrote. A round's decisions are buffered
  * here and written LEDGER_CHUNK at a time, all inside its transaction.
  * This file does not cache anything that lives in the database across
  * transactions.
@@ -94,75 +95,6 @@ const char *const ledger_columns[N_COLS] = {
     "app_id", "enterprise_id", "policy_id", "bureau", "envelope", "group_key", "award_fen",
     "granted_fen", "detail", "ruleset_sha256", "input_sha256", "n_decisions", "prev_hash", "hash", "body",
 };
-
-/* The partial indexes serve, in turn: the round getters; load_prior and
- * get_charged_fen (their queries repeat an index's WHERE terms verbatim,
- * which is how SQLite knows it may use a partial index, and read in seq
- * order, which the index gives for free: rowid is its last column; an
- * ORDER BY it cannot serve would copy every body into a sorter); and
- * revoke's "which grants of this app are already revoked". Decisions
- * entries are few (one per LEDGER_CHUNK decisions), so revoke reads them
- * all. */
-#define LEDGER_ENTRIES_TABLE(name) \
-    "CREATE TABLE " name " (" \
-    " seq INTEGER PRIMARY KEY,"        /* 1, 2, 3, ... */ \
-    " round_id INTEGER NOT NULL,"      /* seq of the round's (payment run's) header; a revoke: the revoked grant's round */ \
-    " kind TEXT NOT NULL CHECK (kind IN ('round', 'decisions', 'revoke', 'payrun', 'payments'))," \
-    " ref_seq INTEGER NOT NULL,"       /* revoke: the decisions entry holding the grant; else 0 */ \
-    " ref_index INTEGER NOT NULL,"     /* revoke: the grant's place in that entry, from 0; else 0 */ \
-    " fund_id TEXT NOT NULL," \
-    " created_at TEXT NOT NULL,"       /* ISO-8601 UTC, when the entry was written */ \
-    " approval_date TEXT NOT NULL,"    /* payrun, payments: the run's date */ \
-    " app_id TEXT NOT NULL," \
-    " enterprise_id TEXT NOT NULL," \
-    " policy_id TEXT NOT NULL," \
-    " bureau TEXT NOT NULL," \
-    " envelope TEXT NOT NULL," \
-    " group_key TEXT NOT NULL," \
-    " award_fen INTEGER NOT NULL,"     /* decisions: their sum; revoke: the award reversed; payrun, payments: paid */ \
-    " granted_fen INTEGER NOT NULL,"   /* round, decisions: their total; revoke: the amount returned; payrun, payments: forfeited */ \
-    " detail TEXT NOT NULL,"           /* round: params JSON; revoke: the reason; payrun: its totals JSON */ \
-    " ruleset_sha256 TEXT NOT NULL," \
-    " input_sha256 TEXT NOT NULL,"     /* payrun: the checks file's, "" without one */ \
-    " n_decisions INTEGER NOT NULL,"   /* round: the round's; decisions: the entry's; payrun, payments: records */ \
-    " prev_hash TEXT NOT NULL," \
-    " hash TEXT NOT NULL," \
-    " body BLOB NOT NULL);"            /* decisions, payments: the encoded records; else empty */
-
-#define LEDGER_ENTRIES_GUARDS \
-    "CREATE INDEX entries_rounds ON entries (seq) WHERE kind = 'round';" \
-    "CREATE INDEX entries_grants ON entries (fund_id, kind) WHERE kind <> 'round' AND granted_fen > 0;" \
-    "CREATE INDEX entries_revoked ON entries (app_id) WHERE kind = 'revoke';" \
-    "CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries" \
-    " BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;" \
-    "CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries" \
-    " BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;"
-
-#define LEDGER_META_GUARD \
-    "CREATE TRIGGER meta_no_update BEFORE UPDATE ON meta" \
-    " BEGIN SELECT RAISE(ABORT, 'ledger meta is read-only'); END;"
-
-static const char ledger_schema_sql[] =
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-    "INSERT INTO meta (key, value) VALUES ('format', '" LEDGER_FORMAT "'), ('version', '" G_STRINGIFY(LEDGER_VERSION) "');"
-    LEDGER_ENTRIES_TABLE("entries")
-    LEDGER_ENTRIES_GUARDS
-    LEDGER_META_GUARD
-    "CREATE TRIGGER meta_no_delete BEFORE DELETE ON meta"
-    " BEGIN SELECT RAISE(ABORT, 'ledger meta is read-only'); END;";
-
-/* Version 3 to 4: the kinds of a payment run join the CHECK on kind, which
- * SQLite can only change by copying the table. The rows are copied as
- * they are, so every hash still holds. */
-static const char ledger_migrate_3_sql[] =
-    "DROP TRIGGER meta_no_update;"
-    "UPDATE meta SET value = '4' WHERE key = 'version';"
-    LEDGER_META_GUARD
-    LEDGER_ENTRIES_TABLE("entries_v4")
-    "INSERT INTO entries_v4 SELECT * FROM entries;"
-    "DROP TABLE entries;"
-    "ALTER TABLE entries_v4 RENAME TO entries;"
-    LEDGER_ENTRIES_GUARDS;
 
 char *
 dx_ledger_now_utc(void)
@@ -323,6 +255,13 @@ ledger_check_schema(DxLedger *self, gboolean *empty, GError **error)
         g_free(*slot);
         *slot = g_strdup(v);
     }
+    if (rc != DX_STMT_DONE && dx_store_kind(self->store) != DX_STORE_SQLITE && format == NULL) {
+        /* a server prepares when the statement runs: no meta table shows here */
+        g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: not a duixian ledger (%s)", self->name,
+                    dx_store_errmsg(self->store));
+        dx_stmt_finalize(st);
+        return FALSE;
+    }
     dx_stmt_finalize(st);
     if (rc != DX_STMT_DONE)
         return dx_ledger_fail(self, error, "cannot read the ledger");
@@ -368,11 +307,17 @@ ledger_migrate(DxLedger *self, GError **error)
 {
     gboolean empty = FALSE;
 
-    if (!dx_ledger_exec(self, "BEGIN IMMEDIATE", "cannot migrate the ledger", error))
-        return FALSE;
+    if (!dx_store_begin(self->store))
+        return dx_ledger_fail(self, error, "cannot migrate the ledger");
     if (!ledger_check_schema(self, &empty, error))
         goto fail;
-    if (self->version == 3 && !dx_ledger_exec(self, ledger_migrate_3_sql, "cannot migrate the ledger", error))
+    if (self->version == 3 && dx_store_kind(self->store) != DX_STORE_SQLITE) {
+        /* no server ever held a version 3 ledger: the server schema began at 4 */
+        g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: ledger schema version 3 on a server is not a"
+                    " ledger this duixian wrote", self->name);
+        goto fail;
+    }
+    if (self->version == 3 && !dx_ledger_exec(self, dx_ledger_migrate_3_sql, "cannot migrate the ledger", error))
         goto fail;
     if (!dx_ledger_exec(self, "COMMIT", "cannot migrate the ledger", error))
         goto fail;
@@ -394,7 +339,7 @@ ledger_create_schema(DxLedger *self, GError **error)
         return dx_ledger_fail(self, error, "cannot create the ledger");
     if (!ledger_check_schema(self, &empty, error))
         goto fail;
-    if (empty && !dx_ledger_exec(self, ledger_schema_sql, "cannot create the ledger", error))
+    if (empty && !dx_ledger_exec(self, dx_ledger_schema_sql(dx_store_kind(self->store)), "cannot create the ledger", error))
         goto fail;
     if (empty)
         self->version = LEDGER_VERSION;
@@ -435,7 +380,7 @@ ledger_open(const char *path, gboolean readonly, GError **error)
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
     self = g_new0(DxLedger, 1);
-    self->name = g_filename_display_name(path);
+    self->name = dx_store_location_display(path);   /* never a password */
     self->readonly = readonly;
     self->canon = g_string_sized_new(512);
     self->sha = g_checksum_new(G_CHECKSUM_SHA256);

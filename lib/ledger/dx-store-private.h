@@ -2,7 +2,10 @@
  *
  * The ledger's store: the one place below lib/ledger/ that knows which
  * database holds the entries. Every other ledger file talks to a DxStore
- * and its DxStmt statements only; dx-store-sqlite.c is the backend today.
+ * and its DxStmt statements only. dx-store.c picks the backend from the
+ * ledger's location: a file is SQLite (dx-store-sqlite.c); a postgresql://
+ * or postgres:// URI, or a libpq key=value string ("host=... dbname=..."),
+ * is PostgreSQL (dx-store-pg.c, built when libpq is found).
  *
  * Why it mirrors the SQLite statement API call for call: ledger code
  * written against sqlite3_* ports to it by renaming (sqlite3_step ->
@@ -45,6 +48,19 @@ typedef enum {
     DX_STORE_ERR_CANNOT_OPEN_READONLY
 } DxStoreErr;
 
+/* Which backend a store is: the schema text differs between them. */
+typedef enum {
+    DX_STORE_SQLITE,
+    DX_STORE_POSTGRESQL
+} DxStoreKind;
+
+/* TRUE when @location names a PostgreSQL server rather than a file. */
+G_GNUC_INTERNAL gboolean dx_store_location_is_server(const char *location);
+/* @location for messages: a file's display name, or a connection string
+ * with its password replaced by "***" (newly allocated). */
+G_GNUC_INTERNAL char *dx_store_location_display(const char *location);
+G_GNUC_INTERNAL DxStoreKind dx_store_kind(DxStore *store);
+
 /* Opens @path; NULL with *errmsg set (g_free it) when that fails. */
 G_GNUC_INTERNAL DxStore *dx_store_open(const char *path, gboolean readonly, char **errmsg);
 /* Lets a read-write connection roll back what a killed writer left (a hot
@@ -57,7 +73,8 @@ G_GNUC_INTERNAL const char *dx_store_errmsg(DxStore *store);
 G_GNUC_INTERNAL DxStoreErr dx_store_errkind(DxStore *store);
 /* Runs @sql (one or more statements, no results). */
 G_GNUC_INTERNAL gboolean dx_store_exec(DxStore *store, const char *sql);
-/* BEGIN with the write lock taken now (waiting for another writer). */
+/* BEGIN with the write lock taken now (waiting for another writer): on
+ * PostgreSQL a SERIALIZABLE transaction holding the ledger's lock. */
 G_GNUC_INTERNAL gboolean dx_store_begin(DxStore *store);
 G_GNUC_INTERNAL gboolean dx_store_commit(DxStore *store);
 /* Rolls back the open transaction, if any; silent. */

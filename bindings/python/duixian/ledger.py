@@ -44,7 +44,10 @@ class Ledger(Handle):
     @classmethod
     def open(cls, path: typing.Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"], *,
              readonly: bool = False) -> Ledger:
-        """Opens (creating it unless ``readonly``) a ledger file. Raises LedgerError."""
+        """Opens (creating it unless ``readonly``) a ledger file, or a ledger on a
+        PostgreSQL server: ``"postgresql://USER@HOST/DBNAME"`` or libpq's
+        ``"host=HOST dbname=DBNAME"`` (docs/ledger.md). Raises LedgerError,
+        whose message shows a password as ***."""
         fn = F.dx_ledger_open_readonly if readonly else F.dx_ledger_open
         self = cls(call_with_error(fn, fs_bytes(path)))
         self._readonly = readonly
