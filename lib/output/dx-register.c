@@ -18,6 +18,7 @@
  */
 #include "duixian/duixian.h"
 #include "rules/dx-ruleset-private.h"
+#include "decide/dx-decision-private.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -238,17 +239,26 @@ reg_block(DxRuleset *rs, const DxRegister *reg, DxRegBlock blk, guint threads, G
     /* the decision of each enterprise x policy; an invalid row names no
      * policy and stands for every one. The block's ids are sorted, so a
      * decision's enterprise is found by bisection, no hash table. */
-    for (gsize i = 0; i < dx_decision_list_get_n_items(list); i++) {
+    for (gsize i = 0, e = 0; i < dx_decision_list_get_n_items(list); i++) {
         const DxDecision *d = dx_decision_list_get_item(list, i);
-        const DxRegRow *r = bsearch(dx_decision_get_app_id(d), blk.rows, blk.n, sizeof *blk.rows, reg_id_cmp);
-        const char *pid = dx_decision_get_policy_id(d);
-        gsize e;
+        const DxRegRow *r;
 
+        /* decisions come in input order: try the last enterprise and the next first */
+        if (e < blk.n && strcmp(blk.rows[e].id, d->app_id) == 0)
+            r = &blk.rows[e];
+        else if (e + 1 < blk.n && strcmp(blk.rows[e + 1].id, d->app_id) == 0)
+            r = &blk.rows[e + 1];
+        else
+            r = bsearch(d->app_id, blk.rows, blk.n, sizeof *blk.rows, reg_id_cmp);
         if (r == NULL)
             continue;
         e = (gsize)(r - blk.rows);
+        if (d->policy >= 0) {
+            cell[e * stride + (gsize)d->policy] = d;
+            continue;
+        }
         for (gsize p = 0; p < n_pol; p++)
-            if (*pid == '\0' || strcmp(dx_ruleset_get_policy_id(rs, p), pid) == 0)
+            if (*d->policy_text == '\0' || strcmp(dx_ruleset_get_policy_id(rs, p), d->policy_text) == 0)
                 cell[e * stride + p] = d;
     }
     for (gsize e = 0; e < blk.n && ok; e++)
