@@ -217,22 +217,36 @@ reg_id_cmp(const void *key, const void *elt)
     return strcmp(key, ((const DxRegRow *)elt)->id);
 }
 
-/* Decides one block and hands its enterprises to @func in order. */
-static gboolean
-reg_block(DxRuleset *rs, const DxRegister *reg, DxRegBlock blk, guint threads, GString *csv,
-          const DxDecision **cell, DxRegisterFunc func, void *user_data, gboolean *batch_failed, GError **error)
+/* One block's deciding, done on a thread of its own while the caller's
+ * thread hands the previous block to the callback: writing the results
+ * and deciding the next block overlap. */
+typedef struct {
+    DxRuleset *rs;
+    const DxRegister *reg;
+    DxRegBlock blk;
+    guint threads;
+    GString *csv;
+    const DxDecision **cell;    /* blk.n x policies */
+    DxDecisionList *list;       /* (owned) the block's decisions, NULL on error */
+    GError *error;              /* the batch's */
+} DxRegJob;
+
+static gpointer
+reg_job_run(gpointer data)
 {
+    DxRegJob *job = data;
+    DxRuleset *rs = job->rs;
+    DxRegBlock blk = job->blk;
     gsize n_pol = dx_ruleset_get_n_policies(rs), stride = MAX(n_pol, 1);
+    const DxDecision **cell = job->cell;
     DxBatch *batch = dx_batch_new(rs);
     DxDecisionList *list;
-    gboolean ok = TRUE;
 
-    dx_batch_set_threads(batch, threads);
-    reg_block_csv(reg, blk.rows, blk.n, csv);
-    if (!dx_batch_add_csv_data(batch, csv->str, (gssize)csv->len, reg->name, NULL, error)) {
-        *batch_failed = TRUE;
+    dx_batch_set_threads(batch, job->threads);
+    reg_block_csv(job->reg, blk.rows, blk.n, job->csv);
+    if (!dx_batch_add_csv_data(batch, job->csv->str, (gssize)job->csv->len, job->reg->name, NULL, &job->error)) {
         dx_batch_free(batch);
-        return FALSE;
+        return NULL;
     }
     list = dx_batch_decide(batch);
     memset(cell, 0, blk.n * stride * sizeof *cell);
@@ -261,11 +275,9 @@ reg_block(DxRuleset *rs, const DxRegister *reg, DxRegBlock blk, guint threads, G
             if (*d->policy_text == '\0' || strcmp(dx_ruleset_get_policy_id(rs, p), d->policy_text) == 0)
                 cell[e * stride + p] = d;
     }
-    for (gsize e = 0; e < blk.n && ok; e++)
-        ok = func(blk.rows[e].id, &cell[e * stride], n_pol, user_data, error);
-    dx_decision_list_unref(list);
     dx_batch_free(batch);
-    return ok;
+    job->list = list;
+    return NULL;
 }
 
 /* The batch's error for the register read whole, in register order, as
@@ -289,11 +301,10 @@ dx_register_match(DxRuleset *rs, const char *name, const char *data, gsize len, 
                   DxRegisterFunc func, void *user_data, GError **error)
 {
     DxRegister reg = { name, date, NULL, 0, g_array_new(FALSE, FALSE, sizeof(DxRegRow)), g_string_chunk_new(1 << 20) };
-    g_autoptr(GString) csv = NULL;
-    g_autoptr(GError) local = NULL;
-    const DxDecision **cell = NULL;
-    DxRegRow *rows;
-    gsize n, block, n_pol = MAX(dx_ruleset_get_n_policies(rs), 1);
+    DxRegJob jobs[2] = { { 0 }, { 0 } };
+    GThread *running = NULL;
+    DxRegRow *rows = NULL;
+    gsize n, block, n_blocks, n_real = dx_ruleset_get_n_policies(rs), n_pol = MAX(n_real, 1);
     guint empty_line, dup_line = 0;
     const DxRegRow *dup = NULL;
     gboolean ok = FALSE;
@@ -322,38 +333,64 @@ dx_register_match(DxRuleset *rs, const char *name, const char *data, gsize len, 
         goto out;
     }
     block = rs->has_deferred ? MAX(n, 1) : DX_REGISTER_BLOCK;
-    csv = g_string_new(NULL);
-    cell = g_new(const DxDecision *, MIN(block, MAX(n, 1)) * n_pol);
-    for (gsize i = 0; i < n || (n == 0 && i == 0); i += block) {
-        DxRegBlock blk = { rows + i, MIN(block, n - i) };
+    n_blocks = n == 0 ? 1 : (n + block - 1) / block;
+    for (guint j = 0; j < 2; j++) {
+        jobs[j].rs = rs;
+        jobs[j].reg = &reg;
+        jobs[j].threads = threads;
+        jobs[j].csv = g_string_new(NULL);
+        jobs[j].cell = g_new(const DxDecision *, MIN(block, MAX(n, 1)) * n_pol);
+    }
+    for (gsize k = 0; k < n_blocks; k++) {
+        DxRegJob *job = &jobs[k % 2], *next = &jobs[(k + 1) % 2];
 
-        gboolean batch_failed = FALSE;
-
-        if (!reg_block(rs, &reg, blk, threads, csv, cell, func, user_data, &batch_failed, &local)) {
+        if (k == 0) {
+            job->blk = (DxRegBlock){ rows, MIN(block, n) };
+            running = g_thread_new("dx-register", reg_job_run, job);
+        }
+        g_thread_join(running);
+        running = NULL;
+        if (job->list == NULL) {
             /* the batch's own error: named as for the whole register */
-            if (batch_failed) {
-                GArray *by_seq = g_array_sized_new(FALSE, FALSE, sizeof(DxRegRow), (guint)n);
-                GError *whole = NULL;
+            GArray *by_seq = g_array_sized_new(FALSE, FALSE, sizeof(DxRegRow), (guint)n);
+            GError *whole = NULL;
 
-                g_array_set_size(by_seq, (guint)n);
-                for (gsize k = 0; k < n; k++)
-                    g_array_index(by_seq, DxRegRow, rows[k].seq) = rows[k];
-                reg_whole_error(rs, &reg, by_seq, &whole);
-                g_array_unref(by_seq);
-                if (whole != NULL) {
-                    g_clear_error(&local);
-                    local = whole;
-                }
+            g_array_set_size(by_seq, (guint)n);
+            for (gsize i = 0; i < n; i++)
+                g_array_index(by_seq, DxRegRow, rows[i].seq) = rows[i];
+            reg_whole_error(rs, &reg, by_seq, &whole);
+            g_array_unref(by_seq);
+            if (whole != NULL) {
+                g_clear_error(&job->error);
+                job->error = whole;
             }
-            g_propagate_error(error, g_steal_pointer(&local));
+            g_propagate_error(error, g_steal_pointer(&job->error));
             goto out;
         }
-        if (n == 0)
-            break;
+        if (k + 1 < n_blocks) {
+            gsize i = (k + 1) * block;
+
+            next->blk = (DxRegBlock){ rows + i, MIN(block, n - i) };
+            running = g_thread_new("dx-register", reg_job_run, next);
+        }
+        for (gsize e = 0; e < job->blk.n; e++)
+            if (!func(job->blk.rows[e].id, &job->cell[e * n_pol], n_real, user_data, error))
+                goto out;
+        dx_decision_list_unref(job->list);
+        job->list = NULL;
     }
     ok = TRUE;
 out:
-    g_free(cell);
+    if (running != NULL)
+        g_thread_join(running);
+    for (guint j = 0; j < 2; j++) {
+        if (jobs[j].list != NULL)
+            dx_decision_list_unref(jobs[j].list);
+        g_clear_error(&jobs[j].error);
+        if (jobs[j].csv != NULL)
+            g_string_free(jobs[j].csv, TRUE);
+        g_free(jobs[j].cell);
+    }
     g_array_unref(reg.rows);
     g_string_chunk_free(reg.ids);
     return ok;
