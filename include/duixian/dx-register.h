@@ -59,8 +59,9 @@ typedef gboolean (*DxRegisterFunc)(const char *enterprise_id, const DxDecision *
  *
  * Matches every enterprise of a register against every policy of
  * @ruleset, as if each row were an application for no policy submitted
- * on @date whose app_id is its enterprise_id. Rows keep their register
- * line numbers in messages. A register whose header has a `policy`,
+ * on @date whose app_id is its enterprise_id. @func is called on the
+ * caller's thread, one enterprise at a time, while the next block is
+ * decided on other threads (@threads of them). A register whose header has a `policy`,
  * `app_id` or `submitted_on` column or no `enterprise_id` column, an
  * empty or repeated enterprise_id is %DX_ERROR_INPUT_INVALID, reported
  * before @func is called for anyone. A record the batch's reader cannot
