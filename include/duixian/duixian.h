@@ -21,6 +21,7 @@
 #include <duixian/dx-schedule.h>
 #include <duixian/dx-report.h>
 #include <duixian/dx-fit.h>
+#include <duixian/dx-register.h>
 #include <duixian/dx-compare.h>
 #include <duixian/dx-rule-tests.h>
 #include <duixian/dx-payrun.h>

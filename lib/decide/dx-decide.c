@@ -283,6 +283,25 @@ dx_decide_policy(DxDecisionList *list, const DxDecision *base, guint pi, DxDecid
         dx_decision_add_reason(list, d, DX_REASON_OUTSIDE_WINDOW);
         return d;
     }
+    /* The matching prefilter: a clause that cannot fail and is false makes
+     * the policy no match, unless another clause fails (an error outranks
+     * a false clause); missing is not false, so it rejects nothing. With
+     * no false clause here, or a failing one, the full step 3 below gives
+     * the answer as ever. */
+    if (matching && existing == NULL && pol->n_pre > 0) {
+        gboolean reject = FALSE;
+
+        for (guint k = 0; k < pol->n_pre && !reject; k++) {
+            ctx->err = DX_EVAL_ERR_NONE;
+            reject = dx_expr_eval(pol->clauses[pol->pre[k]].expr, ctx, &v) == DX_EVAL_OK && !v.u.b;
+        }
+        for (guint k = 0; k < pol->n_risky && reject; k++) {
+            ctx->err = DX_EVAL_ERR_NONE;
+            reject = dx_expr_eval(pol->clauses[pol->risky[k]].expr, ctx, &v) != DX_EVAL_ERROR;
+        }
+        if (reject)
+            return NULL;
+    }
     /* step 3: every clause (一次告知) — first find the verdict without
      * touching the list, so a non-matching policy costs nothing */
     s->n_missing = 0;

@@ -193,6 +193,14 @@ G_GNUC_INTERNAL void dx_expr_range_analyse(DxExprNode *root);
 /* TRUE unless DUIXIAN_EXACT_SLOW=1 was set when first asked (read once):
  * tests run both paths with it. */
 G_GNUC_INTERNAL gboolean dx_expr_fast_enabled(void);
+/* TRUE if evaluating @node can never give DX_EVAL_ERROR: it is made only
+ * of constants, fields, lists, not/and/or, comparisons and in / not in
+ * (no arithmetic, call, parameter, received() or rank). Such a clause is
+ * true, false or missing, which the matching prefilter relies on. */
+G_GNUC_INTERNAL gboolean dx_expr_cannot_fail(const DxExprNode *node);
+/* TRUE unless DUIXIAN_PREFILTER_OFF=1 was set when first asked (read
+ * once): tests compare the prefiltered answers with the full ones. */
+G_GNUC_INTERNAL gboolean dx_expr_prefilter_enabled(void);
 
 /* ---- evaluation ---- */
 typedef enum {

@@ -134,3 +134,42 @@ dx_expr_fast_enabled(void)
     }
     return enabled;
 }
+
+gboolean
+dx_expr_cannot_fail(const DxExprNode *n)
+{
+    switch (n->kind) {
+    case DX_NODE_CONST:
+    case DX_NODE_FIELD:
+    case DX_NODE_LIST:
+    case DX_NODE_NOT:
+    case DX_NODE_EQ: case DX_NODE_NE: case DX_NODE_LT:
+    case DX_NODE_LE: case DX_NODE_GT: case DX_NODE_GE:
+    case DX_NODE_IN:
+    case DX_NODE_NOT_IN:
+    case DX_NODE_AND:
+    case DX_NODE_OR:
+        break;
+    default:
+        return FALSE;   /* arithmetic can overflow or divide by zero; a parameter can have no value yet */
+    }
+    for (guint i = 0; i < n->n_children; i++)
+        if (!dx_expr_cannot_fail(n->children[i]))
+            return FALSE;
+    return TRUE;
+}
+
+gboolean
+dx_expr_prefilter_enabled(void)
+{
+    static gsize once = 0;
+    static gboolean enabled;
+
+    if (g_once_init_enter(&once)) {
+        const char *off = g_getenv("DUIXIAN_PREFILTER_OFF");
+
+        enabled = off == NULL || strcmp(off, "1") != 0;
+        g_once_init_leave(&once, 1);
+    }
+    return enabled;
+}

@@ -43,6 +43,26 @@ policy_collect_kept_slots(const DxRuleset *rs, DxPolicy *pol)
 
 /* Builds rows [[from, value], ...] for table/marginal from a YAML list of
  * two-item lists whose items are constant expressions. */
+/* The matching prefilter's plan (DxPolicy.pre): decided once here from
+ * the compiled clauses, so deciding a row only follows it. */
+static void
+policy_plan_prefilter(DxPolicy *pol)
+{
+    pol->n_pre = pol->n_risky = 0;
+    if (pol->n_clauses < 2 || !dx_expr_prefilter_enabled())
+        return;   /* one clause is evaluated once anyway */
+    pol->pre = g_new(guint, pol->n_clauses);
+    pol->risky = g_new(guint, pol->n_clauses);
+    /* one field against constants first: the cheapest to evaluate */
+    for (guint pass = 0; pass < 2; pass++)
+        for (guint c = 0; c < pol->n_clauses; c++)
+            if (dx_expr_cannot_fail(pol->clauses[c].expr) && (pol->clauses[c].n_slots == 1) == (pass == 0))
+                pol->pre[pol->n_pre++] = c;
+    for (guint c = 0; c < pol->n_clauses; c++)
+        if (!dx_expr_cannot_fail(pol->clauses[c].expr))
+            pol->risky[pol->n_risky++] = c;
+}
+
 static DxExprNode *
 build_rows(DxLoader *l, const DxYamlNode *rows, const char *path)
 {
@@ -375,6 +395,7 @@ load_policy(DxLoader *l, DxPolicy *pol, const DxYamlNode *n, const char *path)
         if (!dx_load_clauses(l, v, p, "this policy's eligible", FALSE, &pol->clauses, &pol->n_clauses))
             return FALSE;
     }
+    policy_plan_prefilter(pol);
     if ((v = dx_yaml_map_lookup(n, "params_on")) != NULL) {
         g_autofree char *p = dx_load_path_join(path, "params_on");
 

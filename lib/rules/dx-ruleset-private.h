@@ -140,6 +140,15 @@ typedef struct {
     gint32 window_from, window_to;
     DxClause *clauses;
     guint n_clauses;
+    /* The matching prefilter (dx_decide_policy()): the clauses that can
+     * never fail (dx_expr_cannot_fail()), those on one field first, and the
+     * clauses that can. In matching mode a false prefilter clause decides
+     * "no match" once the others are known not to fail, so the rest are not
+     * evaluated. n_pre is 0 when the prefilter is off or has nothing. */
+    guint *pre;
+    guint n_pre;
+    guint *risky;
+    guint n_risky;
     DxAwardForm form;
     DxExprNode *award;      /* money; the whole form compiled to one tree */
     DxExprNode *award_base; /* borrowed: the form's X (table/rate/per/marginal), for explanations */

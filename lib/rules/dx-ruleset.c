@@ -52,6 +52,8 @@ ruleset_free_policy(DxPolicy *p)
     g_free(p->name);
     g_free(p->basis);
     ruleset_free_clauses(p->clauses, p->n_clauses);
+    g_free(p->pre);
+    g_free(p->risky);
     dx_expr_node_free(p->award);
     g_free(p->award_slots);
     dx_expr_node_free(p->cap);

@@ -5,6 +5,12 @@
  *   dx-bench load RULES [N]            median time of N loads of RULES
  *   dx-bench decide RULES CSV [N [T]]  decide N applications held in memory
  *                                      on T threads (default 1)
+ *   dx-bench read CSV                  the CSV reader alone: every record of
+ *                                      CSV split into cells, nothing decided
+ *
+ * `read` is the floor under an end-to-end run (bench_peers.py's "csv-reader"
+ * row): the same reader the batch uses (dx_csv_reader_next(): encoding,
+ * quotes, record problems), with nothing done with the cells but counting.
  *
  * `decide` reads the rows of CSV into in-memory applications (templates;
  * the file again and again until there are at least 4,096, so they do not
@@ -101,6 +107,34 @@ read_templates(DxRuleset *rs, const char *csv)
     return apps;
 }
 
+static int
+bench_read(const char *csv)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DxCsvReader) r = dx_csv_reader_new_file(csv, DX_ENCODING_AUTO, NULL, &error);
+    char **cells;
+    guint n;
+    guint64 records = 0, n_cells = 0, bytes = 0;
+
+    if (r == NULL) {
+        fprintf(stderr, "%s\n", error->message);
+        return 1;
+    }
+    while (dx_csv_reader_next(r, &cells, &n, &error)) {
+        records++;
+        n_cells += n;
+        for (guint i = 0; i < n; i++)
+            bytes += strlen(cells[i]);   /* touch every cell, as a caller would */
+    }
+    if (error != NULL) {
+        fprintf(stderr, "%s\n", error->message);
+        return 1;
+    }
+    printf("read %s: %" G_GUINT64_FORMAT " records, %" G_GUINT64_FORMAT " cells, %" G_GUINT64_FORMAT
+           " bytes of cell text\n", csv, records, n_cells, bytes);
+    return 0;
+}
+
 static double
 cpu_s(void)
 {
@@ -186,9 +220,11 @@ main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "load") == 0)
         return bench_load(argv[2], argc > 3 ? atoi(argv[3]) : 1000);
+    if (argc >= 3 && strcmp(argv[1], "read") == 0)
+        return bench_read(argv[2]);
     if (argc >= 4 && strcmp(argv[1], "decide") == 0)
         return bench_decide(argv[2], argv[3], argc > 4 ? g_ascii_strtoull(argv[4], NULL, 10) : 1000000,
                             argc > 5 ? (guint)atoi(argv[5]) : 1);
-    fprintf(stderr, "usage: dx-bench load RULES [N] | dx-bench decide RULES CSV [N [THREADS]]\n");
+    fprintf(stderr, "usage: dx-bench load RULES [N] | dx-bench decide RULES CSV [N [THREADS]] | dx-bench read CSV\n");
     return 1;
 }

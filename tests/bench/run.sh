@@ -14,8 +14,10 @@
 #   1. ruleset load (dx-bench load, median of 500 loads)
 #   2. decide throughput, applications in memory, 1 and 2 threads (median of 5)
 #   3. a whole round with ledger and schedule (bench_round.py, median of 5)
-#   4. end to end CSV -> decisions file, duixian and the peers side by side
-#      (bench_peers.py, median of 5, ratios)
+#   4. end to end CSV -> decisions file, duixian and the peers side by side,
+#      with the limit (cat, the CSV reader alone) and register matching
+#      (duixian match REGISTER --out DIR, 1 and 2 threads) (bench_peers.py
+#      --register, median of 5, ratios, peak RSS)
 set -eu
 cd "$(dirname "$0")/../.."
 B=${1:?usage: tests/bench/run.sh BUILD_DIR [PEERS_DIR] [N] [SLOW_RUNS]}
@@ -83,5 +85,5 @@ python3 tests/bench/bench_round.py "$B" "$N" 5
 
 echo
 echo "== 4. end to end, the peer workload ($N applications)"
-python3 tests/bench/bench_peers.py "$B" "$P" --n "$N" --runs 5 --slow-runs "$SLOW"
+python3 tests/bench/bench_peers.py "$B" "$P" --n "$N" --runs 5 --slow-runs "$SLOW" --register
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -39,4 +39,9 @@ printf 'enterprise_id,district,revenue,headcount\nE1,武昌区,abc,60\n' >"$tmp/
 ok "a bad cell is an error row in every policy, not a failure" sh -c "'$DX' match '$R' '$tmp/bad.csv' --out '$tmp/k' --date 2022-06-30 && grep -q '^E1,error,,,' '$tmp/k/A-FIXED.csv' && grep -q '^E1,error,,,' '$tmp/k/B-SHARE.csv'"
 printf 'enterprise_id,district,headcount\nE1,武昌区,60\n' >"$tmp/one.csv"
 ok "the profile form still works on a one-row CSV" sh -c "'$DX' match '$R' '$tmp/one.csv' --date 2022-06-30 --format csv | grep -q '^A-FIXED,落户奖励,commerce,approved,5000000,'"
+# the prefilter (a false clause that cannot fail rejects early) keeps the
+# three-valued answer: missing is not false, an error elsewhere outranks it
+P=$SRC/tests/data/match-prefilter
+ok "the prefilter gives the answers worked by hand" sh -c "'$DX' match '$P/rules.yaml' '$P/register.csv' --out '$tmp/p' --date 2022-06-30 && diff -r '$P/expected' '$tmp/p'"
+ok "… as does the full evaluation (DUIXIAN_PREFILTER_OFF=1)" sh -c "DUIXIAN_PREFILTER_OFF=1 '$DX' match '$P/rules.yaml' '$P/register.csv' --out '$tmp/q' --date 2022-06-30 --threads 1 && diff -r '$P/expected' '$tmp/q'"
 echo "1..$n"; [ "$failed" -eq 0 ]
