@@ -18,6 +18,10 @@
  *              fund, app, enterprise, policy, bureau, envelope, group and
  *              amounts are repeated, detail is the reason
  *
+ * and, since version 4, payrun/payments (a payment run) and clawback,
+ * review and refund (§14): their columns and bodies are described in
+ * dx-ledger-lines-private.h.
+ *
  * Columns a kind does not use hold 0, "" or an empty blob.
  *
  * A decisions entry's body is its decisions back to back, nothing else:
@@ -107,21 +111,21 @@ const char *const ledger_columns[N_COLS] = {
     "CREATE TABLE " name " (" \
     " seq INTEGER PRIMARY KEY,"        /* 1, 2, 3, ... */ \
     " round_id INTEGER NOT NULL,"      /* seq of the round's (payment run's) header; a revoke: the revoked grant's round */ \
-    " kind TEXT NOT NULL CHECK (kind IN ('round', 'decisions', 'revoke', 'payrun', 'payments'))," \
-    " ref_seq INTEGER NOT NULL,"       /* revoke: the decisions entry holding the grant; else 0 */ \
-    " ref_index INTEGER NOT NULL,"     /* revoke: the grant's place in that entry, from 0; else 0 */ \
+    " kind TEXT NOT NULL CHECK (kind IN ('round', 'decisions', 'revoke', 'payrun', 'payments', 'clawback', 'review', 'refund'))," \
+    " ref_seq INTEGER NOT NULL,"       /* revoke, refund: the decisions entry holding the grant; else 0 */ \
+    " ref_index INTEGER NOT NULL,"     /* revoke, refund: the grant's place in that entry, from 0; else 0 */ \
     " fund_id TEXT NOT NULL," \
     " created_at TEXT NOT NULL,"       /* ISO-8601 UTC, when the entry was written */ \
-    " approval_date TEXT NOT NULL,"    /* payrun, payments: the run's date */ \
+    " approval_date TEXT NOT NULL,"    /* payrun, payments: the run's date; clawback, review, refund: D */ \
     " app_id TEXT NOT NULL," \
     " enterprise_id TEXT NOT NULL," \
     " policy_id TEXT NOT NULL," \
     " bureau TEXT NOT NULL," \
     " envelope TEXT NOT NULL," \
     " group_key TEXT NOT NULL," \
-    " award_fen INTEGER NOT NULL,"     /* decisions: their sum; revoke: the award reversed; payrun, payments: paid */ \
-    " granted_fen INTEGER NOT NULL,"   /* round, decisions: their total; revoke: the amount returned; payrun, payments: forfeited */ \
-    " detail TEXT NOT NULL,"           /* round: params JSON; revoke: the reason; payrun: its totals JSON */ \
+    " award_fen INTEGER NOT NULL,"     /* decisions: their sum; revoke: the award reversed; payrun, payments: paid; clawback, review: refund due; refund: received */ \
+    " granted_fen INTEGER NOT NULL,"   /* round, decisions: their total; revoke: the amount returned; payrun, payments: forfeited; clawback, review: cancelled */ \
+    " detail TEXT NOT NULL,"           /* round: params JSON; revoke: the reason; payrun, clawback, review: totals JSON; refund: reference */ \
     " ruleset_sha256 TEXT NOT NULL," \
     " input_sha256 TEXT NOT NULL,"     /* payrun: the checks file's, "" without one */ \
     " n_decisions INTEGER NOT NULL,"   /* round: the round's; decisions: the entry's; payrun, payments: records */ \
@@ -151,7 +155,8 @@ static const char ledger_schema_sql[] =
     "CREATE TRIGGER meta_no_delete BEFORE DELETE ON meta"
     " BEGIN SELECT RAISE(ABORT, 'ledger meta is read-only'); END;";
 
-/* Version 3 to 4: the kinds of a payment run join the CHECK on kind, which
+/* Version 3 to 4: the kinds of a payment run, a claw-back, a review and a
+ * refund receipt join the CHECK on kind, which
  * SQLite can only change by copying the table. The rows are copied as
  * they are, so every hash still holds. */
 static const char ledger_migrate_3_sql[] =
