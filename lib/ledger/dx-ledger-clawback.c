@@ -18,7 +18,81 @@ dx_ledger_get_name(const DxLedger *self)
     return self->name;
 }
 
+/* The grants are appended in (seq, index) order, like their lines. */
+DxLedgerGrant *
+dx_ledger_lines_find_grant(const DxLedgerLines *lines, gint64 ref_seq, guint32 ref_index)
+{
+    guint lo = 0, hi = lines->grants->len;
+
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        DxLedgerGrant *g = &g_array_index(lines->grants, DxLedgerGrant, mid);
+        int c = g->ref_seq != ref_seq ? (g->ref_seq < ref_seq ? -1 : 1)
+                : g->ref_index != ref_index ? (g->ref_index < ref_index ? -1 : 1) : 0;
+
+        if (c == 0)
+            return g;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
 /* ------------------------------------------------------------- the body */
+
+/* A claw-back record: every line of its grant still scheduled is
+ * cancelled, and the claim is set. */
+gboolean
+dx_ledger_lines_apply_clawback(const DxLedgerClawback *c, gint64 seq, gint32 day, gpointer user_data, GError **error)
+{
+    DxLedgerLines *lines = user_data;
+    DxLedgerGrant *g = dx_ledger_lines_find_grant(lines, c->ref_seq, c->ref_index);
+
+    if (g == NULL) {
+        g_set_error(error, DX_ERROR, DX_ERROR_LEDGER_CORRUPT,
+                    "entry %" G_GINT64_FORMAT " claws back a grant the ledger does not hold (run verify)", seq);
+        return FALSE;
+    }
+    if (g->clawed_back_by != 0)
+        return TRUE;   /* once: the first claw-back stands */
+    g->clawed_back_by = seq;
+    g->clawed_back_day = day;
+    g->refund_due_fen = c->refund_due_fen;
+    for (guint i = 0; i < g->n_lines; i++) {
+        DxLedgerLine *l = &g_array_index(lines->lines, DxLedgerLine, g->first_line + i);
+
+        if (l->state == DX_LINE_SCHEDULED) {
+            l->state = DX_LINE_CANCELLED;
+            l->settled_by = seq;
+        }
+    }
+    return TRUE;
+}
+
+/* Each grant's sums, from its lines' states. */
+void
+dx_ledger_lines_sum_grants(DxLedgerLines *lines)
+{
+    for (guint i = 0; i < lines->grants->len; i++) {
+        DxLedgerGrant *g = &g_array_index(lines->grants, DxLedgerGrant, i);
+
+        g->paid_fen = g->forfeited_fen = g->cancelled_fen = g->scheduled_fen = 0;
+        for (guint k = 0; k < g->n_lines; k++) {
+            const DxLedgerLine *l = &g_array_index(lines->lines, DxLedgerLine, g->first_line + k);
+
+            switch (l->state) {
+            case DX_LINE_SCHEDULED: g->scheduled_fen += l->amount_fen; break;
+            case DX_LINE_PAID: g->paid_fen += l->amount_fen; break;
+            case DX_LINE_FORFEITED: g->forfeited_fen += l->amount_fen; break;
+            case DX_LINE_CANCELLED: g->cancelled_fen += l->amount_fen; break;
+            default: break;
+            }
+        }
+    }
+}
+
 
 gboolean
 dx_ledger_clawback_walk_body(DxLedger *self, DxStmt *st, int seq_col, int n_col, int body_col, int date_col,

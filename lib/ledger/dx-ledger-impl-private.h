@@ -254,3 +254,8 @@ G_GNUC_INTERNAL gboolean dx_ledger_clawback_walk_body(DxLedger *self, DxStmt *st
  * on a grant never clawed back, is found. */
 G_GNUC_INTERNAL gboolean dx_ledger_check_clawback(DxLedger *self, DxStmt *st, GHashTable *due, GString *what);
 G_GNUC_INTERNAL gboolean dx_ledger_check_refund(DxLedger *self, DxStmt *st, GHashTable *due, GString *what);
+/* read_lines' part: a claw-back record applied to the lines (user_data:
+ * the DxLedgerLines), and each grant's sums from its lines' states. */
+G_GNUC_INTERNAL gboolean dx_ledger_lines_apply_clawback(const DxLedgerClawback *c, gint64 seq, gint32 day,
+                                                        gpointer user_data, GError **error);
+G_GNUC_INTERNAL void dx_ledger_lines_sum_grants(DxLedgerLines *lines);

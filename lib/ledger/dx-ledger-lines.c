@@ -17,7 +17,6 @@ typedef struct {
     DxLedgerLines *lines;
     gint64 payrun;
 } LinesApply;
-typedef LinesApply LinesApplyCtx;
 
 void
 dx_ledger_lines_init(DxLedgerLines *lines)
@@ -62,28 +61,6 @@ dx_ledger_lines_find(const DxLedgerLines *lines, gint64 ref_seq, guint32 ref_ind
 
         if (c == 0)
             return l;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
-}
-
-/* The grants are appended in (seq, index) order, like their lines. */
-DxLedgerGrant *
-dx_ledger_lines_find_grant(const DxLedgerLines *lines, gint64 ref_seq, guint32 ref_index)
-{
-    guint lo = 0, hi = lines->grants->len;
-
-    while (lo < hi) {
-        guint mid = lo + (hi - lo) / 2;
-        DxLedgerGrant *g = &g_array_index(lines->grants, DxLedgerGrant, mid);
-        int c = g->ref_seq != ref_seq ? (g->ref_seq < ref_seq ? -1 : 1)
-                : g->ref_index != ref_index ? (g->ref_index < ref_index ? -1 : 1) : 0;
-
-        if (c == 0)
-            return g;
         if (c < 0)
             lo = mid + 1;
         else
@@ -165,58 +142,6 @@ lines_add_grant(DxLedger *self, DxStmt *st, guint64 index, const LedgerRecord *d
         g_array_index(lines->grants, DxLedgerGrant, lines->grants->len - 1).n_lines++;
     }
     return TRUE;
-}
-
-/* A claw-back record: every line of its grant still scheduled is
- * cancelled, and the claim is set. */
-static gboolean
-lines_apply_clawback(const DxLedgerClawback *c, gint64 seq, gint32 day, gpointer user_data, GError **error)
-{
-    LinesApplyCtx *a = user_data;
-    DxLedgerGrant *g = dx_ledger_lines_find_grant(a->lines, c->ref_seq, c->ref_index);
-
-    if (g == NULL) {
-        g_set_error(error, DX_ERROR, DX_ERROR_LEDGER_CORRUPT,
-                    "%s: entry %" G_GINT64_FORMAT " claws back a grant the ledger does not hold (run verify)",
-                    a->ledger->name, seq);
-        return FALSE;
-    }
-    if (g->clawed_back_by != 0)
-        return TRUE;   /* once: the first claw-back stands */
-    g->clawed_back_by = seq;
-    g->clawed_back_day = day;
-    g->refund_due_fen = c->refund_due_fen;
-    for (guint i = 0; i < g->n_lines; i++) {
-        DxLedgerLine *l = &g_array_index(a->lines->lines, DxLedgerLine, g->first_line + i);
-
-        if (l->state == DX_LINE_SCHEDULED) {
-            l->state = DX_LINE_CANCELLED;
-            l->settled_by = seq;
-        }
-    }
-    return TRUE;
-}
-
-/* Each grant's sums, from its lines' states. */
-static void
-lines_sum_grants(DxLedgerLines *lines)
-{
-    for (guint i = 0; i < lines->grants->len; i++) {
-        DxLedgerGrant *g = &g_array_index(lines->grants, DxLedgerGrant, i);
-
-        g->paid_fen = g->forfeited_fen = g->cancelled_fen = g->scheduled_fen = 0;
-        for (guint k = 0; k < g->n_lines; k++) {
-            const DxLedgerLine *l = &g_array_index(lines->lines, DxLedgerLine, g->first_line + k);
-
-            switch (l->state) {
-            case DX_LINE_SCHEDULED: g->scheduled_fen += l->amount_fen; break;
-            case DX_LINE_PAID: g->paid_fen += l->amount_fen; break;
-            case DX_LINE_FORFEITED: g->forfeited_fen += l->amount_fen; break;
-            case DX_LINE_CANCELLED: g->cancelled_fen += l->amount_fen; break;
-            default: break;
-            }
-        }
-    }
 }
 
 /* Decodes the records of the payments entry on @st's current row (body in
@@ -323,9 +248,7 @@ dx_ledger_read_lines(DxLedger *self, const char *fund_id, DxLedgerLines *lines, 
         const char *kind = dx_stmt_column_text(st, 1);
 
         if (g_strcmp0(kind, "clawback") == 0 || g_strcmp0(kind, "review") == 0) {
-            LinesApply a = { self, lines, 0 };
-
-            ok = dx_ledger_clawback_walk_body(self, st, 0, 5, 6, 8, lines_apply_clawback, &a, error);
+            ok = dx_ledger_clawback_walk_body(self, st, 0, 5, 6, 8, dx_ledger_lines_apply_clawback, lines, error);
         } else if (g_strcmp0(kind, "refund") == 0) {
             DxLedgerGrant *g = dx_ledger_lines_find_grant(lines, dx_stmt_column_int64(st, 3),
                                                           (guint32)dx_stmt_column_int64(st, 4));
@@ -362,7 +285,7 @@ dx_ledger_read_lines(DxLedger *self, const char *fund_id, DxLedgerLines *lines, 
     if (ok && rc != DX_STMT_DONE)
         return dx_ledger_fail(self, error, "cannot read the ledger");
     if (ok)
-        lines_sum_grants(lines);
+        dx_ledger_lines_sum_grants(lines);
     return ok;
 }
 
