@@ -127,9 +127,10 @@ DX_EXPORT DxClawback *dx_clawback_manual(DxLedger *ledger, const char *app_id, c
  * @dir: the output directory (created if needed)
  * @error: return location for a #GError
  *
- * Writes clawbacks.csv (one row) and clawbacks.json (the totals, keys
- * sorted, with the ledger's head after the claw-back as `ledger_head`)
- * into @dir, each complete or not at all.
+ * Writes clawbacks.csv (one row), clawbacks.json (the totals, keys
+ * sorted) and ledger-head.txt (the ledger's head after the claw-back and a
+ * newline, as a committed round writes it) into @dir, each complete or
+ * not at all.
  *
  * Returns: %TRUE on success
  *

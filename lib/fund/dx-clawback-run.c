@@ -94,10 +94,9 @@ clawback_date(const char *what, const char *date, gint32 *day, GError **error)
 }
 
 /* clawbacks.json (§14), keys sorted; a manual claw-back reviews nothing
- * and claws back one grant. @head is added to the file written, not to
- * the ledger's copy (the head is the hash of the entry holding it). */
+ * and claws back one grant. The ledger keeps the same text. */
 static char *
-clawback_json(const DxClawback *self, const char *head)
+clawback_json(const DxClawback *self)
 {
     GString *j = g_string_new("{\n  \"breached\": 1,\n");
 
@@ -106,8 +105,6 @@ clawback_json(const DxClawback *self, const char *head)
                            self->cancelled_fen, self->date);
     dx_json_append_string(j, self->fund_id);
     g_string_append(j, ",\n  \"kept\": 0,\n");
-    if (head != NULL)
-        g_string_append_printf(j, "  \"ledger_head\": \"%s\",\n", head);
     g_string_append_printf(j, "  \"missing\": 0,\n  \"refund_due_fen\": %" G_GINT64_FORMAT ",\n  \"reviewed\": 0\n}\n",
                            self->refund_due_fen);
     return g_string_free(j, FALSE);
@@ -161,7 +158,7 @@ dx_clawback_manual(DxLedger *ledger, const char *app_id, const char *policy_id, 
     if (!dx_refund_due(DX_REFUND_PAID, g->paid_fen, g->approval_day, g->approval_day, day, &self->refund_due_fen,
                        error))
         goto fail;
-    self->json = clawback_json(self, NULL);
+    self->json = clawback_json(self);
     item = (DxLedgerClawback){ g->ref_seq, g->ref_index, self->paid_fen, self->cancelled_fen, self->refund_due_fen,
                                g->enterprise_id, g->envelope, reason };
     info = (DxLedgerReviewInfo){ fund, date, "", "", self->json };
@@ -183,7 +180,7 @@ fail:
 gboolean
 dx_clawback_write(DxClawback *self, const char *dir, GError **error)
 {
-    g_autofree char *csv_path = NULL, *json_path = NULL, *json = NULL;
+    g_autofree char *csv_path = NULL, *json_path = NULL, *head_path = NULL, *head_line = NULL;
     DxOutFile o;
 
     g_return_val_if_fail(self != NULL && dir != NULL, FALSE);
@@ -215,8 +212,13 @@ dx_clawback_write(DxClawback *self, const char *dir, GError **error)
     g_string_append_c(o.buf, '\n');
     if (!dx_out_close(&o, TRUE, error))
         return FALSE;
-    json = clawback_json(self, self->head);
-    if (!dx_out_open(&o, json_path, json, error))
+    if (!dx_out_open(&o, json_path, self->json, error) || !dx_out_close(&o, TRUE, error))
+        return FALSE;
+    /* the head kept outside the ledger (verify --expect-head), as a round's
+     * ledger-head.txt: not a key of clawbacks.json, whose keys §14 fixes */
+    head_path = g_build_filename(dir, "ledger-head.txt", NULL);
+    head_line = g_strconcat(dx_clawback_get_head(self), "\n", NULL);
+    if (!dx_out_open(&o, head_path, head_line, error))
         return FALSE;
     return dx_out_close(&o, TRUE, error);
 }
