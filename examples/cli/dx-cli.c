@@ -31,7 +31,7 @@ cli_print_commands(FILE *out)
             "commands:\n"),
           out);
     for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
-        fprintf(out, "  %-8s %s\n", commands[i]->name, _(commands[i]->brief));
+        fprintf(out, "  %-9s %s\n", commands[i]->name, _(commands[i]->brief));
     fputs(_("\n"
             "duixian COMMAND --help shows a command's options and examples. Options take\n"
             "their value as --opt VALUE or --opt=VALUE.\n"
