@@ -330,4 +330,27 @@ DX_EXPORT void dx_ledger_view_free(DxLedgerView *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxLedgerView, dx_ledger_view_free)
 
+/**
+ * dx_ledger_dup_app_money:
+ * @ledger: an open ledger (read-only will do)
+ * @app_id: an application
+ * @lang: (nullable): "en" for English; %NULL or "zh" for Chinese
+ * @error: return location for a #GError
+ *
+ * What the ledger says of the money of @app_id's grants, for people: per
+ * grant its installment lines with their state (scheduled, held by the
+ * latest payment run, paid, forfeited, cancelled), whether it was revoked,
+ * and any claw-back (date, reason, what it stopped and asked back) and the
+ * refunds received and still due. Lines are sorted by policy, then
+ * installment; every line ends with a newline.
+ *
+ * Returns: (transfer full) (nullable): the text, "" when the ledger holds
+ *   no grant of @app_id; %NULL with @error set when the ledger cannot be
+ *   read. Free with g_free().
+ *
+ * Since: 0.2
+ */
+DX_EXPORT char *dx_ledger_dup_app_money(DxLedger *ledger, const char *app_id, const char *lang, GError **error)
+    G_GNUC_NON_NULL(1, 2);
+
 G_END_DECLS

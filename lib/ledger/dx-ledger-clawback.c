@@ -59,6 +59,7 @@ dx_ledger_lines_apply_clawback(const DxLedgerClawback *c, gint64 seq, gint32 day
         return TRUE;   /* once: the first claw-back stands */
     g->clawed_back_by = seq;
     g->clawed_back_day = day;
+    g->clawback_reasons = g_string_chunk_insert(lines->strings, c->reasons);
     g->refund_due_fen = c->refund_due_fen;
     for (guint i = 0; i < g->n_lines; i++) {
         DxLedgerLine *l = &g_array_index(lines->lines, DxLedgerLine, g->first_line + i);

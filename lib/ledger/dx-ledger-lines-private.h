@@ -69,6 +69,7 @@ typedef struct {
     gboolean revoked;
     gint64 clawed_back_by;       /* the clawback or review entry, 0 if none */
     gint32 clawed_back_day;
+    const char *clawback_reasons; /* its record's reasons (the operator's text), NULL if none */
     int64_t paid_fen, forfeited_fen, cancelled_fen, scheduled_fen;
     int64_t refund_due_fen;      /* the claim a claw-back set */
     int64_t refund_received_fen; /* Σ of the receipts on it */

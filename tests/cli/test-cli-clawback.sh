@@ -105,6 +105,17 @@ ok "a receipt of 3万元" exit_code 0 "$DX" refund --ledger "$L" --app WC2022-00
     --date 2023-04-01 --ref "回单 0401"
 ok "… says 2万元 is still due and prints the new head" sh -c "grep -q 'still due 2万元' '$tmp/ec.out' &&
     grep -qx \"ledger head: \$(\"$DX\" verify '$L' | sed 's/.*head //')\" '$tmp/ec.out'"
+A=$SRC/examples/applications-2022.csv
+ok "explain --ledger shows the grant's lines, the claw-back and the refunds" sh -c "
+    \"$DX\" explain '$R' '$A' --approval-date 2022-06-30 --app WC2022-00003 --ledger '$L' > '$tmp/ex.txt' &&
+    printf '%s\n' '台账：COM-XS，批准日 2022-06-30，核定 91,784.18元' '  第 1/3 期 2022-06-30 5万元：已拨付' \
+        '  第 2/3 期 2023-06-30 2万元：已取消' '  第 3/3 期 2024-06-30 21,784.18元：已取消' \
+        '  已于 2023-03-01 追回，原因：企业迁出本区；停止拨付 41,784.18元，应退回 5万元' \
+        '  已退回 3万元，尚应退回 2万元' > '$tmp/want' &&
+    grep -A5 '^台账：' '$tmp/ex.txt' | cmp '$tmp/want' -"
+ok "… and in English with --lang en" sh -c "
+    \"$DX\" explain '$R' '$A' --approval-date 2022-06-30 --app WC2022-00003 --ledger '$L' --lang en |
+    grep -qx '  clawed back on 2023-03-01: 企业迁出本区; 41,784.18元 not paid, 5万元 to be refunded'"
 ok "a second receipt of 2.0001万元 is refused (1元 more than due)" exit_code 5 "$DX" refund --ledger "$L" \
     --app WC2022-00003 --policy COM-XS --amount 20,001元 --date 2023-04-02 --ref R2
 ok "a receipt of the 20,000元 left" exit_code 0 "$DX" refund --ledger "$L" --app WC2022-00003 --policy COM-XS \

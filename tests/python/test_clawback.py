@@ -62,6 +62,9 @@ class ClawbackTest(unittest.TestCase):
             self.assertEqual(c.remaining_fen, c.total_fen - c.net_charged_fen)
             self.assertEqual([(r.app_id, r.due_fen, r.received_fen) for r in m.refunds_outstanding],
                              [("WC2022-00003", paid, paid - 1)])
+            # 3万元 + 1999999 fen received of 5000000: 1 fen still due
+            self.assertIn("  已退回 49,999.99元，尚应退回 0.01元\n", ledger.app_money("WC2022-00003"))
+            self.assertEqual(ledger.app_money("NO-SUCH-APP"), "")
             self.assertGreater(ledger.verify(), 0)
             with self.assertRaises(duixian.LedgerError):
                 ledger.revoke("WC2022-00003", "x")

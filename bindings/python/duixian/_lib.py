@@ -268,6 +268,7 @@ _PROTOTYPES = {
     "dx_ledger_view_get_n_refunds": (_SZ, [_P]),
     "dx_ledger_view_get_refund": (_P, [_P, _SZ]),
     "dx_ledger_view_free": (None, [_P]),
+    "dx_ledger_dup_app_money": (_P, [_P, _S, _S, _E]),
     # dx-round.h
     "dx_round_new": (_P, [_P, _S, _E]),
     "dx_round_free": (None, [_P]),

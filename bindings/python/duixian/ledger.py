@@ -196,6 +196,13 @@ class Ledger(Handle):
         finally:
             F.dx_ledger_view_free(p)
 
+    def app_money(self, app_id: str, lang: str = "zh") -> str:
+        """What the ledger holds of ``app_id``'s money, for people: each
+        grant's lines and their state, a claw-back, the refunds ("" when the
+        ledger has no grant of it)."""
+        return take_string(call_with_error(F.dx_ledger_dup_app_money, self._handle(), to_bytes(app_id, "app_id"),
+                                           to_bytes(lang, "lang"))) or ""
+
     @property
     def rounds(self) -> typing.List[LedgerRound]:
         """The committed rounds, oldest first, as :class:`LedgerRound`."""
