@@ -147,6 +147,9 @@ ok "after the claw-back and receipts: 9178418 fen (cancelled + received)" sh -c 
 ok "… its summary.json's charged_before is the net charged, 3000000000 - 9178418" \
     [ "$(json "$tmp/rc/summary.json" 'd["envelopes"]["commerce"]["charged_before"]')" = 2990821582 ]
 ok "verify passes after the later round" exit_code 0 "$DX" verify "$L"
+r2=$("$DX" ledger "$L" --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["rounds"][-1]["round_id"])')
+ok "replay of the later round sees the claw-back and receipts as they were: identical" \
+    exit_code 0 "$DX" replay "$L" --round "$r2" "$R" "$tmp/new.csv"
 
 # --- a claw-back with nothing paid: refund 0, and revoke refused
 cp "$SRC/tests/data/ledger/wuchang-2022-v3.db" "$tmp/np.db"
