@@ -382,6 +382,55 @@ test_v3_migrates_and_takes_the_kinds(void **state)
     }
 }
 
+/* held: the lines due by the view's date that the latest payment run
+ * held; a later run that holds nothing clears it. */
+static int64_t
+commerce_held(DxLedger *l, const char *date)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DxLedgerView) view = dx_ledger_view_new(l, date, &error);
+
+    assert_non_null(view);
+    for (size_t i = 0; i < dx_ledger_view_get_n_envelopes(view); i++) {
+        if (strcmp(dx_ledger_view_get_envelope(view, i)->key, "commerce") == 0)
+            return dx_ledger_view_get_envelope(view, i)->held_fen;
+    }
+    fail_msg("no commerce envelope");
+    return -1;
+}
+
+static void
+test_view_held(void **state)
+{
+    Fixture *f = *state;
+    g_autoptr(DxLedger) l = open_rw(f);
+    g_autoptr(GError) error = NULL;
+    DxLedgerPayrunInfo info = { FUND, "2022-06-30", "", "", "{}" };
+    DxLedgerLines lines;
+    const DxLedgerGrant *g9;
+    DxLedgerSettle hold;
+
+    assert_int_equal(commerce_held(l, "2022-06-30"), 0);
+    dx_ledger_lines_init(&lines);
+    assert_true(dx_ledger_begin_payrun(l, &error));
+    assert_true(dx_ledger_read_lines(l, FUND, &lines, &error));
+    g9 = find(&lines, "WC2022-00009", "COM-XS");
+    hold = (DxLedgerSettle){ g9->ref_seq, g9->ref_index, 1, DX_SETTLE_HELD, 5000000, g9->enterprise_id,
+                             g9->envelope, "requirement_missing" };
+    assert_true(dx_ledger_commit_payrun(l, &lines, &info, &hold, 1, NULL, &error));
+    dx_ledger_lines_clear(&lines);
+    assert_int_equal(commerce_held(l, "2022-06-30"), 5000000);
+    assert_int_equal(commerce_held(l, "2022-06-29"), 0);   /* not due by that date */
+    /* the next run holds nothing: nothing is held now */
+    dx_ledger_lines_init(&lines);
+    assert_true(dx_ledger_begin_payrun(l, &error));
+    assert_true(dx_ledger_read_lines(l, FUND, &lines, &error));
+    assert_true(dx_ledger_commit_payrun(l, &lines, &info, NULL, 0, NULL, &error));
+    dx_ledger_lines_clear(&lines);
+    assert_int_equal(commerce_held(l, "2022-06-30"), 0);
+    assert_verifies(l);
+}
+
 int
 main(void)
 {
@@ -389,6 +438,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_review_breaches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_public_clawback_and_refund, setup, teardown),
         cmocka_unit_test_setup_teardown(test_v3_migrates_and_takes_the_kinds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_view_held, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

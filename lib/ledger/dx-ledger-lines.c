@@ -224,7 +224,7 @@ dx_ledger_read_lines(DxLedger *self, const char *fund_id, DxLedgerLines *lines, 
     /* revocations, payment runs, claw-backs and receipts in the order they happened */
     static const char after_sql[] =
         "SELECT seq, kind, round_id, ref_seq, ref_index, n_decisions, body, award_fen, approval_date FROM entries"
-        " WHERE kind IN ('revoke', 'payments', 'clawback', 'review', 'refund') AND fund_id = ?1 ORDER BY seq";
+        " WHERE kind IN ('revoke', 'payrun', 'payments', 'clawback', 'review', 'refund') AND fund_id = ?1 ORDER BY seq";
     DxStmt *st;
     gboolean ok = TRUE;
     int rc;
@@ -247,7 +247,10 @@ dx_ledger_read_lines(DxLedger *self, const char *fund_id, DxLedgerLines *lines, 
     while (ok && (rc = dx_stmt_step(st)) == DX_STMT_ROW) {
         const char *kind = dx_stmt_column_text(st, 1);
 
-        if (g_strcmp0(kind, "clawback") == 0 || g_strcmp0(kind, "review") == 0) {
+        if (g_strcmp0(kind, "payrun") == 0) {
+            /* the latest run, even one that settled and held nothing */
+            lines->last_payrun = MAX(lines->last_payrun, dx_stmt_column_int64(st, 0));
+        } else if (g_strcmp0(kind, "clawback") == 0 || g_strcmp0(kind, "review") == 0) {
             ok = dx_ledger_clawback_walk_body(self, st, 0, 5, 6, 8, dx_ledger_lines_apply_clawback, lines, error);
         } else if (g_strcmp0(kind, "refund") == 0) {
             DxLedgerGrant *g = dx_ledger_lines_find_grant(lines, dx_stmt_column_int64(st, 3),
