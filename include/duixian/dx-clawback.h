@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 
 /**
  * SECTION:dx-clawback
- * @title: Claw-back, refunds and the ledger's money
+ * @title: Claw-back, refunds and the ledger view
  * @short_description: 追回: a manual claw-back, a refund receipt, and §15's view per envelope
  *
  * A **manual claw-back** names one grant (application and policy) of the
