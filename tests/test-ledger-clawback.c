@@ -351,6 +351,27 @@ test_public_clawback_and_refund(void **state)
     assert_int_equal(dx_ledger_view_get_refund(view, 0)->received_fen, 1200000);
     assert_null(dx_ledger_view_new(l, "2023-02-29", &error));
     assert_true(g_error_matches(error, DX_ERROR, DX_ERROR_VALUE_INVALID));
+    g_clear_error(&error);
+
+    /* in two steps: a prepared claw-back that is freed uncommitted leaves
+     * nothing; committed, it leaves the head it announced */
+    {
+        g_autofree char *h0 = dx_ledger_dup_head_hash(l), *h1 = NULL, *h2 = NULL;
+        DxClawback *p = dx_clawback_prepare(l, "WC2022-00009", "COM-XS", "2023-03-03", "x", &error);
+
+        assert_non_null(p);
+        assert_string_not_equal(dx_clawback_get_head(p), h0);
+        dx_clawback_free(p);
+        h1 = dx_ledger_dup_head_hash(l);
+        assert_string_equal(h1, h0);
+        p = dx_clawback_prepare(l, "WC2022-00009", "COM-XS", "2023-03-03", "x", &error);
+        assert_non_null(p);
+        assert_true(dx_clawback_commit(p, &error));
+        h2 = dx_ledger_dup_head_hash(l);
+        assert_string_equal(h2, dx_clawback_get_head(p));
+        dx_clawback_free(p);
+        assert_verifies(l);
+    }
 }
 
 /* A v3 file takes the new kinds once migrated (the CHECK on kind), and a

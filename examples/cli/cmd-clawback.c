@@ -24,7 +24,9 @@ cmd_clawback(const DxCliCommand *cmd, int argc, char **argv)
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
     g_autoptr(DxLedger) ledger = NULL;
+    g_autoptr(DxCliStage) stage = NULL;   /* freed after cb: a held signal waits for the rollback */
     g_autoptr(DxClawback) cb = NULL;
+    g_autofree char *what = NULL, *restore = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *paid = NULL, *cancelled = NULL, *due = NULL;
     int rc = dx_cli_parse(cmd, entries, &argc, &argv);
@@ -40,13 +42,34 @@ cmd_clawback(const DxCliCommand *cmd, int argc, char **argv)
     ledger = dx_ledger_open(ledger_path, &error);
     if (ledger == NULL)
         return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
-    cb = dx_clawback_manual(ledger, app, policy, date, reason, &error);
+    /* as run and pay do (docs/cli.md, "Outputs and the commit"): the files
+     * go into a staging directory in DIR, the claw-back is committed, then
+     * they are renamed into place */
+    stage = dx_cli_stage_new(out, &error);
+    if (stage == NULL)
+        return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
+    cb = dx_clawback_prepare(ledger, app, policy, date, reason, &error);
     if (cb == NULL && g_error_matches(error, DX_ERROR, DX_ERROR_VALUE_INVALID))
         return dx_cli_usage_error(cmd, "%s", error->message);
     if (cb == NULL)
         return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
-    if (!dx_clawback_write(cb, out, &error))
+    if (!dx_clawback_write(cb, dx_cli_stage_get_path(stage), &error))
         return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
+    what = g_strdup_printf(_("the claw-back of the %s grant of %s (ledger entry %lld of %s)"), policy, app,
+                           (long long)dx_clawback_get_id(cb), ledger_path);
+    restore = g_strdup_printf(_("no command re-creates a claw-back's files yet; duixian ledger %s lists it"),
+                              ledger_path);
+    if (!dx_cli_stage_note_commit(stage, ledger_path, dx_clawback_get_head(cb), what, restore, &error))
+        return dx_cli_fail(DX_EXIT_OUTPUT, "%s", error->message);
+    dx_cli_stage_hold_signals(stage);   /* from here a signal waits until the files are in place */
+    if (!dx_clawback_commit(cb, &error))
+        return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
+    if (!dx_cli_stage_publish(stage, "ledger-head.txt", &error)) {
+        g_autofree char *m = dx_cli_stage_committed_message(what, restore);
+
+        dx_cli_stage_mark_incomplete(stage);
+        return dx_cli_fail(DX_EXIT_OUTPUT, "%s; %s", error->message, m);
+    }
     paid = dx_money_format(dx_clawback_get_paid_fen(cb));
     cancelled = dx_money_format(dx_clawback_get_cancelled_fen(cb));
     due = dx_money_format(dx_clawback_get_refund_due_fen(cb));

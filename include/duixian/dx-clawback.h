@@ -122,6 +122,45 @@ DX_EXPORT DxClawback *dx_clawback_manual(DxLedger *ledger, const char *app_id, c
     G_GNUC_NON_NULL(1, 2, 3, 4, 5);
 
 /**
+ * dx_clawback_prepare:
+ * @ledger: an open, writable ledger; it must outlive the claw-back
+ * @app_id: the grant's application
+ * @policy_id: the grant's policy
+ * @date: the claw-back's date D, YYYY-MM-DD
+ * @reason: the operator's reason (recorded; not empty)
+ * @error: return location for a #GError
+ *
+ * dx_clawback_manual() in two steps: this one takes the ledger's write
+ * lock, decides and appends the `clawback` entry without committing it,
+ * so that its files can be written (dx_clawback_write(), with the head the
+ * commit will leave) before dx_clawback_commit(). Freeing a claw-back that
+ * was prepared and not committed rolls it back. Errors as
+ * dx_clawback_manual(); on error nothing is left pending.
+ *
+ * Returns: (transfer full) (nullable): the pending claw-back; %NULL with
+ *   @error set
+ *
+ * Since: 0.2
+ */
+DX_EXPORT DxClawback *dx_clawback_prepare(DxLedger *ledger, const char *app_id, const char *policy_id,
+                                          const char *date, const char *reason, GError **error)
+    G_GNUC_NON_NULL(1, 2, 3, 4, 5);
+
+/**
+ * dx_clawback_commit:
+ * @self: a claw-back from dx_clawback_prepare() (one committed already is left as it is)
+ * @error: return location for a #GError
+ *
+ * Commits the prepared claw-back (the COMMIT), releasing the write lock.
+ * On failure the ledger is as it was before dx_clawback_prepare().
+ *
+ * Returns: %TRUE when committed
+ *
+ * Since: 0.2
+ */
+DX_EXPORT gboolean dx_clawback_commit(DxClawback *self, GError **error) G_GNUC_NON_NULL(1);
+
+/**
  * dx_clawback_write:
  * @self: a claw-back
  * @dir: the output directory (created if needed)
@@ -202,7 +241,8 @@ DX_EXPORT const char *dx_clawback_get_head(const DxClawback *self) G_GNUC_NON_NU
  * dx_clawback_free:
  * @self: (nullable): a claw-back
  *
- * Frees @self (the ledger entry stays, of course).
+ * Frees @self: a committed claw-back's entry stays; one prepared and not
+ * committed is rolled back.
  *
  * Since: 0.2
  */

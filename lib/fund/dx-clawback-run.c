@@ -17,6 +17,8 @@
 #include <string.h>
 
 struct _DxClawback {
+    DxLedger *ledger;      /* borrowed */
+    gboolean pending;      /* appended in the open transaction, not yet committed */
     char *fund_id, *app_id, *enterprise_id, *policy_id, *bureau, *date, *reason;
     int64_t paid_fen, cancelled_fen, refund_due_fen;
     gint64 id;
@@ -114,6 +116,31 @@ DxClawback *
 dx_clawback_manual(DxLedger *ledger, const char *app_id, const char *policy_id, const char *date, const char *reason,
                    GError **error)
 {
+    g_autoptr(DxClawback) self = dx_clawback_prepare(ledger, app_id, policy_id, date, reason, error);
+
+    if (self == NULL || !dx_clawback_commit(self, error))
+        return NULL;
+    return g_steal_pointer(&self);
+}
+
+gboolean
+dx_clawback_commit(DxClawback *self, GError **error)
+{
+    g_return_val_if_fail(self != NULL, FALSE);
+    if (!self->pending)
+        return TRUE;
+    self->pending = FALSE;
+    if (!dx_ledger_finish_clawback(self->ledger, error)) {
+        self->id = 0;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+DxClawback *
+dx_clawback_prepare(DxLedger *ledger, const char *app_id, const char *policy_id, const char *date,
+                    const char *reason, GError **error)
+{
     g_autoptr(DxClawback) self = NULL;
     DxLedgerLines lines;
     const DxLedgerGrant *g = NULL;
@@ -145,6 +172,7 @@ dx_clawback_manual(DxLedger *ledger, const char *app_id, const char *policy_id, 
         goto fail;
     }
     self = g_new0(DxClawback, 1);
+    self->ledger = ledger;
     self->fund_id = g_strdup(fund);
     self->app_id = g_strdup(app_id);
     self->enterprise_id = g_strdup(g->enterprise_id);
@@ -162,11 +190,13 @@ dx_clawback_manual(DxLedger *ledger, const char *app_id, const char *policy_id, 
     item = (DxLedgerClawback){ g->ref_seq, g->ref_index, self->paid_fen, self->cancelled_fen, self->refund_due_fen,
                                g->enterprise_id, g->envelope, reason };
     info = (DxLedgerReviewInfo){ fund, date, "", "", self->json };
-    if (!dx_ledger_commit_clawbacks(ledger, &lines, FALSE, &info, &item, 1, &self->id, error)) {
+    if (!dx_ledger_append_clawbacks(ledger, &lines, FALSE, &info, &item, 1, &self->id, error)) {
         dx_ledger_lines_clear(&lines);
         return NULL;   /* rolled back by the ledger */
     }
     dx_ledger_lines_clear(&lines);
+    self->pending = TRUE;
+    /* the head the commit will leave: this connection sees its own entry */
     self->head = dx_ledger_dup_head_hash(ledger);
     return g_steal_pointer(&self);
 fail:
@@ -263,6 +293,8 @@ dx_clawback_free(DxClawback *self)
 {
     if (self == NULL)
         return;
+    if (self->pending)
+        dx_ledger_abort_clawback(self->ledger);   /* prepared, never committed: nothing stays */
     g_free(self->fund_id);
     g_free(self->app_id);
     g_free(self->enterprise_id);

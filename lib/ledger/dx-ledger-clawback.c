@@ -218,6 +218,26 @@ gboolean
 dx_ledger_commit_clawbacks(DxLedger *self, const DxLedgerLines *lines, gboolean review, const DxLedgerReviewInfo *info,
                            const DxLedgerClawback *items, gsize n, gint64 *id, GError **error)
 {
+    gint64 seq = 0;
+
+    if (!dx_ledger_append_clawbacks(self, lines, review, info, items, n, &seq, error) || !dx_ledger_commit(self, error))
+        return FALSE;
+    if (id != NULL)
+        *id = seq;
+    return TRUE;
+}
+
+gboolean
+dx_ledger_finish_clawback(DxLedger *self, GError **error)
+{
+    g_return_val_if_fail(self != NULL, FALSE);
+    return dx_ledger_commit(self, error);
+}
+
+gboolean
+dx_ledger_append_clawbacks(DxLedger *self, const DxLedgerLines *lines, gboolean review, const DxLedgerReviewInfo *info,
+                           const DxLedgerClawback *items, gsize n, gint64 *id, GError **error)
+{
     g_autofree char *now = NULL;
     LedgerBuf body = { 0 };
     int64_t due = 0, cancelled = 0;
@@ -262,8 +282,6 @@ dx_ledger_commit_clawbacks(DxLedger *self, const DxLedgerLines *lines, gboolean 
     if (!dx_ledger_append(self, &e, &seq, error))
         goto fail;
     dx_ledger_buf_clear(&body);
-    if (!dx_ledger_commit(self, error))
-        return FALSE;
     if (id != NULL)
         *id = seq;
     return TRUE;

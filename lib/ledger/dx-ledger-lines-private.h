@@ -210,6 +210,13 @@ G_GNUC_INTERNAL gboolean dx_ledger_commit_clawbacks(DxLedger *self, const DxLedg
                                                     const DxLedgerReviewInfo *info, const DxLedgerClawback *items,
                                                     gsize n, gint64 *id, GError **error);
 G_GNUC_INTERNAL void dx_ledger_abort_clawback(DxLedger *self);
+/* The same in two steps, so that a command can write its files between
+ * them: append (checked as above; on failure rolled back), then finish
+ * (the COMMIT) or abort. */
+G_GNUC_INTERNAL gboolean dx_ledger_append_clawbacks(DxLedger *self, const DxLedgerLines *lines, gboolean review,
+                                                    const DxLedgerReviewInfo *info, const DxLedgerClawback *items,
+                                                    gsize n, gint64 *id, GError **error);
+G_GNUC_INTERNAL gboolean dx_ledger_finish_clawback(DxLedger *self, GError **error);
 
 /* A receipt of @amount_fen on @grant (read from @lines under the lock
  * dx_ledger_begin_clawback took): refused unless the grant was clawed back

@@ -98,7 +98,13 @@ ok "a claw-back date that is no date: usage" exit_code 1 "$DX" clawback --ledger
     --policy COM-ECOM --date 2023-13-01 --reason x --out "$tmp/cb3"
 ok "no such ledger: exit 5" exit_code 5 "$DX" refund --ledger "$tmp/none.db" --app A --policy P --amount 1元 \
     --date 2023-04-01 --ref R1
-ok "… none of these moved the head" sh -c "[ '$(head_of "$L")' = '$H1' ] && [ ! -e '$tmp/cb2' ] && [ ! -e '$tmp/none.db' ]"
+ok "… none of these moved the head, or left a file in the refused claw-back's DIR" sh -c "
+    [ '$(head_of "$L")' = '$H1' ] && [ -z \"\$(ls -A '$tmp/cb2' 2>/dev/null)\" ] && [ ! -e '$tmp/none.db' ]"
+
+printf x > "$tmp/afile"
+ok "a claw-back whose --out is a file: exit 4 (output)" exit_code 4 "$DX" clawback --ledger "$L" --app WC2022-00009 \
+    --policy COM-XS --date 2023-04-01 --reason x --out "$tmp/afile"
+ok "… and nothing committed" [ "$(head_of "$L")" = "$H1" ]
 
 # --- receipts
 ok "a receipt of 3万元" exit_code 0 "$DX" refund --ledger "$L" --app WC2022-00003 --policy COM-XS --amount 3万元 \
