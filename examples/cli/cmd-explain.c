@@ -155,6 +155,18 @@ cmd_explain(const DxCliCommand *cmd, int argc, char **argv)
     }
     if (!found)
         return dx_cli_fail(DX_EXIT_INPUT, _("%s: no application %s"), apps, app_id);
+    if (!json && ledger != NULL) {
+        /* what the ledger already holds of this application's money:
+         * lines paid, held, cancelled; a claw-back and its refunds */
+        g_autofree char *money = dx_ledger_dup_app_money(ledger, app_id, en ? "en" : "zh", &error);
+
+        if (money == NULL)
+            return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
+        if (*money != '\0') {
+            fputs("\n", stdout);
+            fputs(money, stdout);
+        }
+    }
     if (!json && round == NULL)
         fputs(en ? "\n(steps 1-6 only: without --approval-date, groups, the fund's cap and envelopes are not applied)\n"
                  : "\n（仅第 1–6 步：未给 --approval-date，未计算分组、资金单户上限与额度核减）\n",

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * duixian ledger FILE [--format text|csv|json]: per envelope the total,
- * what is charged and what remains; the rounds; the head hash.
+ * duixian ledger FILE [--date D] [--format text|csv|json]: per envelope
+ * the total, the net charged and what remains, and where the granted
+ * money is (docs/rules.md §15: paid, scheduled due and future, held,
+ * forfeited, cancelled, refunds due and received); the refunds still
+ * outstanding; the rounds; the head hash.
  * duixian ledger copy SRC DST: the ledger moved to another store (SQLite
  * file or PostgreSQL server), its head unchanged.
  */
@@ -10,28 +13,38 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The envelope totals a round recorded in its params,
- * {"envelopes":{"k":n,...},...}: "\"key\":fen" items. The params are the
- * ledger's own compact JSON, with keys that are envelope names. */
-static GPtrArray *
-ledger_params_envelopes(const char *params)
+/* One envelope's money as the columns of the text table, in 万元. */
+static void
+ledger_text_money(const DxEnvelopeMoney *e)
 {
-    GPtrArray *pairs = g_ptr_array_new_with_free_func(g_free);
-    const char *p = params != NULL ? strstr(params, "\"envelopes\":{") : NULL;
-    const char *end;
+    const int64_t v[] = { e->granted_fen, e->paid_fen, e->scheduled_due_fen, e->scheduled_future_fen, e->held_fen,
+                          e->forfeited_fen, e->cancelled_fen, e->refund_due_fen, e->refund_received_fen };
 
-    if (p == NULL)
-        return pairs;
-    p += strlen("\"envelopes\":{");
-    end = strchr(p, '}');
-    if (end != NULL) {
-        g_autofree char *body = g_strndup(p, (gsize)(end - p));
-        g_auto(GStrv) items = g_strsplit(body, ",", -1);
+    printf("%-10s", e->key);
+    for (guint i = 0; i < G_N_ELEMENTS(v); i++) {
+        g_autofree char *w = dx_money_format_wan(v[i]);
 
-        for (char **it = items; *it != NULL && **it != '\0'; it++)
-            g_ptr_array_add(pairs, g_strdup(*it));
+        printf(" %14s", w);
     }
-    return pairs;
+    putchar('\n');
+}
+
+static void
+ledger_json_money(GString *json, const DxEnvelopeMoney *e)
+{
+    g_string_append_printf(json,
+                           "{\"cancelled_fen\": %" G_GINT64_FORMAT ", \"charged_fen\": %" G_GINT64_FORMAT
+                           ", \"forfeited_fen\": %" G_GINT64_FORMAT ", \"granted_fen\": %" G_GINT64_FORMAT
+                           ", \"held_fen\": %" G_GINT64_FORMAT ", \"key\": ",
+                           e->cancelled_fen, e->net_charged_fen, e->forfeited_fen, e->granted_fen, e->held_fen);
+    dx_cli_json_string(json, e->key);
+    g_string_append_printf(json,
+                           ", \"paid_fen\": %" G_GINT64_FORMAT ", \"refund_due_fen\": %" G_GINT64_FORMAT
+                           ", \"refund_received_fen\": %" G_GINT64_FORMAT ", \"remaining_fen\": %" G_GINT64_FORMAT
+                           ", \"scheduled_due_fen\": %" G_GINT64_FORMAT ", \"scheduled_future_fen\": %" G_GINT64_FORMAT
+                           ", \"total_fen\": %" G_GINT64_FORMAT "}",
+                           e->paid_fen, e->refund_due_fen, e->refund_received_fen, e->remaining_fen,
+                           e->scheduled_due_fen, e->scheduled_future_fen, e->total_fen);
 }
 
 /* ledger copy SRC DST */
@@ -60,17 +73,21 @@ ledger_copy(char **argv)
 static int
 cmd_ledger(const DxCliCommand *cmd, int argc, char **argv)
 {
-    g_autofree char *format = NULL;
+    g_autofree char *format = NULL, *date = NULL;
     const GOptionEntry entries[] = {
         { "format", 0, 0, G_OPTION_ARG_FILENAME, &format, N_("What to print (default text)"), "text|csv|json" },
+        { "date", 0, 0, G_OPTION_ARG_FILENAME, &date,
+          N_("Show the money as of this date: what is due by it, what the latest payment run held (default today)"),
+          "YYYY-MM-DD" },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
     g_autoptr(DxLedger) ledger = NULL;
+    g_autoptr(DxLedgerView) view = NULL;
     g_autoptr(GError) error = NULL;
-    g_autofree char *head = NULL, *fund = NULL;
+    g_autofree char *head = NULL, *today = NULL;
     g_autoptr(GString) json = g_string_new(NULL);
     gboolean text, csv;
-    size_t n;
+    size_t n, n_env, n_ref;
     int rc = dx_cli_parse(cmd, entries, &argc, &argv);
 
     if (rc != DX_CLI_CONTINUE)
@@ -84,51 +101,86 @@ cmd_ledger(const DxCliCommand *cmd, int argc, char **argv)
         return dx_cli_usage_error(cmd, _("ledger takes one argument: FILE"));
     if (format != NULL && !dx_cli_one_of(format, "text", "csv", "json", NULL))
         return dx_cli_usage_error(cmd, _("ledger: --format is text, csv or json"));
+    if (date == NULL) {
+        g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+
+        today = g_date_time_format(now, "%Y-%m-%d");
+    }
     text = format == NULL || strcmp(format, "text") == 0;
     csv = format != NULL && strcmp(format, "csv") == 0;
     ledger = dx_ledger_open_readonly(argv[1], &error);
     if (ledger == NULL)
         return dx_cli_fail(DX_EXIT_LEDGER, "%s", error->message);
+    view = dx_ledger_view_new(ledger, date != NULL ? date : today, &error);
+    if (view == NULL && g_error_matches(error, DX_ERROR, DX_ERROR_VALUE_INVALID))
+        return dx_cli_usage_error(cmd, "%s", error->message);
+    if (view == NULL)
+        return dx_cli_fail(g_error_matches(error, DX_ERROR, DX_ERROR_LEDGER_CORRUPT) ? DX_EXIT_CORRUPT : DX_EXIT_LEDGER,
+                           "%s", error->message);
     n = dx_ledger_get_n_rounds(ledger);
+    n_env = dx_ledger_view_get_n_envelopes(view);
+    n_ref = dx_ledger_view_get_n_refunds(view);
     head = dx_ledger_dup_head_hash(ledger);
     if (csv)
-        puts("envelope,total_fen,charged_fen,remaining_fen");
-    g_string_append(json, "{\"envelopes\": [");
-    if (n > 0) {
-        g_autofree char *params = dx_ledger_dup_round_field(ledger, n - 1, "params");
-        g_autoptr(GPtrArray) envs = ledger_params_envelopes(params);
+        puts("envelope,total_fen,charged_fen,remaining_fen,granted_fen,paid_fen,scheduled_due_fen,"
+             "scheduled_future_fen,held_fen,forfeited_fen,cancelled_fen,refund_due_fen,refund_received_fen");
+    g_string_append(json, "{\"date\": ");
+    dx_cli_json_string(json, date != NULL ? date : today);
+    g_string_append(json, ",\n \"envelopes\": [");
+    if (text && n > 0)
+        printf("fund %s, as of %s\n%-10s %16s %16s %16s\n", dx_ledger_view_get_fund_id(view),
+               date != NULL ? date : today, "envelope", "total 万元", "charged 万元", "remaining 万元");
+    for (size_t i = 0; i < n_env; i++) {
+        const DxEnvelopeMoney *e = dx_ledger_view_get_envelope(view, i);
+        g_autofree char *t = dx_money_format_wan(e->total_fen);
+        g_autofree char *c = dx_money_format_wan(e->net_charged_fen);
+        g_autofree char *r = dx_money_format_wan(e->remaining_fen);
 
-        fund = dx_ledger_dup_round_field(ledger, n - 1, "fund_id");
         if (text)
-            printf("fund %s\n%-10s %16s %16s %16s\n", fund, "envelope", "total 万元", "charged 万元", "remaining 万元");
-        for (guint i = 0; i < envs->len; i++) {
-            g_auto(GStrv) kv = g_strsplit(g_ptr_array_index(envs, i), ":", 2);
-            g_autofree char *key = NULL, *t = NULL, *c = NULL, *r = NULL;
-            int64_t total, charged;
-
-            if (kv[0] == NULL || kv[1] == NULL)
-                continue;
-            key = g_strndup(kv[0] + 1, strlen(kv[0]) - 2);
-            total = g_ascii_strtoll(kv[1], NULL, 10);
-            charged = dx_ledger_get_charged_fen(ledger, fund, key);
-            t = dx_money_format_wan(total);
-            c = dx_money_format_wan(charged);
-            r = dx_money_format_wan(total - charged);
-            if (text)
-                printf("%-10s %16s %16s %16s\n", key, t, c, r);
-            else if (csv)
-                printf("%s,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n", key, total, charged,
-                       total - charged);
-            g_string_append(json, i > 0 ? ", {\"charged_fen\": " : "{\"charged_fen\": ");
-            g_string_append_printf(json, "%" G_GINT64_FORMAT ", \"key\": ", charged);
-            dx_cli_json_string(json, key);
-            g_string_append_printf(json, ", \"remaining_fen\": %" G_GINT64_FORMAT ", \"total_fen\": %" G_GINT64_FORMAT "}",
-                                   total - charged, total);
-        }
+            printf("%-10s %16s %16s %16s\n", e->key, t, c, r);
+        else if (csv)
+            printf("%s,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
+                   ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
+                   ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n",
+                   e->key, e->total_fen, e->net_charged_fen, e->remaining_fen, e->granted_fen, e->paid_fen,
+                   e->scheduled_due_fen, e->scheduled_future_fen, e->held_fen, e->forfeited_fen, e->cancelled_fen,
+                   e->refund_due_fen, e->refund_received_fen);
+        g_string_append(json, i > 0 ? ",\n  " : "\n  ");
+        ledger_json_money(json, e);
     }
+    if (text && n_env > 0) {
+        /* §15's view: where each envelope's granted money is now */
+        printf("%-10s %14s %14s %14s %14s %14s %14s %14s %14s %14s\n", "(万元)", "granted", "paid", "due",
+               "future", "held", "forfeited", "cancelled", "refund due", "refunded");
+        for (size_t i = 0; i < n_env; i++)
+            ledger_text_money(dx_ledger_view_get_envelope(view, i));
+    }
+    if (text && n_ref > 0)
+        printf("refunds outstanding\n");
     g_string_append(json, "],\n \"fund\": ");
-    dx_cli_json_string(json, fund != NULL ? fund : "");
-    g_string_append_printf(json, ", \"head\": \"%s\",\n \"rounds\": [", head);
+    dx_cli_json_string(json, dx_ledger_view_get_fund_id(view));
+    g_string_append_printf(json, ", \"head\": \"%s\",\n \"refunds_outstanding\": [", head);
+    for (size_t i = 0; i < n_ref; i++) {
+        const DxRefundOutstanding *r = dx_ledger_view_get_refund(view, i);
+        g_autofree char *due = dx_money_format_wan(r->due_fen);
+        g_autofree char *got = dx_money_format_wan(r->received_fen);
+        g_autofree char *left = dx_money_format_wan(r->due_fen - r->received_fen);
+
+        if (text)
+            printf("  %s %s %s %s clawed back %s: due %s万元, received %s万元, still due %s万元\n", r->app_id,
+                   r->enterprise_id, r->policy_id, r->bureau, r->date, due, got, left);
+        g_string_append(json, i > 0 ? ",\n  {\"app_id\": " : "\n  {\"app_id\": ");
+        dx_cli_json_string(json, r->app_id);
+        g_string_append(json, ", \"bureau\": ");
+        dx_cli_json_string(json, r->bureau);
+        g_string_append_printf(json, ", \"date\": \"%s\", \"due_fen\": %" G_GINT64_FORMAT ", \"enterprise_id\": ",
+                               r->date, r->due_fen);
+        dx_cli_json_string(json, r->enterprise_id);
+        g_string_append(json, ", \"policy_id\": ");
+        dx_cli_json_string(json, r->policy_id);
+        g_string_append_printf(json, ", \"received_fen\": %" G_GINT64_FORMAT "}", r->received_fen);
+    }
+    g_string_append(json, "],\n \"rounds\": [");
     if (text)
         printf("%zu round%s\n", n, n == 1 ? "" : "s");
     for (size_t i = 0; i < n; i++) {
@@ -153,13 +205,18 @@ cmd_ledger(const DxCliCommand *cmd, int argc, char **argv)
 }
 
 const DxCliCommand dx_cli_ledger = {
-    "ledger", "FILE", N_("per envelope: total, charged, remaining; the rounds; the head hash"),
-    "usage: duixian ledger FILE [--format text|csv|json]\n"
+    "ledger", "FILE", N_("per envelope: total, charged, remaining, paid, held, refunds; the rounds; the head hash"),
+    "usage: duixian ledger FILE [--date YYYY-MM-DD] [--format text|csv|json]\n"
     "       duixian ledger copy SRC DST\n",
-    N_("Per envelope: total, charged, remaining; the rounds; the head hash. ledger copy SRC DST copies a ledger"
-       " between stores (a file, or a PostgreSQL server: postgresql://USER@HOST/DB), its head unchanged."),
+    N_("Per envelope: total, net charged (granted less forfeited, cancelled and refunds\n"
+    "received) and remaining; then granted, paid, scheduled (due by --date and later),\n"
+    "held by the latest payment run, forfeited, cancelled, refunds due and received,\n"
+    "in 万元; the refunds outstanding; the rounds; the head hash. ledger copy SRC DST\n"
+    "copies a ledger between stores (a file, or a PostgreSQL server:\n"
+    "postgresql://USER@HOST/DB), its head unchanged."),
     "examples:\n"
     "  duixian ledger out/ledger.db\n"
+    "  duixian ledger out/ledger.db --date 2023-06-30\n"
     "  duixian ledger out/ledger.db --format csv\n"
     "  duixian ledger copy out/ledger.db postgresql://duixian@db.example/fund\n",
     cmd_ledger,

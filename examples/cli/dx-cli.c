@@ -18,7 +18,7 @@
 
 static const DxCliCommand *const commands[] = {
     &dx_cli_check, &dx_cli_decide, &dx_cli_run,    &dx_cli_explain, &dx_cli_match,
-    &dx_cli_report, &dx_cli_publish, &dx_cli_ledger, &dx_cli_verify, &dx_cli_revoke, &dx_cli_pay, &dx_cli_replay,
+    &dx_cli_report, &dx_cli_publish, &dx_cli_ledger, &dx_cli_verify, &dx_cli_revoke, &dx_cli_pay, &dx_cli_clawback, &dx_cli_refund, &dx_cli_replay,
     &dx_cli_fit, &dx_cli_test, &dx_cli_compare, &dx_cli_schema,
 };
 
@@ -31,7 +31,7 @@ cli_print_commands(FILE *out)
             "commands:\n"),
           out);
     for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
-        fprintf(out, "  %-8s %s\n", commands[i]->name, _(commands[i]->brief));
+        fprintf(out, "  %-9s %s\n", commands[i]->name, _(commands[i]->brief));
     fputs(_("\n"
             "duixian COMMAND --help shows a command's options and examples. Options take\n"
             "their value as --opt VALUE or --opt=VALUE.\n"

@@ -25,4 +25,5 @@
 #include <duixian/dx-compare.h>
 #include <duixian/dx-rule-tests.h>
 #include <duixian/dx-payrun.h>
+#include <duixian/dx-clawback.h>
 #undef DX_INSIDE

@@ -86,9 +86,9 @@ static const DxMessage messages[] = {
     { "commitment_missing", "commitment fields",
       "承诺「{commitment}」所需「{fields}」缺失，本次未复核",
       "commitment “{commitment}” not reviewed: “{fields}” missing" },
-    { "clawed_back", "reason refund",
-      "已追回：{reason}；应退回 {refund}",
-      "clawed back: {reason}; {refund} to be refunded" },
+    { "clawed_back", "date reason cancelled refund",
+      "已于 {date} 追回，原因：{reason}；停止拨付 {cancelled}，应退回 {refund}",
+      "clawed back on {date}: {reason}; {cancelled} not paid, {refund} to be refunded" },
 
     /* the other forms of some reasons: a row that could not be read, a
      * field without a column, without a row */

@@ -18,6 +18,8 @@
  *   dx-ledger-query.c   the getters
  *   dx-ledger-export.c  a round's files re-created from the ledger
  *   dx-ledger-copy.c    a ledger copied to another store
+ *   dx-ledger-lines.c   installment lines and payment runs
+ *   dx-ledger-clawback.c claw-backs, reviews and refund receipts (§14)
  *
  * Calls go down this list only, never back up it.
  */
@@ -125,6 +127,10 @@ struct _DxLedger {
      * and advanced by each append; meaningless outside a transaction. */
     gint64 head_seq;
     char head_hash[65];
+    /* Entries appended in the open transaction: head_hash is the head the
+     * commit will leave (dx_ledger_dup_head_hash() gives it without a read,
+     * which a dropped connection would fail). Cleared by commit and rollback. */
+    gboolean head_pending;
 
     /* The round being written, between begin_round and commit/abort. */
     gboolean in_round;
@@ -243,3 +249,27 @@ G_GNUC_INTERNAL gboolean dx_ledger_append(DxLedger *self, const LedgerEntry *e, 
 G_GNUC_INTERNAL void dx_ledger_round_clear(DxLedger *self);
 G_GNUC_INTERNAL gboolean dx_ledger_begin(DxLedger *self, GError **error);
 G_GNUC_INTERNAL gboolean dx_ledger_commit(DxLedger *self, GError **error);
+
+/* ---- dx-ledger-clawback.c: claw-back, review and refund entries ---- */
+#include "ledger/dx-ledger-lines-private.h"
+
+/* Called for each record of a clawback or review entry (entry @seq, date
+ * @day); FALSE stops the walk (error set). */
+typedef gboolean (*LedgerClawbackFunc)(const DxLedgerClawback *c, gint64 seq, gint32 day, gpointer user_data,
+                                       GError **error);
+/* Decodes the records of the clawback/review entry on @st's row (columns:
+ * @seq_col, @n_col count, @body_col, @date_col approval_date). */
+G_GNUC_INTERNAL gboolean dx_ledger_clawback_walk_body(DxLedger *self, DxStmt *st, int seq_col, int n_col,
+                                                      int body_col, int date_col, LedgerClawbackFunc func,
+                                                      gpointer user_data, GError **error);
+/* verify: the clawback/review or refund entry on @st's row (all columns,
+ * COL_*) decodes and adds up; @due tracks each grant's claim left (a
+ * grant key -> int64, owned by the caller) so that a receipt above it, or
+ * on a grant never clawed back, is found. */
+G_GNUC_INTERNAL gboolean dx_ledger_check_clawback(DxLedger *self, DxStmt *st, GHashTable *due, GString *what);
+G_GNUC_INTERNAL gboolean dx_ledger_check_refund(DxLedger *self, DxStmt *st, GHashTable *due, GString *what);
+/* read_lines' part: a claw-back record applied to the lines (user_data:
+ * the DxLedgerLines), and each grant's sums from its lines' states. */
+G_GNUC_INTERNAL gboolean dx_ledger_lines_apply_clawback(const DxLedgerClawback *c, gint64 seq, gint32 day,
+                                                        gpointer user_data, GError **error);
+G_GNUC_INTERNAL void dx_ledger_lines_sum_grants(DxLedgerLines *lines);

@@ -55,8 +55,29 @@ typedef struct {
     gint64 settled_by;           /* the payment run (or revoke entry) that settled it, 0 if scheduled */
 } DxLedgerLine;
 
+/* One grant (§14, §15) and what happened to it, summed from its lines
+ * and from the claw-back and refund entries that name it. */
+typedef struct {
+    gint64 ref_seq;
+    guint32 ref_index;
+    gint32 approval_day;
+    gint64 round_id;
+    int64_t granted_fen;
+    /* owned by the DxLedgerLines' string chunk */
+    const char *app_id, *enterprise_id, *policy_id, *bureau, *envelope;
+    guint first_line, n_lines;   /* its lines: lines->lines[first_line ..] */
+    gboolean revoked;
+    gint64 clawed_back_by;       /* the clawback or review entry, 0 if none */
+    gint32 clawed_back_day;
+    const char *clawback_reasons; /* its record's reasons (the operator's text), NULL if none */
+    int64_t paid_fen, forfeited_fen, cancelled_fen, scheduled_fen;
+    int64_t refund_due_fen;      /* the claim a claw-back set */
+    int64_t refund_received_fen; /* Σ of the receipts on it */
+} DxLedgerGrant;
+
 typedef struct {
     GArray *lines;               /* DxLedgerLine, by (ref_seq, ref_index, installment) */
+    GArray *grants;              /* DxLedgerGrant, by (ref_seq, ref_index) */
     GStringChunk *strings;
     gint64 last_payrun;          /* seq of the latest payment run, 0 if none */
 } DxLedgerLines;
@@ -74,6 +95,10 @@ G_GNUC_INTERNAL gboolean dx_ledger_read_lines(DxLedger *self, const char *fund_i
 /* The line (@ref_seq, @ref_index, @installment), or NULL. */
 G_GNUC_INTERNAL DxLedgerLine *dx_ledger_lines_find(const DxLedgerLines *lines, gint64 ref_seq, guint32 ref_index,
                                                    guint32 installment);
+
+/* The grant (@ref_seq, @ref_index), or NULL. */
+G_GNUC_INTERNAL DxLedgerGrant *dx_ledger_lines_find_grant(const DxLedgerLines *lines, gint64 ref_seq,
+                                                          guint32 ref_index);
 
 /* What a payment run decided for one line. */
 typedef struct {
@@ -130,3 +155,87 @@ G_GNUC_INTERNAL gboolean dx_ledger_load_forfeits(DxLedger *self, const char *fun
  * was paid: such a grant cannot be revoked (§15). */
 G_GNUC_INTERNAL gboolean dx_ledger_grant_has_paid_line(DxLedger *self, gint64 ref_seq, gint64 ref_index,
                                                        gboolean *paid, GError **error);
+
+/* ------------------------------------------------ claw-backs and refunds
+ *
+ * §14 in the ledger (dx-ledger-clawback.c). A manual claw-back is one
+ * `clawback` entry, a commitment review one `review` entry; both hold
+ * their breaches in body, back to back:
+ *
+ *   record = ref_seq:uint ref_index:uint paid_fen:uint cancelled_fen:uint
+ *            refund_due_fen:uint enterprise_id:str envelope:str reasons:str
+ *
+ * with n_decisions the count, award_fen Σ refund_due_fen and granted_fen
+ * Σ cancelled_fen, approval_date the date D, round_id the entry's own seq,
+ * detail clawbacks.json's totals (the review's counts included),
+ * ruleset_sha256 and input_sha256 the review's ruleset and checks file
+ * ("" for a manual one, whose app, enterprise, policy, bureau and
+ * envelope columns are also the grant's). A record claws the grant back:
+ * every line still scheduled is cancelled (cancelled_fen is their sum),
+ * refund_due_fen (at most paid_fen, Σ of its paid lines) is owed, and the
+ * grant is never reviewed or clawed back again.
+ *
+ * A receipt is one `refund` entry: ref_seq/ref_index the grant, round_id
+ * the claw-back entry that set the claim, award_fen the fen received,
+ * approval_date its date, detail the reference text, the grant's app,
+ * enterprise, policy, bureau and envelope repeated; granted_fen 0, body
+ * empty. Σ receipts of a grant never exceed its refund due.
+ */
+typedef struct {
+    gint64 ref_seq;
+    guint32 ref_index;
+    int64_t paid_fen, cancelled_fen, refund_due_fen;
+    const char *enterprise_id, *envelope;
+    const char *reasons;         /* commitment_breached, or the operator's reason */
+} DxLedgerClawback;
+
+typedef struct {
+    const char *fund_id;
+    const char *date;            /* YYYY-MM-DD: D */
+    const char *ruleset_sha256;  /* "" for a manual claw-back */
+    const char *checks_sha256;   /* "" for a manual claw-back */
+    const char *detail;          /* clawbacks.json's totals (keys sorted) */
+} DxLedgerReviewInfo;
+
+/* Like a payment run: begin takes the write lock, the caller reads the
+ * lines (dx_ledger_read_lines) and decides, commit checks each item
+ * against those @lines (the grant exists, is neither revoked nor clawed
+ * back, is named once, and paid_fen / cancelled_fen are its paid and
+ * scheduled sums, refund_due_fen at most paid_fen and, for a manual
+ * claw-back, equal to it), appends one entry and commits; a manual
+ * claw-back (@review FALSE) has exactly one item. A review with no
+ * breach is still an entry. On failure nothing is committed. */
+G_GNUC_INTERNAL gboolean dx_ledger_begin_clawback(DxLedger *self, GError **error);
+G_GNUC_INTERNAL gboolean dx_ledger_commit_clawbacks(DxLedger *self, const DxLedgerLines *lines, gboolean review,
+                                                    const DxLedgerReviewInfo *info, const DxLedgerClawback *items,
+                                                    gsize n, gint64 *id, GError **error);
+G_GNUC_INTERNAL void dx_ledger_abort_clawback(DxLedger *self);
+/* The same in two steps, so that a command can write its files between
+ * them: append (checked as above; on failure rolled back), then finish
+ * (the COMMIT) or abort. */
+G_GNUC_INTERNAL gboolean dx_ledger_append_clawbacks(DxLedger *self, const DxLedgerLines *lines, gboolean review,
+                                                    const DxLedgerReviewInfo *info, const DxLedgerClawback *items,
+                                                    gsize n, gint64 *id, GError **error);
+G_GNUC_INTERNAL gboolean dx_ledger_finish_clawback(DxLedger *self, GError **error);
+
+/* A receipt of @amount_fen on @grant (read from @lines under the lock
+ * dx_ledger_begin_clawback took): refused unless the grant was clawed back
+ * and 0 < amount ≤ refund due − received. Commits, or rolls back. */
+G_GNUC_INTERNAL gboolean dx_ledger_commit_refund(DxLedger *self, const DxLedgerLines *lines,
+                                                 const DxLedgerGrant *grant, const char *fund_id,
+                                                 int64_t amount_fen, const char *date, const char *reference,
+                                                 gint64 *id, GError **error);
+
+/* §15 for a round: what claw-backs cancelled and what receipts brought
+ * back, credited to the envelope and to the enterprise's room under the
+ * fund's cap (seq < @before). Called by dx_ledger_load_forfeits. */
+G_GNUC_INTERNAL gboolean dx_ledger_load_clawback_credits(DxLedger *self, const char *fund_id, DxPriorBook *book,
+                                                         gint64 before, GError **error);
+
+/* TRUE (with *clawed set) when the grant was clawed back: it can no
+ * longer be revoked. */
+G_GNUC_INTERNAL gboolean dx_ledger_grant_clawed_back(DxLedger *self, gint64 ref_seq, gint64 ref_index,
+                                                     gboolean *clawed, GError **error);
+
+/* The ledger's path, for messages of the layers above. */
+G_GNUC_INTERNAL const char *dx_ledger_get_name(const DxLedger *self);

@@ -12,10 +12,17 @@
 
 /* ------------------------------------------------------------- the lines */
 
+typedef struct {
+    DxLedger *ledger;
+    DxLedgerLines *lines;
+    gint64 payrun;
+} LinesApply;
+
 void
 dx_ledger_lines_init(DxLedgerLines *lines)
 {
     lines->lines = g_array_new(FALSE, FALSE, sizeof(DxLedgerLine));
+    lines->grants = g_array_new(FALSE, FALSE, sizeof(DxLedgerGrant));
     lines->strings = g_string_chunk_new(64 * 1024);
     lines->last_payrun = 0;
 }
@@ -24,6 +31,7 @@ void
 dx_ledger_lines_clear(DxLedgerLines *lines)
 {
     g_clear_pointer(&lines->lines, g_array_unref);
+    g_clear_pointer(&lines->grants, g_array_unref);
     g_clear_pointer(&lines->strings, g_string_chunk_free);
 }
 
@@ -113,6 +121,15 @@ lines_add_grant(DxLedger *self, DxStmt *st, guint64 index, const LedgerRecord *d
     if (approval == NULL || !dx_date_parse(approval, strlen(approval), &approval_day))
         approval_day = 0;
     l.approval_day = approval_day;
+    {
+        DxLedgerGrant g = {
+            .ref_seq = l.ref_seq, .ref_index = l.ref_index, .approval_day = approval_day, .round_id = l.round_id,
+            .granted_fen = (int64_t)d->granted_fen, .app_id = l.app_id, .enterprise_id = l.enterprise_id,
+            .policy_id = l.policy_id, .bureau = l.bureau, .envelope = l.envelope, .first_line = lines->lines->len,
+        };
+
+        g_array_append_val(lines->grants, g);
+    }
     while (p < end) {
         if (!parse_schedule_line(&p, end, &l.installment, &l.of, &l.day, &l.amount_fen)) {
             g_set_error(error, DX_ERROR, DX_ERROR_LEDGER_CORRUPT,
@@ -122,6 +139,7 @@ lines_add_grant(DxLedger *self, DxStmt *st, guint64 index, const LedgerRecord *d
             return FALSE;
         }
         g_array_append_val(lines->lines, l);
+        g_array_index(lines->grants, DxLedgerGrant, lines->grants->len - 1).n_lines++;
     }
     return TRUE;
 }
@@ -176,11 +194,6 @@ payments_walk_body(DxLedger *self, DxStmt *st, int seq_col, int n_col, int body_
     return TRUE;
 }
 
-typedef struct {
-    DxLedger *ledger;
-    DxLedgerLines *lines;
-    gint64 payrun;
-} LinesApply;
 
 static gboolean
 lines_apply_settle(const DxLedgerSettle *s, gpointer user_data, GError **error)
@@ -208,10 +221,10 @@ dx_ledger_read_lines(DxLedger *self, const char *fund_id, DxLedgerLines *lines, 
 {
     static const char grants_sql[] =
         "SELECT " LEDGER_CHUNK_COLUMNS " FROM entries " LEDGER_GRANTS_WHERE " AND kind = 'decisions' ORDER BY seq";
-    /* revocations and payment runs in the order they happened */
+    /* revocations, payment runs, claw-backs and receipts in the order they happened */
     static const char after_sql[] =
-        "SELECT seq, kind, round_id, ref_seq, ref_index, n_decisions, body FROM entries"
-        " WHERE kind IN ('revoke', 'payments') AND fund_id = ?1 ORDER BY seq";
+        "SELECT seq, kind, round_id, ref_seq, ref_index, n_decisions, body, award_fen, approval_date FROM entries"
+        " WHERE kind IN ('revoke', 'payrun', 'payments', 'clawback', 'review', 'refund') AND fund_id = ?1 ORDER BY seq";
     DxStmt *st;
     gboolean ok = TRUE;
     int rc;
@@ -234,10 +247,25 @@ dx_ledger_read_lines(DxLedger *self, const char *fund_id, DxLedgerLines *lines, 
     while (ok && (rc = dx_stmt_step(st)) == DX_STMT_ROW) {
         const char *kind = dx_stmt_column_text(st, 1);
 
-        if (g_strcmp0(kind, "revoke") == 0) {
+        if (g_strcmp0(kind, "payrun") == 0) {
+            /* the latest run, even one that settled and held nothing */
+            lines->last_payrun = MAX(lines->last_payrun, dx_stmt_column_int64(st, 0));
+        } else if (g_strcmp0(kind, "clawback") == 0 || g_strcmp0(kind, "review") == 0) {
+            ok = dx_ledger_clawback_walk_body(self, st, 0, 5, 6, 8, dx_ledger_lines_apply_clawback, lines, error);
+        } else if (g_strcmp0(kind, "refund") == 0) {
+            DxLedgerGrant *g = dx_ledger_lines_find_grant(lines, dx_stmt_column_int64(st, 3),
+                                                          (guint32)dx_stmt_column_int64(st, 4));
+
+            if (g != NULL)
+                g->refund_received_fen += dx_stmt_column_int64(st, 7);
+        } else if (g_strcmp0(kind, "revoke") == 0) {
             /* a revocation cancels every line of its grant still open */
             gint64 ref_seq = dx_stmt_column_int64(st, 3);
             guint32 ref_index = (guint32)dx_stmt_column_int64(st, 4);
+            DxLedgerGrant *g = dx_ledger_lines_find_grant(lines, ref_seq, ref_index);
+
+            if (g != NULL)
+                g->revoked = TRUE;
 
             for (guint32 k = 1;; k++) {
                 DxLedgerLine *l = dx_ledger_lines_find(lines, ref_seq, ref_index, k);
@@ -259,6 +287,8 @@ dx_ledger_read_lines(DxLedger *self, const char *fund_id, DxLedgerLines *lines, 
     dx_stmt_finalize(st);
     if (ok && rc != DX_STMT_DONE)
         return dx_ledger_fail(self, error, "cannot read the ledger");
+    if (ok)
+        dx_ledger_lines_sum_grants(lines);
     return ok;
 }
 
@@ -508,7 +538,8 @@ dx_ledger_load_forfeits(DxLedger *self, const char *fund_id, DxPriorBook *book, 
     dx_stmt_finalize(st);
     if (ok && rc != DX_STMT_DONE)
         return dx_ledger_fail(self, error, "cannot read the ledger");
-    return ok;
+    /* cancelled lines and refunds received come back the same way */
+    return ok && dx_ledger_load_clawback_credits(self, fund_id, book, before, error);
 }
 
 /* ------------------------------------------------------ revoke's question */

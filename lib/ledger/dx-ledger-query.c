@@ -213,6 +213,8 @@ dx_ledger_dup_head_hash(DxLedger *self)
 
     g_return_val_if_fail(self != NULL, NULL);
 
+    if (self->head_pending)   /* sealed, not yet committed: the head the commit leaves */
+        return g_strdup(self->head_hash);
     st = ledger_query_row(self, "SELECT hash FROM entries ORDER BY seq DESC LIMIT 1", -1);
     if (st == NULL)
         return g_strdup("");

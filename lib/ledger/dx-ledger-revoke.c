@@ -140,8 +140,17 @@ dx_ledger_revoke(DxLedger *self, const char *app_id, const char *reason, GError 
         const LedgerGrant *g = &g_array_index(grants, LedgerGrant, i);
         gboolean paid = FALSE;
 
-        if (!dx_ledger_grant_has_paid_line(self, g->seq, g->index, &paid, error))
+        gboolean clawed = FALSE;
+
+        if (!dx_ledger_grant_has_paid_line(self, g->seq, g->index, &paid, error) ||
+            !dx_ledger_grant_clawed_back(self, g->seq, g->index, &clawed, error))
             goto fail;
+        if (clawed) {
+            g_set_error(error, DX_ERROR, DX_ERROR_LEDGER,
+                        "%s: app_id %s: its %s grant was clawed back; it cannot be revoked (docs/rules.md §14)",
+                        self->name, app_id, g->policy_id);
+            goto fail;
+        }
         if (paid) {
             g_set_error(error, DX_ERROR, DX_ERROR_LEDGER,
                         "%s: app_id %s: an installment of its %s grant was paid; it cannot be revoked, only"

@@ -22,21 +22,21 @@
     "CREATE TABLE " name " (" \
     " seq INTEGER PRIMARY KEY,"        /* 1, 2, 3, ... */ \
     " round_id INTEGER NOT NULL,"      /* seq of the round's (payment run's) header; a revoke: the revoked grant's round */ \
-    " kind TEXT NOT NULL CHECK (kind IN ('round', 'decisions', 'revoke', 'payrun', 'payments'))," \
-    " ref_seq INTEGER NOT NULL,"       /* revoke: the decisions entry holding the grant; else 0 */ \
-    " ref_index INTEGER NOT NULL,"     /* revoke: the grant's place in that entry, from 0; else 0 */ \
+    " kind TEXT NOT NULL CHECK (kind IN ('round', 'decisions', 'revoke', 'payrun', 'payments', 'clawback', 'review', 'refund'))," \
+    " ref_seq INTEGER NOT NULL,"       /* revoke, refund: the decisions entry holding the grant; else 0 */ \
+    " ref_index INTEGER NOT NULL,"     /* revoke, refund: the grant's place in that entry, from 0; else 0 */ \
     " fund_id TEXT NOT NULL," \
     " created_at TEXT NOT NULL,"       /* ISO-8601 UTC, when the entry was written */ \
-    " approval_date TEXT NOT NULL,"    /* payrun, payments: the run's date */ \
+    " approval_date TEXT NOT NULL,"    /* payrun, payments: the run's date; clawback, review, refund: D */ \
     " app_id TEXT NOT NULL," \
     " enterprise_id TEXT NOT NULL," \
     " policy_id TEXT NOT NULL," \
     " bureau TEXT NOT NULL," \
     " envelope TEXT NOT NULL," \
     " group_key TEXT NOT NULL," \
-    " award_fen INTEGER NOT NULL,"     /* decisions: their sum; revoke: the award reversed; payrun, payments: paid */ \
-    " granted_fen INTEGER NOT NULL,"   /* round, decisions: their total; revoke: the amount returned; payrun, payments: forfeited */ \
-    " detail TEXT NOT NULL,"           /* round: params JSON; revoke: the reason; payrun: its totals JSON */ \
+    " award_fen INTEGER NOT NULL,"     /* decisions: their sum; revoke: the award reversed; payrun, payments: paid; clawback, review: refund due; refund: received */ \
+    " granted_fen INTEGER NOT NULL,"   /* round, decisions: their total; revoke: the amount returned; payrun, payments: forfeited; clawback, review: cancelled */ \
+    " detail TEXT NOT NULL,"           /* round: params JSON; revoke: the reason; payrun, clawback, review: totals JSON; refund: reference */ \
     " ruleset_sha256 TEXT NOT NULL," \
     " input_sha256 TEXT NOT NULL,"     /* payrun: the checks file's, "" without one */ \
     " n_decisions INTEGER NOT NULL,"   /* round: the round's; decisions: the entry's; payrun, payments: records */ \
@@ -66,7 +66,8 @@ static const char sqlite_schema_sql[] =
     "CREATE TRIGGER meta_no_delete BEFORE DELETE ON meta"
     " BEGIN SELECT RAISE(ABORT, 'ledger meta is read-only'); END;";
 
-/* Version 3 to 4: the kinds of a payment run join the CHECK on kind, which
+/* Version 3 to 4: the kinds of a payment run, a claw-back, a review and a
+ * refund receipt join the CHECK on kind, which
  * SQLite can only change by copying the table. The rows are copied as
  * they are, so every hash still holds. */
 const char dx_ledger_migrate_3_sql[] =
@@ -83,7 +84,7 @@ const char dx_ledger_migrate_3_sql[] =
     "CREATE TABLE entries (" \
     " seq BIGINT PRIMARY KEY," \
     " round_id BIGINT NOT NULL," \
-    " kind TEXT NOT NULL CHECK (kind IN ('round', 'decisions', 'revoke', 'payrun', 'payments'))," \
+    " kind TEXT NOT NULL CHECK (kind IN ('round', 'decisions', 'revoke', 'payrun', 'payments', 'clawback', 'review', 'refund'))," \
     " ref_seq BIGINT NOT NULL," \
     " ref_index BIGINT NOT NULL," \
     " fund_id TEXT NOT NULL," \

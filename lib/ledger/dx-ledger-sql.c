@@ -61,6 +61,7 @@ dx_ledger_prepare_or_warn(DxLedger *self, const char *sql)
 void
 dx_ledger_rollback(DxLedger *self)
 {
+    self->head_pending = FALSE;
     dx_store_rollback(self->store);
 }
 

@@ -146,6 +146,8 @@ ledger_verify_walk(DxLedger *self, const char *expect_head, uint64_t *n_entries,
     g_autoptr(GString) sql = g_string_new("SELECT ");
     g_autoptr(GString) what = NULL;
     LedgerVerifyRound round = { 0 };
+    /* each clawed-back grant's claim left, for its receipts */
+    g_autoptr(GHashTable) due = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
     char prev[65], hash[65];
     gint64 expected = 1;
     uint64_t n = 0;
@@ -222,6 +224,16 @@ ledger_verify_walk(DxLedger *self, const char *expect_head, uint64_t *n_entries,
         } else {
             if (!ledger_close_round(&round, &what))
                 break;
+            if (g_strcmp0(kind, "clawback") == 0 || g_strcmp0(kind, "review") == 0 ||
+                g_strcmp0(kind, "refund") == 0) {
+                what = g_string_new(NULL);
+                ledger_describe(what, st, 1);
+                g_string_append(what, ": ");
+                if (g_strcmp0(kind, "refund") == 0 ? !dx_ledger_check_refund(self, st, due, what)
+                                                   : !dx_ledger_check_clawback(self, st, due, what))
+                    break;
+                g_string_free(g_steal_pointer(&what), TRUE);
+            }
             if (g_strcmp0(kind, "round") == 0 || g_strcmp0(kind, "payrun") == 0) {
                 g_autoptr(GString) d = g_string_new(NULL);
 

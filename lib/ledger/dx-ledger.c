@@ -18,6 +18,10 @@
  *              fund, app, enterprise, policy, bureau, envelope, group and
  *              amounts are repeated, detail is the reason
  *
+ * and, since version 4, payrun/payments (a payment run) and clawback,
+ * review and refund (§14): their columns and bodies are described in
+ * dx-ledger-lines-private.h.
+ *
  * Columns a kind does not use hold 0, "" or an empty blob.
  *
  * A decisions entry's body is its decisions back to back, nothing else:
@@ -201,6 +205,7 @@ dx_ledger_append(DxLedger *self, const LedgerEntry *e, gint64 *seq_out, GError *
         return FALSE;
     self->head_seq = seq;
     memcpy(self->head_hash, hash, 65);
+    self->head_pending = TRUE;
     if (seq_out != NULL)
         *seq_out = seq;
     return TRUE;
@@ -514,6 +519,7 @@ dx_ledger_begin(DxLedger *self, GError **error)
 gboolean
 dx_ledger_commit(DxLedger *self, GError **error)
 {
+    self->head_pending = FALSE;
     if (!dx_store_commit(self->store)) {
         dx_ledger_fail(self, error, "cannot commit to the ledger");
         dx_ledger_rollback(self);

@@ -107,7 +107,7 @@ ok "… and in English with --lang en" sh -c "'$DX' explain '$RULES' '$tmp/rowba
 ok "check --strict of every shipped ruleset: no warnings" sh -c 'for f in "$1"/rules/*.yaml; do case $f in *.tests.yaml) continue;; esac; "$2" check "$f" --strict >/dev/null || exit 1; done' sh "$SRC" "$DX"
 ok "check --format json of a clean file: warnings is empty" sh -c "'$DX' check '$RULES' --format json | python3 -c 'import json,sys; assert json.load(sys.stdin)[\"warnings\"]==[]'"
 ok "check --format json" sh -c "'$DX' check '$RULES' --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"total_fen\"]==5000000000 and len(d[\"policies\"])==14'"
-ok "ledger --format csv" sh -c "'$DX' ledger '$tmp/l.db' --format csv | head -1 | grep -qx 'envelope,total_fen,charged_fen,remaining_fen'"
+ok "ledger --format csv" sh -c "'$DX' ledger '$tmp/l.db' --format csv | head -1 | grep -qx 'envelope,total_fen,charged_fen,remaining_fen,granted_fen,paid_fen,scheduled_due_fen,scheduled_future_fen,held_fen,forfeited_fen,cancelled_fen,refund_due_fen,refund_received_fen'"
 ok "ledger --format json" sh -c "'$DX' ledger '$tmp/l.db' --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d[\"rounds\"])==1'"
 ok "run --output-encoding gb18030 writes GB18030 files" sh -c "'$DX' run '$RULES' '$APPS' --approval-date 2022-06-30 --out '$tmp/gb' --output-encoding gb18030 >/dev/null && iconv -f GB18030 -t UTF-8 '$tmp/gb/decisions.csv' | cmp -s - '$tmp/r/decisions.csv'"
 

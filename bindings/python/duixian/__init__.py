@@ -62,7 +62,7 @@ from ._types import Encoding, FieldType, ParamValue, UsedParam
 from .batch import Batch
 from .ruleset import Field, Param, Policy, Ruleset
 from .fit import FitResult, RuleTestResult, fit, run_rule_tests
-from .ledger import Ledger, LedgerRound
+from .ledger import Clawback, EnvelopeMoney, Ledger, LedgerMoney, LedgerRound, RefundOutstanding
 from .payrun import PaymentRun, PaymentTotals, pay
 from .round import EnvelopeSummary, PolicySummary, Round, Schedule, ScheduleLine, Summary
 
@@ -70,6 +70,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Ruleset", "Batch", "Round", "Ledger", "LedgerRound", "PaymentRun", "PaymentTotals", "pay",
+    "Clawback", "EnvelopeMoney", "LedgerMoney", "RefundOutstanding",
     "Decision", "DecisionList", "Reason", "Status",
     "ScheduleLine", "Schedule", "Summary", "EnvelopeSummary", "PolicySummary",
     "FitResult", "fit", "RuleTestResult", "run_rule_tests", "Field", "FieldType", "Param", "ParamValue", "UsedParam", "Policy", "Encoding",

@@ -11,7 +11,7 @@ import typing
 from ._handle import Handle
 from ._lib import F, call_with_error, fs_bytes, take_string, to_bytes
 
-__all__ = ["Ledger", "LedgerRound"]
+__all__ = ["Ledger", "LedgerRound", "Clawback", "EnvelopeMoney", "RefundOutstanding", "LedgerMoney"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,6 +26,84 @@ class LedgerRound:
     params: typing.Optional[str]
     granted_fen: int
     n_decisions: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Clawback:
+    """A committed manual claw-back (docs/rules.md §14): what had been paid,
+    what its cancelled lines held, the refund now due (fen), its ledger
+    entry and the ledger's head right after it."""
+    paid_fen: int
+    cancelled_fen: int
+    refund_due_fen: int
+    entry: int
+    head: str
+
+
+@dataclasses.dataclass(frozen=True)
+class EnvelopeMoney:
+    """One envelope's money (docs/rules.md §15), fen. ``granted_fen`` =
+    paid + scheduled due + scheduled future + forfeited + cancelled;
+    ``net_charged_fen`` = granted − forfeited − cancelled − refunds received."""
+    key: str
+    total_fen: int
+    granted_fen: int
+    paid_fen: int
+    scheduled_due_fen: int
+    scheduled_future_fen: int
+    held_fen: int
+    forfeited_fen: int
+    cancelled_fen: int
+    refund_due_fen: int
+    refund_received_fen: int
+    net_charged_fen: int
+    remaining_fen: int
+
+
+@dataclasses.dataclass(frozen=True)
+class RefundOutstanding:
+    """A clawed-back grant with money still due back."""
+    app_id: str
+    enterprise_id: str
+    policy_id: str
+    bureau: str
+    envelope: str
+    date: str
+    due_fen: int
+    received_fen: int
+
+
+@dataclasses.dataclass(frozen=True)
+class LedgerMoney:
+    """The ledger's money as of ``date``: per envelope (by key) and the
+    refunds outstanding (by app_id, policy_id)."""
+    date: typing.Optional[str]
+    fund_id: str
+    envelopes: typing.List[EnvelopeMoney]
+    refunds_outstanding: typing.List[RefundOutstanding]
+
+
+class _EnvelopeMoneyC(ctypes.Structure):
+    _fields_ = [("key", ctypes.c_char_p)] + [(n, ctypes.c_int64) for n in (
+        "total_fen", "granted_fen", "paid_fen", "scheduled_due_fen", "scheduled_future_fen", "held_fen",
+        "forfeited_fen", "cancelled_fen", "refund_due_fen", "refund_received_fen", "net_charged_fen",
+        "remaining_fen")]
+
+
+class _RefundC(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_char_p) for n in (
+        "app_id", "enterprise_id", "policy_id", "bureau", "envelope", "date")] + [
+        ("due_fen", ctypes.c_int64), ("received_fen", ctypes.c_int64)]
+
+
+def _money_fen(amount: typing.Union[int, str]) -> int:
+    if isinstance(amount, bool):
+        raise TypeError("amount: fen as int, or money text such as '150万元'")
+    if isinstance(amount, int):
+        return amount
+    fen = ctypes.c_int64()
+    call_with_error(F.dx_money_parse, to_bytes(amount, "amount"), ctypes.byref(fen))
+    return fen.value
 
 
 class Ledger(Handle):
@@ -71,6 +149,62 @@ class Ledger(Handle):
         """Revokes (撤销/追回) every live grant of ``app_id``. Raises LedgerError."""
         call_with_error(F.dx_ledger_revoke, self._handle(), to_bytes(app_id, "app_id"),
                         to_bytes(reason, "reason"))
+
+    def clawback(self, app_id: str, policy_id: str, date: str, reason: str,
+                 out_dir: typing.Optional[typing.Union[str, "os.PathLike[str]"]] = None) -> Clawback:
+        """Claws back (追回) the live grant of ``policy_id`` to ``app_id`` on
+        ``date``: its scheduled lines are cancelled, all that was paid is due
+        back, one ledger entry. With ``out_dir``, writes clawbacks.csv and
+        clawbacks.json there. Raises LedgerError (no such grant, revoked,
+        clawed back already) or ApplicationError (code VALUE_INVALID: date, reason)."""
+        p = call_with_error(F.dx_clawback_manual, self._handle(), to_bytes(app_id, "app_id"),
+                            to_bytes(policy_id, "policy_id"), to_bytes(date, "date"), to_bytes(reason, "reason"))
+        try:
+            if out_dir is not None:
+                call_with_error(F.dx_clawback_write, p, fs_bytes(out_dir))
+            return Clawback(F.dx_clawback_get_paid_fen(p), F.dx_clawback_get_cancelled_fen(p),
+                            F.dx_clawback_get_refund_due_fen(p), F.dx_clawback_get_id(p),
+                            F.dx_clawback_get_head(p).decode())
+        finally:
+            F.dx_clawback_free(p)
+
+    def refund(self, app_id: str, policy_id: str, amount: typing.Union[int, str], date: str,
+               reference: str) -> int:
+        """Records a refund receipt (退回) of ``amount`` (fen, or money text
+        such as "150万元") on a clawed-back grant; returns what is still due
+        (fen). Raises ApplicationError (code VALUE_INVALID) when the amount is not above 0 or is
+        more than still due, LedgerError when no refund is due."""
+        still = ctypes.c_int64()
+        call_with_error(F.dx_ledger_refund, self._handle(), to_bytes(app_id, "app_id"),
+                        to_bytes(policy_id, "policy_id"), _money_fen(amount), to_bytes(date, "date"),
+                        to_bytes(reference, "reference"), ctypes.byref(still))
+        return still.value
+
+    def money(self, date: typing.Optional[str] = None) -> LedgerMoney:
+        """The ledger's money per envelope as of ``date`` (YYYY-MM-DD; today
+        when None) and the refunds outstanding (docs/rules.md §15)."""
+        p = call_with_error(F.dx_ledger_view_new, self._handle(), None if date is None else to_bytes(date, "date"))
+        try:
+            envs = []
+            for i in range(F.dx_ledger_view_get_n_envelopes(p)):
+                e = ctypes.cast(F.dx_ledger_view_get_envelope(p, i), ctypes.POINTER(_EnvelopeMoneyC)).contents
+                envs.append(EnvelopeMoney(e.key.decode(), *(getattr(e, n) for n, _ in _EnvelopeMoneyC._fields_[1:])))
+            refunds = []
+            for i in range(F.dx_ledger_view_get_n_refunds(p)):
+                r = ctypes.cast(F.dx_ledger_view_get_refund(p, i), ctypes.POINTER(_RefundC)).contents
+                refunds.append(RefundOutstanding(r.app_id.decode(), r.enterprise_id.decode(), r.policy_id.decode(),
+                                                 r.bureau.decode(), r.envelope.decode(), r.date.decode(),
+                                                 r.due_fen, r.received_fen))
+            return LedgerMoney(date, F.dx_ledger_view_get_fund_id(p).decode(), envs, refunds)
+        finally:
+            F.dx_ledger_view_free(p)
+
+    def app_money(self, app_id: str, lang: str = "zh") -> str:
+        """What the ledger holds of ``app_id``'s money, for people: each
+        grant's lines and their state, a claw-back, the refunds ("" when the
+        ledger has no grant of it)."""
+        return take_string(call_with_error(F.dx_ledger_dup_app_money, self._handle(), to_bytes(app_id, "app_id"),
+                                           to_bytes(lang, "lang"))) or ""
 
     @property
     def rounds(self) -> typing.List[LedgerRound]:
