@@ -41,7 +41,7 @@ struct _DxCliCommand {
 
 extern const DxCliCommand dx_cli_check, dx_cli_decide, dx_cli_run, dx_cli_explain, dx_cli_match, dx_cli_report,
     dx_cli_ledger, dx_cli_verify, dx_cli_revoke, dx_cli_replay, dx_cli_publish, dx_cli_fit, dx_cli_test, dx_cli_compare,
-    dx_cli_schema, dx_cli_pay, dx_cli_clawback, dx_cli_refund;
+    dx_cli_schema, dx_cli_pay, dx_cli_clawback, dx_cli_review, dx_cli_refund;
 
 /* Parses the options of @entries (plus --help) out of @argc and @argv,
  * leaving argv[0] and the positional arguments. Returns DX_CLI_CONTINUE,

@@ -18,7 +18,7 @@
 
 static const DxCliCommand *const commands[] = {
     &dx_cli_check, &dx_cli_decide, &dx_cli_run,    &dx_cli_explain, &dx_cli_match,
-    &dx_cli_report, &dx_cli_publish, &dx_cli_ledger, &dx_cli_verify, &dx_cli_revoke, &dx_cli_pay, &dx_cli_clawback, &dx_cli_refund, &dx_cli_replay,
+    &dx_cli_report, &dx_cli_publish, &dx_cli_ledger, &dx_cli_verify, &dx_cli_revoke, &dx_cli_pay, &dx_cli_clawback, &dx_cli_review, &dx_cli_refund, &dx_cli_replay,
     &dx_cli_fit, &dx_cli_test, &dx_cli_compare, &dx_cli_schema,
 };
 

@@ -26,4 +26,5 @@
 #include <duixian/dx-rule-tests.h>
 #include <duixian/dx-payrun.h>
 #include <duixian/dx-clawback.h>
+#include <duixian/dx-review.h>
 #undef DX_INSIDE

@@ -14,6 +14,7 @@
 #include <glib.h>
 #include "rules/dx-ruleset-private.h"
 #include "input/dx-checks-private.h"
+#include "input/dx-prior-private.h"
 
 typedef enum {
     DX_VERDICT_TRUE,
@@ -35,6 +36,12 @@ typedef struct {
     guint8 value_buf[16];
     gboolean heap;
 } DxConditions;
+
+/* What @enterprise_id received under each of @rs's received() keys (§11),
+ * from @book (history and the ledger as it stands), into @out
+ * (rs->n_received_keys entries). */
+G_GNUC_INTERNAL void dx_conditions_received(const DxRuleset *rs, const DxPriorBook *book, const char *enterprise_id,
+                                            int64_t *out);
 
 /* Evaluates @clauses on @row with parameters in force on @day and
  * @received (fen per ruleset received key; may be NULL when there are

@@ -13,6 +13,20 @@
 
 #include <string.h>
 
+void
+dx_conditions_received(const DxRuleset *rs, const DxPriorBook *book, const char *enterprise_id, int64_t *out)
+{
+    for (guint k = 0; k < rs->n_received_keys; k++) {
+        const DxReceivedKey *key = &rs->received_keys[k];
+        gboolean taken;
+
+        if (key->group)
+            out[k] = dx_prior_book_get_group_held(book, enterprise_id, key->key);
+        else
+            dx_prior_book_get_policy(book, enterprise_id, key->key, &out[k], &taken);
+    }
+}
+
 DxVerdict
 dx_conditions_judge(DxConditions *c, const DxRuleset *rs, const DxClause *clauses, guint n, const DxChecksRow *row,
                     gint32 day, const int64_t *received)

@@ -10,6 +10,11 @@
 #include "input/dx-checks-private.h"
 #include "ledger/dx-ledger-lines-private.h"
 
+/* TRUE when @ledger holds a round of @fund_id; else FALSE with @error set
+ * (DX_ERROR_LEDGER, "@what: the ledger holds no round of fund ..."). */
+G_GNUC_INTERNAL gboolean dx_payrun_fund_known(DxLedger *ledger, const char *fund_id, const char *what,
+                                              GError **error);
+
 /* Decides line @k of @of of @pol (1-based) for the enterprise whose checks
  * row is @row (NULL: it has none) with parameters in force on @day and
  * @received (fen per ruleset received key, this enterprise's; may be NULL

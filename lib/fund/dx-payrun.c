@@ -8,6 +8,7 @@
  */
 #include "duixian/duixian.h"
 #include "fund/dx-payrun-private.h"
+#include "fund/dx-conditions-private.h"
 #include "ledger/dx-ledger-lines-private.h"
 #include "ledger/dx-ledger-private.h"
 #include "input/dx-checks-private.h"
@@ -135,15 +136,7 @@ payrun_received(DxPayrun *self, const char *enterprise_id)
     if (v != NULL || rs->n_received_keys == 0)
         return v;
     v = g_new0(int64_t, rs->n_received_keys);
-    for (guint k = 0; k < rs->n_received_keys; k++) {
-        const DxReceivedKey *key = &rs->received_keys[k];
-        gboolean taken;
-
-        if (key->group)
-            v[k] = dx_prior_book_get_group_held(self->book, enterprise_id, key->key);
-        else
-            dx_prior_book_get_policy(self->book, enterprise_id, key->key, &v[k], &taken);
-    }
+    dx_conditions_received(rs, self->book, enterprise_id, v);
     g_hash_table_insert(self->received, (gpointer)enterprise_id, v);
     return v;
 }
@@ -280,19 +273,18 @@ payrun_decide(DxPayrun *self, GError **error)
     return TRUE;
 }
 
-static gboolean
-payrun_fund_known(DxPayrun *self, GError **error)
+gboolean
+dx_payrun_fund_known(DxLedger *ledger, const char *fund_id, const char *what, GError **error)
 {
-    size_t n = dx_ledger_get_n_rounds(self->ledger);
+    size_t n = dx_ledger_get_n_rounds(ledger);
 
     for (size_t i = 0; i < n; i++) {
-        g_autofree char *fund = dx_ledger_dup_round_field(self->ledger, i, "fund_id");
+        g_autofree char *fund = dx_ledger_dup_round_field(ledger, i, "fund_id");
 
-        if (g_strcmp0(fund, self->rs->fund_id) == 0)
+        if (g_strcmp0(fund, fund_id) == 0)
             return TRUE;
     }
-    g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "payment run: the ledger holds no round of fund %s",
-                self->rs->fund_id);
+    g_set_error(error, DX_ERROR, DX_ERROR_LEDGER, "%s: the ledger holds no round of fund %s", what, fund_id);
     return FALSE;
 }
 
@@ -349,7 +341,7 @@ dx_payrun_decide(DxPayrun *self, gboolean dry_run, GError **error)
     DxLedgerPayrunInfo info;
 
     g_return_val_if_fail(self != NULL && !self->ran, FALSE);
-    if (!payrun_fund_known(self, error))
+    if (!dx_payrun_fund_known(self->ledger, self->rs->fund_id, "payment run", error))
         return FALSE;
     /* read and commit under one write lock: no other run settles a line
      * between; a dry run reads one snapshot, without the lock */

@@ -167,13 +167,17 @@ gboolean
 dx_ledger_begin_clawback(DxLedger *self, GError **error)
 {
     g_return_val_if_fail(self != NULL && !self->in_round, FALSE);
-    return dx_ledger_begin(self, error);
+    if (!dx_ledger_begin(self, error))
+        return FALSE;
+    self->in_payrun = TRUE;   /* a review reads what received() counts (load_prior) under the lock */
+    return TRUE;
 }
 
 void
 dx_ledger_abort_clawback(DxLedger *self)
 {
     g_return_if_fail(self != NULL);
+    self->in_payrun = FALSE;
     dx_ledger_rollback(self);
 }
 
@@ -249,6 +253,8 @@ dx_ledger_append_clawbacks(DxLedger *self, const DxLedgerLines *lines, gboolean 
     g_return_val_if_fail(info->fund_id != NULL && info->date != NULL, FALSE);
     g_return_val_if_fail(items != NULL || n == 0, FALSE);
 
+    self->in_payrun = FALSE;   /* nothing more is read before the commit */
+
     if (!clawback_check(self, lines, review, items, n, error))
         goto fail;
     for (gsize i = 0; i < n; i++) {
@@ -301,6 +307,8 @@ dx_ledger_commit_refund(DxLedger *self, const DxLedgerLines *lines, const DxLedg
 
     g_return_val_if_fail(self != NULL && lines != NULL && grant != NULL && fund_id != NULL, FALSE);
     g_return_val_if_fail(date != NULL && reference != NULL, FALSE);
+
+    self->in_payrun = FALSE;
 
     /* the lines are the ones read under this lock: check against them */
     g = dx_ledger_lines_find_grant(lines, grant->ref_seq, grant->ref_index);
