@@ -59,5 +59,28 @@ class Pay(unittest.TestCase):
         self.assertEqual(self.ledger.verify(), n)
 
 
+class Review(unittest.TestCase):
+    def test_breach_claws_back_pro_rata(self):
+        import datetime
+        with tempfile.TemporaryDirectory() as tmp, duixian.Ruleset.load(RULES) as rules, \
+                duixian.Ledger.open(os.path.join(tmp, "l.db")) as ledger:
+            rules.run_round(os.path.join(DATA, "apps-2022.csv"), "2022-06-30", ledger=ledger).close()
+            duixian.pay(rules, ledger, "2023-06-30")    # FIN-HQ: both halves of 15万元 paid
+            checks = os.path.join(tmp, "moved.csv")
+            with open(checks, "w", encoding="utf-8") as f:
+                f.write("enterprise_id,district\nF1,东湖高新区\n")
+            dry = duixian.review(rules, ledger, "2024-06-30", checks=checks, dry_run=True)
+            r = duixian.review(rules, ledger, datetime.date(2024, 6, 30), checks=checks,
+                               out_dir=os.path.join(tmp, "out"))
+            a, e, d = datetime.date(2022, 6, 30), datetime.date(2027, 6, 30), datetime.date(2024, 6, 30)
+            want = 30000000 * (e - d).days // (e - a).days
+            self.assertEqual((r.reviewed, r.breached, r.cancelled_fen, r.refund_due_fen), (1, 1, 0, want))
+            self.assertEqual((dry.id, dry.refund_due_fen), (0, want))
+            self.assertGreater(r.id, 0)
+            self.assertTrue(os.path.exists(os.path.join(tmp, "out", "clawbacks-explained.csv")))
+            again = duixian.review(rules, ledger, "2024-07-01", checks=checks)
+            self.assertEqual(again.reviewed, 0)   # clawed back: reviewed no more
+
+
 if __name__ == "__main__":
     unittest.main()

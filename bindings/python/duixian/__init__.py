@@ -63,13 +63,13 @@ from .batch import Batch
 from .ruleset import Field, Param, Policy, Ruleset
 from .fit import FitResult, RuleTestResult, fit, run_rule_tests
 from .ledger import Clawback, EnvelopeMoney, Ledger, LedgerMoney, LedgerRound, RefundOutstanding
-from .payrun import PaymentRun, PaymentTotals, pay
+from .payrun import PaymentRun, PaymentTotals, ReviewResult, pay, review
 from .round import EnvelopeSummary, PolicySummary, Round, Schedule, ScheduleLine, Summary
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Ruleset", "Batch", "Round", "Ledger", "LedgerRound", "PaymentRun", "PaymentTotals", "pay",
+    "Ruleset", "Batch", "Round", "Ledger", "LedgerRound", "PaymentRun", "PaymentTotals", "pay", "ReviewResult", "review",
     "Clawback", "EnvelopeMoney", "LedgerMoney", "RefundOutstanding",
     "Decision", "DecisionList", "Reason", "Status",
     "ScheduleLine", "Schedule", "Summary", "EnvelopeSummary", "PolicySummary",

@@ -269,6 +269,15 @@ _PROTOTYPES = {
     "dx_ledger_view_get_refund": (_P, [_P, _SZ]),
     "dx_ledger_view_free": (None, [_P]),
     "dx_ledger_dup_app_money": (_P, [_P, _S, _S, _E]),
+    # dx-review.h
+    "dx_review_new": (_P, [_P, _P, _S, _E]),
+    "dx_review_free": (None, [_P]),
+    "dx_review_set_checks_file": (_B, [_P, _S, _P, _E]),
+    "dx_review_add_history_file": (_B, [_P, _S, _E]),
+    "dx_review_run": (_B, [_P, _B, _E]),
+    "dx_review_write": (_B, [_P, _S, _E]),
+    "dx_review_get_totals": (None, [_P, _P]),
+    "dx_review_get_id": (_I64, [_P]),
     # dx-round.h
     "dx_round_new": (_P, [_P, _S, _E]),
     "dx_round_free": (None, [_P]),

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Payment runs (拨付, ``duixian/dx-payrun.h``, ``duixian pay``): the
 installment lines due by a date, checked against their conditions and
-committed to the ledger as one entry."""
+committed to the ledger as one entry; and commitment reviews (承诺复核,
+``duixian/dx-review.h``, ``duixian review``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from ._types import PathArg
 from .ledger import Ledger
 from .ruleset import Ruleset
 
-__all__ = ["PaymentTotals", "PaymentRun", "pay"]
+__all__ = ["PaymentTotals", "PaymentRun", "pay", "ReviewResult", "review"]
 
 
 class _Totals(ctypes.Structure):
@@ -88,3 +89,51 @@ def pay(rules: Ruleset, ledger: Ledger, through: typing.Union[datetime.date, str
         return PaymentRun(F.dx_payrun_get_id(ptr), date, _totals(ptr, None), envelopes, tuple(warnings))
     finally:
         F.dx_payrun_free(ptr)
+
+
+class _ReviewTotals(ctypes.Structure):
+    # DxReviewTotals, field for field
+    _fields_ = [("reviewed", ctypes.c_size_t), ("kept", ctypes.c_size_t), ("breached", ctypes.c_size_t),
+                ("missing", ctypes.c_size_t), ("errors", ctypes.c_size_t), ("cancelled_fen", ctypes.c_int64),
+                ("refund_due_fen", ctypes.c_int64)]
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewResult:
+    """A commitment review that ran. ``id`` is its ledger entry (0 for a
+    dry run); amounts are int fen."""
+    id: int
+    date: str
+    reviewed: int
+    kept: int
+    breached: int
+    missing: int
+    errors: int
+    cancelled_fen: int
+    refund_due_fen: int
+
+
+def review(rules: Ruleset, ledger: Ledger, date: typing.Union[datetime.date, str], *, checks: PathArg,
+           history: typing.Sequence[PathArg] = (), out_dir: typing.Optional[PathArg] = None,
+           dry_run: bool = False) -> ReviewResult:
+    """Reviews the commitments of ``ledger``'s live grants whose period
+    contains ``date`` on the enterprises' rows of ``checks``; a broken one
+    claws its grant back. With ``out_dir`` the review writes clawbacks.csv,
+    clawbacks.json and clawbacks-explained.csv there. ``dry_run`` decides
+    without committing. Raises ApplicationError for a bad checks file,
+    LedgerError for a ledger of another fund."""
+    d = date.isoformat() if isinstance(date, datetime.date) else str(date)
+    ptr = call_with_error(F.dx_review_new, rules._handle(), ledger._handle(), to_bytes(d, "date"))
+    try:
+        call_with_error(F.dx_review_set_checks_file, ptr, fs_bytes(checks), None)
+        for h in history:
+            call_with_error(F.dx_review_add_history_file, ptr, fs_bytes(h))
+        call_with_error(F.dx_review_run, ptr, bool(dry_run))
+        if out_dir is not None:
+            call_with_error(F.dx_review_write, ptr, fs_bytes(out_dir))
+        t = _ReviewTotals()
+        F.dx_review_get_totals(ptr, ctypes.byref(t))
+        return ReviewResult(F.dx_review_get_id(ptr), d, t.reviewed, t.kept, t.breached, t.missing, t.errors,
+                            t.cancelled_fen, t.refund_due_fen)
+    finally:
+        F.dx_review_free(ptr)
