@@ -104,7 +104,7 @@ payline_cmp(gconstpointer pa, gconstpointer pb)
 
     if (a->day != b->day)
         return a->day < b->day ? -1 : 1;
-    if ((c = strcmp(a->bureau, b->bureau)) != 0)
+    if (a->bureau != b->bureau && (c = strcmp(a->bureau, b->bureau)) != 0)   /* interned: equal is one pointer */
         return c;
     if ((c = strcmp(a->app_id, b->app_id)) != 0)
         return c;
@@ -500,30 +500,38 @@ static void
 append_yuan(GString *out, int64_t fen)
 {
     /* exact: whole 元, then two digits of fen (amounts are never negative here) */
-    g_string_append_printf(out, "%lld.%02lld", (long long)(fen / 100), (long long)(fen % 100));
+    dx_out_int(out, fen / 100);
+    g_string_append_c(out, '.');
+    g_string_append_c(out, (char)('0' + fen % 100 / 10));
+    g_string_append_c(out, (char)('0' + fen % 10));
 }
 
 static gboolean
 payrun_write_treasury(const DxPayrun *self, const char *dir, GError **error)
 {
-    char batch[64] = "";
+    char batch[64] = "", date[16] = "";
     DxOutFile o = { 0 };
     gboolean open = FALSE;
+    const DxLedgerLine *prev = NULL;
+    const DxPolicy *pol = NULL;
+    gboolean names = self->checks != NULL && dx_checks_has_slot(self->checks, DX_SLOT_ENTERPRISE_NAME);
 
     for (guint i = 0; i < self->out->len; i++) {
         const PayLine *p = &g_array_index(self->out, PayLine, i);
         const DxLedgerLine *l = p->line;
-        const DxPolicy *pol = payrun_policy(self->rs, l->policy_id);
-        char date[16], id[64];
         DxChecksRow row;
 
         if (p->kind != DX_SETTLE_PAID)
             continue;
-        dx_date_format(l->day, date);
-        g_snprintf(id, sizeof id, "%.4s%.2s%.2s-%s", date, date + 5, date + 8, l->bureau);
-        if (!open || strcmp(id, batch) != 0) {
+        /* the line's strings are interned: one pointer per policy id */
+        if (pol == NULL || prev == NULL || l->policy_id != prev->policy_id)
+            pol = payrun_policy(self->rs, l->policy_id);
+        if (!open || l->day != prev->day || l->bureau != prev->bureau) {
             g_autofree char *name = NULL, *path = NULL;
+            char id[64];
 
+            dx_date_format(l->day, date);
+            g_snprintf(id, sizeof id, "%.4s%.2s%.2s-%s", date, date + 5, date + 8, l->bureau);
             /* schedule order is by date, then bureau: a batch's lines are together */
             if (open && !dx_out_close(&o, TRUE, error))
                 return FALSE;
@@ -536,6 +544,7 @@ payrun_write_treasury(const DxPayrun *self, const char *dir, GError **error)
                 return FALSE;
             open = TRUE;
         }
+        prev = l;
         dx_out_cell(o.buf, batch);
         g_string_append_c(o.buf, ',');
         g_string_append(o.buf, date);
@@ -544,7 +553,7 @@ payrun_write_treasury(const DxPayrun *self, const char *dir, GError **error)
         g_string_append_c(o.buf, ',');
         dx_out_cell(o.buf, l->enterprise_id);
         g_string_append_c(o.buf, ',');
-        if (dx_checks_lookup(self->checks, l->enterprise_id, &row) && row.present[DX_SLOT_ENTERPRISE_NAME])
+        if (names && dx_checks_lookup(self->checks, l->enterprise_id, &row) && row.present[DX_SLOT_ENTERPRISE_NAME])
             dx_out_cell_len(o.buf, row.slots[DX_SLOT_ENTERPRISE_NAME].u.t.s, row.slots[DX_SLOT_ENTERPRISE_NAME].u.t.len);
         g_string_append_c(o.buf, ',');
         dx_out_cell(o.buf, l->app_id);

@@ -41,6 +41,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxChecks, dx_checks_free)
  * NULL). */
 G_GNUC_INTERNAL gboolean dx_checks_lookup(const DxChecks *checks, const char *enterprise_id, DxChecksRow *row);
 G_GNUC_INTERNAL guint dx_checks_get_n_rows(const DxChecks *checks);
+/* TRUE when the file has a column (or key) for @slot. */
+G_GNUC_INTERNAL gboolean dx_checks_has_slot(const DxChecks *checks, guint slot);
 /* Hex SHA-256 of the file, for the ledger entry that used it. */
 G_GNUC_INTERNAL const char *dx_checks_get_sha256(const DxChecks *checks);
 /* Warnings (ignored columns), one sentence each, NULL-terminated; borrowed. */

@@ -26,6 +26,7 @@ struct _DxChecks {
     GArray *lines;               /* guint64 per row */
     GStringChunk *texts;
     DxApplication *reader;       /* reused for every row */
+    guint8 *has_slot;            /* per slot: the file has a column for it */
     char *sha256;
     GPtrArray *warnings;         /* char*, NULL-terminated */
 };
@@ -43,6 +44,7 @@ checks_new(DxRuleset *rs, const char *name)
     self->lines = g_array_new(FALSE, FALSE, sizeof(guint64));
     self->texts = g_string_chunk_new(64 * 1024);
     self->reader = dx_application_new(rs);
+    self->has_slot = g_new0(guint8, MAX(rs->n_fields, 1));
     self->warnings = g_ptr_array_new_with_free_func(g_free);
     return self;
 }
@@ -58,6 +60,7 @@ dx_checks_free(DxChecks *self)
     g_array_unref(self->lines);
     g_string_chunk_free(self->texts);
     dx_application_free(self->reader);
+    g_free(self->has_slot);
     g_ptr_array_unref(self->warnings);
     g_free(self->sha256);
     g_free(self->name);
@@ -167,6 +170,8 @@ checks_read_csv(DxChecks *self, const char *data, gsize len, const DxLoadOptions
         return FALSE;
     }
     cols.slot_of_column = slot_of_column;
+    for (guint s = 0; s < self->rs->n_fields; s++)
+        self->has_slot[s] = column_of_slot[s] != 0;
     checks_warn_builtins(self, column_of_slot);
     if (unknown->len > 0)
         g_ptr_array_add(self->warnings, g_strdup_printf("%s: ignored columns that match no field: %s", self->name,
@@ -214,6 +219,8 @@ checks_read_yaml(DxChecks *self, const char *data, gsize len, const DxLoadOption
         if (!checks_take_row(self, self->reader, root->values[i]->line, error))
             return FALSE;
     }
+    for (guint s = 0; s < self->rs->n_fields; s++)
+        self->has_slot[s] = column_of_slot[s] != 0;
     checks_warn_builtins(self, column_of_slot);
     if (unknown_list->len > 0)
         g_ptr_array_add(self->warnings, g_strdup_printf("%s: ignored keys that match no field: %s", self->name,
@@ -246,6 +253,16 @@ dx_checks_read_file(DxRuleset *rs, const char *path, const DxLoadOptions *option
         return NULL;
     }
     self = checks_new(rs, path);
+    {
+        /* a row has at least an id, a comma and a newline: reserve for a
+         * row per 16 bytes at most, so a quarter of a million rows grow no array */
+        guint guess = (guint)MIN(len / 16, (gsize)G_MAXUINT / MAX(rs->n_fields, 1) / 2);
+
+        g_array_set_size(self->values, guess * rs->n_fields);
+        g_array_set_size(self->values, 0);
+        g_array_set_size(self->lines, guess);
+        g_array_set_size(self->lines, 0);
+    }
     self->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
     if (checks_is_yaml(path) ? !checks_read_yaml(self, data, len, &opts, error)
                              : !checks_read_csv(self, data, len, &opts, error))
@@ -266,6 +283,12 @@ dx_checks_lookup(const DxChecks *self, const char *enterprise_id, DxChecksRow *r
     row->present = &self->present->data[(at - 1) * n];
     row->line = g_array_index(self->lines, guint64, at - 1);
     return TRUE;
+}
+
+gboolean
+dx_checks_has_slot(const DxChecks *self, guint slot)
+{
+    return slot < self->rs->n_fields && self->has_slot[slot];
 }
 
 guint

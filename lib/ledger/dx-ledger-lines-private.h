@@ -79,6 +79,11 @@ typedef struct {
     GArray *lines;               /* DxLedgerLine, by (ref_seq, ref_index, installment) */
     GArray *grants;              /* DxLedgerGrant, by (ref_seq, ref_index) */
     GStringChunk *strings;
+    /* reading: the last class and approval date interned, since a million
+     * lines have a few of each (see lines_add_grant) */
+    const char *last_policy, *last_bureau, *last_envelope;
+    char last_approval[16];
+    gint32 last_approval_day;
     gint64 last_payrun;          /* seq of the latest payment run, 0 if none */
 } DxLedgerLines;
 

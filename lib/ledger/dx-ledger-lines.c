@@ -21,6 +21,7 @@ typedef struct {
 void
 dx_ledger_lines_init(DxLedgerLines *lines)
 {
+    memset(lines, 0, sizeof *lines);
     lines->lines = g_array_new(FALSE, FALSE, sizeof(DxLedgerLine));
     lines->grants = g_array_new(FALSE, FALSE, sizeof(DxLedgerGrant));
     lines->strings = g_string_chunk_new(64 * 1024);
@@ -99,6 +100,14 @@ parse_schedule_line(const char **p, const char *end, guint32 *k, guint32 *of, gi
     return *k >= 1 && *k <= *of;
 }
 
+static const char *
+lines_intern(DxLedgerLines *lines, const char **last, const char *s)
+{
+    if (*last == NULL || strcmp(*last, s) != 0)
+        *last = g_string_chunk_insert_const(lines->strings, s);
+    return *last;
+}
+
 static gboolean
 lines_add_grant(DxLedger *self, DxStmt *st, guint64 index, const LedgerRecord *d, gpointer user_data,
                 GError **error)
@@ -113,13 +122,21 @@ lines_add_grant(DxLedger *self, DxStmt *st, guint64 index, const LedgerRecord *d
         .round_id = dx_stmt_column_int64(st, CHUNK_ROUND_ID),
         .app_id = g_string_chunk_insert_len(lines->strings, d->app_id.str, (gssize)d->app_id.len),
         .enterprise_id = g_string_chunk_insert_len(lines->strings, d->enterprise_id.str, (gssize)d->enterprise_id.len),
-        .policy_id = g_string_chunk_insert_const(lines->strings, d->cls->c[CLASS_POLICY_ID]),
-        .bureau = g_string_chunk_insert_const(lines->strings, d->cls->c[CLASS_BUREAU]),
-        .envelope = g_string_chunk_insert_const(lines->strings, d->cls->c[CLASS_ENVELOPE]),
     };
 
-    if (approval == NULL || !dx_date_parse(approval, strlen(approval), &approval_day))
-        approval_day = 0;
+    /* interned strings are compared by pointer later (one per policy,
+     * bureau, envelope); a string compare is cheaper than the chunk's hash */
+    l.policy_id = lines_intern(lines, &lines->last_policy, d->cls->c[CLASS_POLICY_ID]);
+    l.bureau = lines_intern(lines, &lines->last_bureau, d->cls->c[CLASS_BUREAU]);
+    l.envelope = lines_intern(lines, &lines->last_envelope, d->cls->c[CLASS_ENVELOPE]);
+    if (approval != NULL && strcmp(approval, lines->last_approval) == 0) {
+        approval_day = lines->last_approval_day;
+    } else {
+        if (approval == NULL || !dx_date_parse(approval, strlen(approval), &approval_day))
+            approval_day = 0;
+        g_strlcpy(lines->last_approval, approval != NULL ? approval : "", sizeof lines->last_approval);
+        lines->last_approval_day = approval_day;
+    }
     l.approval_day = approval_day;
     {
         DxLedgerGrant g = {
