@@ -291,15 +291,8 @@ dx_payrun_fund_known(DxLedger *ledger, const char *fund_id, const char *what, GE
 gboolean
 dx_payrun_set_checks_file(DxPayrun *self, const char *path, const DxLoadOptions *options, GError **error)
 {
-    DxChecks *checks;
-
     g_return_val_if_fail(self != NULL && path != NULL && !self->ran, FALSE);
-    checks = dx_checks_read_file(self->rs, path, options, error);
-    if (checks == NULL)
-        return FALSE;
-    dx_checks_free(self->checks);
-    self->checks = checks;
-    return TRUE;
+    return dx_checks_read_into(&self->checks, self->rs, path, options, error);
 }
 
 gboolean
@@ -317,10 +310,8 @@ dx_payrun_add_history_file(DxPayrun *self, const char *path, GError **error)
 const char *const *
 dx_payrun_get_warnings(const DxPayrun *self)
 {
-    static const char *const none[] = { NULL };
-
-    g_return_val_if_fail(self != NULL, none);
-    return self->checks != NULL ? dx_checks_get_warnings(self->checks) : none;
+    g_return_val_if_fail(self != NULL, NULL);
+    return dx_checks_get_warnings_or_none(self->checks);
 }
 
 /* Under the write lock (or a dry run's snapshot): the lines, and what

@@ -98,15 +98,8 @@ dx_review_free(DxReview *self)
 gboolean
 dx_review_set_checks_file(DxReview *self, const char *path, const DxLoadOptions *options, GError **error)
 {
-    DxChecks *checks;
-
     g_return_val_if_fail(self != NULL && path != NULL && !self->ran, FALSE);
-    checks = dx_checks_read_file(self->rs, path, options, error);
-    if (checks == NULL)
-        return FALSE;
-    dx_checks_free(self->checks);
-    self->checks = checks;
-    return TRUE;
+    return dx_checks_read_into(&self->checks, self->rs, path, options, error);
 }
 
 gboolean
@@ -119,10 +112,8 @@ dx_review_add_history_file(DxReview *self, const char *path, GError **error)
 const char *const *
 dx_review_get_warnings(const DxReview *self)
 {
-    static const char *const none[] = { NULL };
-
-    g_return_val_if_fail(self != NULL, none);
-    return self->checks != NULL ? dx_checks_get_warnings(self->checks) : none;
+    g_return_val_if_fail(self != NULL, NULL);
+    return dx_checks_get_warnings_or_none(self->checks);
 }
 
 static int

@@ -34,6 +34,10 @@ typedef struct {
 G_GNUC_INTERNAL DxChecks *dx_checks_read_file(DxRuleset *rs, const char *path, const DxLoadOptions *options,
                                               GError **error);
 G_GNUC_INTERNAL void dx_checks_free(DxChecks *checks);
+/* dx_checks_read_file() into *@slot, replacing what it held only when
+ * the file is read (a payment run's or a review's checks). */
+G_GNUC_INTERNAL gboolean dx_checks_read_into(DxChecks **slot, DxRuleset *rs, const char *path,
+                                             const DxLoadOptions *options, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DxChecks, dx_checks_free)
 
 /* Fills @row with the row of @enterprise_id (borrowed, lives with
@@ -47,3 +51,5 @@ G_GNUC_INTERNAL gboolean dx_checks_has_slot(const DxChecks *checks, guint slot);
 G_GNUC_INTERNAL const char *dx_checks_get_sha256(const DxChecks *checks);
 /* Warnings (ignored columns), one sentence each, NULL-terminated; borrowed. */
 G_GNUC_INTERNAL const char *const *dx_checks_get_warnings(const DxChecks *checks);
+/* The same, or an empty list when @checks is NULL. */
+G_GNUC_INTERNAL const char *const *dx_checks_get_warnings_or_none(const DxChecks *checks);

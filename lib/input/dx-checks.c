@@ -303,6 +303,26 @@ dx_checks_get_sha256(const DxChecks *self)
     return self->sha256;
 }
 
+gboolean
+dx_checks_read_into(DxChecks **slot, DxRuleset *rs, const char *path, const DxLoadOptions *options, GError **error)
+{
+    DxChecks *checks = dx_checks_read_file(rs, path, options, error);
+
+    if (checks == NULL)
+        return FALSE;
+    dx_checks_free(*slot);
+    *slot = checks;
+    return TRUE;
+}
+
+const char *const *
+dx_checks_get_warnings_or_none(const DxChecks *self)
+{
+    static const char *const none[] = { NULL };
+
+    return self != NULL ? dx_checks_get_warnings(self) : none;
+}
+
 const char *const *
 dx_checks_get_warnings(const DxChecks *self)
 {
