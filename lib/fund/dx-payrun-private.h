@@ -7,8 +7,41 @@
 
 #include <glib.h>
 #include "rules/dx-ruleset-private.h"
+#include "duixian/dx-payrun.h"
 #include "input/dx-checks-private.h"
+#include "input/dx-prior-private.h"
 #include "ledger/dx-ledger-lines-private.h"
+
+/* Inside a run: dx-payrun.c decides, dx-payrun-write.c writes. */
+typedef struct {
+    const DxLedgerLine *line;
+    DxSettleKind kind;
+    const char *reasons;  /* codes joined by ';' (the run's string chunk) */
+    const char *text;     /* the Chinese sentences, "" for a paid line */
+    gboolean decided;     /* this run has decided it (forfeit_rest decides later lines early) */
+} PayLine;
+
+struct _DxPayrun {
+    DxRuleset *rs;
+    DxLedger *ledger;
+    char *through;
+    gint32 day;
+    DxLedgerLines lines;
+    GArray *out;          /* PayLine, schedule order */
+    DxChecks *checks;     /* (nullable) */
+    DxPriorBook *book;    /* history files; the ledger is added when the run reads it */
+    GPtrArray *history_hashes;
+    GHashTable *received; /* enterprise_id -> int64_t[n_received_keys] */
+    GStringChunk *strings;
+    DxPayrunTotals total;
+    gint64 id;
+    gboolean ran;
+    gboolean pending;     /* decided and appended in the open transaction, not yet committed */
+    char *json;           /* payments.json, made once when decided: the ledger keeps it too */
+};
+
+/* The policy of @id in @rs, or NULL. */
+G_GNUC_INTERNAL const DxPolicy *dx_payrun_policy(const DxRuleset *rs, const char *id);
 
 /* TRUE when @ledger holds a round of @fund_id; else FALSE with @error set
  * (DX_ERROR_LEDGER, "@what: the ledger holds no round of fund ..."). */
