@@ -192,6 +192,10 @@ DX_EXPORT gboolean dx_review_write(DxReview *self, const char *dir, GError **err
  * @self: a review that was decided
  * @totals: (out caller-allocates): filled with the counts and sums
  *
+ * What the review judged: how many grants it reviewed, kept, breached and
+ * left unjudged, and the fen it cancelled and asks back (zeros before
+ * dx_review_decide()).
+ *
  * Since: 0.2
  */
 DX_EXPORT void dx_review_get_totals(const DxReview *self, DxReviewTotals *totals) G_GNUC_NON_NULL(1, 2);
@@ -199,6 +203,9 @@ DX_EXPORT void dx_review_get_totals(const DxReview *self, DxReviewTotals *totals
 /**
  * dx_review_get_id:
  * @self: a review
+ *
+ * The review's entry in the ledger's hash chain (its sequence number),
+ * known from dx_review_decide() on.
  *
  * Returns: the review's ledger entry, or 0 (not decided, or a dry run)
  *
