@@ -278,7 +278,11 @@ DX_EXPORT gboolean dx_ledger_export_round(DxLedger *self, DxRuleset *ruleset, in
  * dx_ledger_dup_head_hash:
  * @self: a ledger
  *
- * Gets the hash of the newest entry, the head of the chain.
+ * Gets the hash of the newest entry, the head of the chain. After this
+ * handle appended entries (a round sealed or committed, a payment run, a
+ * review), it is the head those entries left, without reading the store
+ * again: the head to keep outside the ledger for what this handle wrote.
+ * Otherwise it is read from the store.
  *
  * Returns: (transfer full): the hash of the last entry (hex), or "" when
  *   empty; record it outside the ledger to detect a truncated file; g_free()

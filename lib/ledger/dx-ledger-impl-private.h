@@ -127,9 +127,10 @@ struct _DxLedger {
      * and advanced by each append; meaningless outside a transaction. */
     gint64 head_seq;
     char head_hash[65];
-    /* Entries appended in the open transaction: head_hash is the head the
-     * commit will leave (dx_ledger_dup_head_hash() gives it without a read,
-     * which a dropped connection would fail). Cleared by commit and rollback. */
+    /* Entries appended by this handle: head_hash is the head the commit
+     * will leave, or left (dx_ledger_dup_head_hash() gives it without a
+     * read, which a dropped connection would fail). Cleared by a rollback
+     * and by the next write lock, which reads the head again. */
     gboolean head_pending;
 
     /* The round being written, between begin_round and commit/abort. */

@@ -115,6 +115,7 @@ ledger_load_head(DxLedger *self, GError **error)
     DxStmt *st = dx_ledger_prepare(self, "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1", error);
     int rc;
 
+    self->head_pending = FALSE;   /* read again: another writer may have moved it */
     if (st == NULL)
         return FALSE;
     self->head_seq = 0;
@@ -519,7 +520,8 @@ dx_ledger_begin(DxLedger *self, GError **error)
 gboolean
 dx_ledger_commit(DxLedger *self, GError **error)
 {
-    self->head_pending = FALSE;
+    /* head_pending stays set on success: the head this handle just left is
+     * known without a read (a dropped connection cannot lose it) */
     if (!dx_store_commit(self->store)) {
         dx_ledger_fail(self, error, "cannot commit to the ledger");
         dx_ledger_rollback(self);
