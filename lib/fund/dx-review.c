@@ -183,9 +183,10 @@ review_grant(DxReview *self, const DxLedgerGrant *g, GError **error)
         break;
     }
     }
-    row.codes = g_strdup(codes->str);
-    row.text = g_strdup(text->str);
+    /* the array owns its rows' strings (review_row_clear) */
     g_array_append_val(self->rows, row);
+    g_array_index(self->rows, ReviewRow, self->rows->len - 1).codes = g_strdup(codes->str);
+    g_array_index(self->rows, ReviewRow, self->rows->len - 1).text = g_strdup(text->str);
     return TRUE;
 }
 
